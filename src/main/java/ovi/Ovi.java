@@ -1,0 +1,2 @@
+package ovi;
+public final class Ovi { public static void main(String[] a) { System.out.println("x"); } }
