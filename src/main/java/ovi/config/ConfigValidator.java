@@ -1,0 +1,432 @@
+package ovi.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import ovi.config.YamlTree.Entry;
+import ovi.config.YamlTree.Kind;
+import ovi.config.YamlTree.ListNode;
+import ovi.config.YamlTree.MapNode;
+import ovi.config.YamlTree.Mark;
+import ovi.config.YamlTree.Node;
+import ovi.config.YamlTree.Scalar;
+import ovi.model.ResourceType;
+import ovi.model.Tags;
+
+/**
+ * Checks a {@link YamlTree} against the config format and builds the {@link OviConfig}.
+ *
+ * <p>Every check records its problem and carries on, so one run shows the author everything to fix.
+ * A value that fails its check is left out of the result; the result is only returned when nothing
+ * failed.
+ */
+final class ConfigValidator {
+    static final List<String> TOP_KEYS =
+            List.of("version", "provider", "region", "owner", "accounts", "blessed", "resources");
+    static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "tags");
+    /** The type fields each type requires; any other type's field is refused. */
+    static final Map<ResourceType, List<String>> TYPE_KEYS = Map.of(
+            ResourceType.EC2, List.of("size", "image"),
+            ResourceType.RDS, List.of("size", "engine", "storage"),
+            ResourceType.S3, List.of("bucket"));
+    static final List<String> RESOURCE_KEYS =
+            List.of("type", "name", "count", "region", "size", "image", "engine", "storage", "bucket", "tags");
+    static final int MAX_COUNT = 1000;
+
+    private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d");
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
+    private static final Pattern EC2_SIZE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9-]+");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
+    // AWS's own limits on tag keys and values.
+    private static final int MAX_TAG_KEY = 128;
+    private static final int MAX_TAG_VALUE = 256;
+
+    private final Problems problems;
+
+    ConfigValidator(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** @return the config, or empty when any problem was found */
+    Optional<OviConfig> validate(Node rootNode, Path file) {
+        if (!(rootNode instanceof MapNode root)) {
+            problems.add(rootNode.at(), "", "the top level must be a mapping of " + String.join(", ", TOP_KEYS)
+                    + ", not " + rootNode.describe());
+            return Optional.empty();
+        }
+        int before = problems.count();
+        unknownKeys(root, "", TOP_KEYS, "at the top level");
+
+        required(root, "", "version").ifPresent(this::version);
+        Optional<String> provider = required(root, "", "provider").flatMap(this::provider);
+        Optional<String> region = required(root, "", "region").flatMap(e -> region(e, "region"));
+        Optional<String> owner = required(root, "", "owner").flatMap(this::owner);
+        List<String> accounts = root.get("accounts").map(this::accounts).orElse(List.of());
+        Set<String> blessed = root.get("blessed").map(this::blessed).orElse(Set.of());
+        List<ResourceSpec> resources = required(root, "", "resources")
+                .map(e -> resources(e, region.orElse(null))).orElse(List.of());
+
+        if (problems.count() > before || provider.isEmpty() || region.isEmpty() || owner.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OviConfig(file, provider.get(), region.get(), owner.get(), accounts, blessed,
+                resources));
+    }
+
+    private void version(Entry e) {
+        if (e.value() instanceof Scalar s
+                && ((s.kind() == Kind.STRING && (s.text().equals("v1") || s.text().equals("1")))
+                || (s.kind() == Kind.INTEGER && s.text().equals("1")))) {
+            return;
+        }
+        problems.add(e.value().at(), "version", "unsupported version: " + e.value().describe()
+                + "; this ovi reads version v1");
+    }
+
+    private Optional<String> provider(Entry e) {
+        return string(e, "provider").filter(p -> {
+            if (p.equals("aws")) {
+                return true;
+            }
+            problems.add(e.value().at(), "provider", "unknown provider '" + p + "'; only aws is supported");
+            return false;
+        });
+    }
+
+    private Optional<String> owner(Entry e) {
+        return matching(e, "owner", OWNER, "an owner of 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+
+    private Optional<String> region(Entry e, String key) {
+        return matching(e, key, REGION, "an AWS region such as us-east-1 or us-gov-west-1");
+    }
+
+    private List<String> accounts(Entry e) {
+        List<String> accounts = new ArrayList<>();
+        list(e, "accounts").ifPresent(list -> {
+            for (int i = 0; i < list.items().size(); i++) {
+                Node item = list.items().get(i);
+                String key = "accounts[" + i + "]";
+                // An unquoted id reads as a YAML integer; its text as written keeps any leading zero.
+                if (item instanceof Scalar s && (s.kind() == Kind.STRING || s.kind() == Kind.INTEGER)
+                        && ACCOUNT.matcher(s.text()).matches()) {
+                    accounts.add(s.text());
+                } else {
+                    problems.add(item.at(), key, "expected a 12-digit AWS account id, got " + item.describe());
+                }
+            }
+        });
+        return accounts;
+    }
+
+    private Set<String> blessed(Entry e) {
+        Set<String> blessed = new LinkedHashSet<>();
+        list(e, "blessed").ifPresent(list -> {
+            for (int i = 0; i < list.items().size(); i++) {
+                Node item = list.items().get(i);
+                if (item instanceof Scalar s && s.kind() == Kind.STRING && !s.text().isBlank()) {
+                    blessed.add(s.text());
+                } else {
+                    problems.add(item.at(), "blessed[" + i + "]", "expected an ovi id such as web-0 or a cloud id"
+                            + " such as i-0abc123, got " + item.describe());
+                }
+            }
+        });
+        return blessed;
+    }
+
+    private List<ResourceSpec> resources(Entry e, String defaultRegion) {
+        List<ResourceSpec> specs = new ArrayList<>();
+        Optional<ListNode> list = list(e, "resources");
+        if (list.isEmpty()) {
+            return specs;
+        }
+        Map<String, String> nameOwners = new HashMap<>();
+        Map<String, String> bucketOwners = new HashMap<>();
+        List<Node> items = list.get().items();
+        for (int i = 0; i < items.size(); i++) {
+            String path = "resources[" + i + "]";
+            if (items.get(i) instanceof MapNode entry) {
+                resource(entry, i, path, defaultRegion, nameOwners, bucketOwners).ifPresent(specs::add);
+            } else {
+                problems.add(items.get(i).at(), path, "each resource must be a mapping with at least a type, not "
+                        + items.get(i).describe());
+            }
+        }
+        return specs;
+    }
+
+    private Optional<ResourceSpec> resource(MapNode entry, int index, String path, String defaultRegion,
+                                            Map<String, String> nameOwners, Map<String, String> bucketOwners) {
+        int before = problems.count();
+        unknownKeys(entry, path, RESOURCE_KEYS, "in a resource");
+
+        Optional<ResourceType> type = required(entry, path, "type").flatMap(e -> type(e, path));
+        type.ifPresent(t -> typeFields(entry, path, t));
+
+        Optional<String> name = name(entry, index, path, type, nameOwners);
+        int count = entry.get("count").map(e -> count(e, path, type)).orElse(1);
+        String region = entry.get("region").flatMap(e -> region(e, path + ".region")).orElse(defaultRegion);
+        Map<String, String> attributes = type.map(t -> attributes(entry, path, t, bucketOwners)).orElse(Map.of());
+        Map<String, String> tags = entry.get("tags").map(e -> tags(e, path + ".tags")).orElse(Map.of());
+
+        if (problems.count() > before || type.isEmpty() || name.isEmpty() || region == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResourceSpec(name.get(), type.get(), count, region, attributes, tags));
+    }
+
+    private Optional<ResourceType> type(Entry e, String path) {
+        return string(e, path + ".type").flatMap(text -> {
+            Optional<ResourceType> type = ResourceType.parse(text);
+            if (type.isEmpty()) {
+                problems.add(e.value().at(), path + ".type", "unknown resource type '" + text + "'; expected one of "
+                        + keys(List.of(ResourceType.values())));
+            }
+            return type;
+        });
+    }
+
+    /** Refuses another type's fields and reports this type's missing ones. */
+    private void typeFields(MapNode entry, String path, ResourceType type) {
+        List<String> own = TYPE_KEYS.get(type);
+        for (Entry e : entry.entries().values()) {
+            if (!own.contains(e.key()) && RESOURCE_KEYS.contains(e.key()) && !COMMON_KEYS.contains(e.key())) {
+                problems.add(e.keyAt(), path + "." + e.key(), "'" + e.key() + "' is not allowed for " + type
+                        + "; " + type + " takes " + String.join(", ", own));
+            }
+        }
+        for (String key : own) {
+            if (entry.get(key).isEmpty()) {
+                problems.add(entry.at(), path + "." + key, "missing required key '" + key + "' for " + type);
+            }
+        }
+    }
+
+    private Optional<String> name(MapNode entry, int index, String path, Optional<ResourceType> type,
+                                  Map<String, String> nameOwners) {
+        Optional<Entry> explicit = entry.get("name");
+        Optional<String> name;
+        Mark at;
+        if (explicit.isPresent()) {
+            at = explicit.get().value().at();
+            name = matching(explicit.get(), path + ".name", NAME,
+                    "a name of a lower-case letter followed by up to 40 lower-case letters, digits or '-'");
+        } else {
+            at = entry.at();
+            name = type.map(t -> t.key() + "-" + index);
+        }
+        if (name.isEmpty()) {
+            return name;
+        }
+        String first = nameOwners.putIfAbsent(name.get(), path);
+        if (first != null) {
+            problems.add(at, path + ".name", "duplicate resource name '" + name.get() + "'"
+                    + (explicit.isEmpty() ? " (the default for this entry)" : "") + "; " + first
+                    + " already uses it");
+            return Optional.empty();
+        }
+        return name;
+    }
+
+    private int count(Entry e, String path, Optional<ResourceType> type) {
+        String key = path + ".count";
+        if (!(e.value() instanceof Scalar s) || s.kind() != Kind.INTEGER || s.integer() == null) {
+            problems.add(e.value().at(), key, "count must be an integer from 0 to " + MAX_COUNT + ", not "
+                    + e.value().describe());
+            return 1;
+        }
+        if (s.integer().signum() < 0 || s.integer().compareTo(java.math.BigInteger.valueOf(MAX_COUNT)) > 0) {
+            problems.add(s.at(), key, "count " + s.text() + " is out of range; it must be from 0 to " + MAX_COUNT);
+            return 1;
+        }
+        int count = s.integer().intValueExact();
+        if (type.orElse(null) == ResourceType.S3 && count != 1) {
+            // A bucket name is global: two copies of one s3 entry could never both exist.
+            problems.add(s.at(), key, "an s3 resource names one bucket, so its count must be 1, not " + count);
+        }
+        return count;
+    }
+
+    private Map<String, String> attributes(MapNode entry, String path, ResourceType type,
+                                           Map<String, String> bucketOwners) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        switch (type) {
+            case EC2 -> {
+                entry.get("size").flatMap(e -> matching(e, path + ".size", EC2_SIZE,
+                        "an EC2 instance type such as t3.micro")).ifPresent(v -> attributes.put("size", v));
+                entry.get("image").flatMap(e -> nonBlank(e, path + ".image"))
+                        .ifPresent(v -> attributes.put("image", v));
+            }
+            case RDS -> {
+                entry.get("size").flatMap(e -> rdsClass(e, path + ".size")).ifPresent(v -> attributes.put("size", v));
+                entry.get("engine").flatMap(e -> nonBlank(e, path + ".engine"))
+                        .ifPresent(v -> attributes.put("engine", v));
+                entry.get("storage").flatMap(e -> storage(e, path + ".storage"))
+                        .ifPresent(v -> attributes.put("storage", v));
+            }
+            case S3 -> entry.get("bucket").flatMap(e -> bucket(e, path, bucketOwners))
+                    .ifPresent(v -> attributes.put("bucket", v));
+        }
+        return attributes;
+    }
+
+    private Optional<String> rdsClass(Entry e, String key) {
+        return nonBlank(e, key).filter(v -> {
+            if (v.startsWith("db.") && v.length() > 3) {
+                return true;
+            }
+            problems.add(e.value().at(), key, "'" + v + "' is not an RDS instance class; those start with 'db.',"
+                    + " e.g. db.t3.micro");
+            return false;
+        });
+    }
+
+    private Optional<String> storage(Entry e, String key) {
+        // "storage: 20" reads as a YAML integer and means 20 GiB, so numbers are taken as their text.
+        if (!(e.value() instanceof Scalar s) || !(s.kind() == Kind.STRING || s.kind() == Kind.INTEGER
+                || s.kind() == Kind.FLOAT)) {
+            problems.add(e.value().at(), key, "storage must be a size such as 20Gi, not " + e.value().describe());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.toString(StorageSize.parseGiB(s.text())));
+        } catch (IllegalArgumentException ex) {
+            problems.add(s.at(), key, ex.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<String> bucket(Entry e, String path, Map<String, String> bucketOwners) {
+        String key = path + ".bucket";
+        Optional<String> bucket = matching(e, key, BUCKET, "an S3 bucket name: 3 to 63 lower-case letters, digits,"
+                + " '.' or '-', starting and ending with a letter or digit").filter(b -> {
+                    if (b.contains("..") || IP_ADDRESS.matcher(b).matches()) {
+                        problems.add(e.value().at(), key, "'" + b + "' is not a valid S3 bucket name: it must not"
+                                + " contain '..' or look like an IP address");
+                        return false;
+                    }
+                    return true;
+                });
+        bucket.ifPresent(b -> {
+            String first = bucketOwners.putIfAbsent(b, path);
+            if (first != null) {
+                problems.add(e.value().at(), key, "bucket '" + b + "' is already declared by " + first
+                        + "; bucket names are global");
+            }
+        });
+        return bucket;
+    }
+
+    private Map<String, String> tags(Entry e, String key) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (e.value() instanceof Scalar s && s.kind() == Kind.NULL) {
+            return tags; // "tags:" with every entry commented out
+        }
+        if (!(e.value() instanceof MapNode map)) {
+            problems.add(e.value().at(), key, "tags must be a mapping of names to values, not "
+                    + e.value().describe());
+            return tags;
+        }
+        for (Entry tag : map.entries().values()) {
+            String tagKey = key + "." + tag.key();
+            if (Tags.reserved(tag.key())) {
+                problems.add(tag.keyAt(), tagKey, "tag keys starting with 'ovi:' are reserved for ovi's own tags");
+                continue;
+            }
+            if (tag.key().isBlank() || tag.key().length() > MAX_TAG_KEY) {
+                problems.add(tag.keyAt(), tagKey, "a tag key must be 1 to " + MAX_TAG_KEY + " characters");
+                continue;
+            }
+            // Numbers and booleans become their text: AWS tags are strings, and "version: 2" is natural.
+            if (!(tag.value() instanceof Scalar v) || v.kind() == Kind.NULL) {
+                problems.add(tag.value().at(), tagKey, "a tag value must be a string, number or boolean, not "
+                        + tag.value().describe());
+                continue;
+            }
+            if (v.text().length() > MAX_TAG_VALUE) {
+                problems.add(v.at(), tagKey, "a tag value must be at most " + MAX_TAG_VALUE + " characters");
+                continue;
+            }
+            tags.put(tag.key(), v.text());
+        }
+        return tags;
+    }
+
+    // ---- shared checks ----
+
+    private void unknownKeys(MapNode map, String path, List<String> allowed, String where) {
+        for (Entry e : map.entries().values()) {
+            if (!allowed.contains(e.key())) {
+                problems.add(e.keyAt(), join(path, e.key()), "unknown key '" + e.key() + "' " + where
+                        + "; allowed keys are " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    /** The entry, or a problem pointing at the mapping that lacks it. */
+    private Optional<Entry> required(MapNode map, String path, String key) {
+        Optional<Entry> e = map.get(key);
+        if (e.isEmpty()) {
+            problems.add(map.at(), join(path, key), "missing required key '" + key + "'");
+        }
+        return e;
+    }
+
+    private Optional<String> string(Entry e, String key) {
+        if (e.value() instanceof Scalar s && s.kind() == Kind.STRING) {
+            return Optional.of(s.text());
+        }
+        problems.add(e.value().at(), key, "expected a string, got " + e.value().describe());
+        return Optional.empty();
+    }
+
+    private Optional<String> nonBlank(Entry e, String key) {
+        return string(e, key).filter(v -> {
+            if (!v.isBlank()) {
+                return true;
+            }
+            problems.add(e.value().at(), key, "must not be empty");
+            return false;
+        });
+    }
+
+    private Optional<String> matching(Entry e, String key, Pattern pattern, String expected) {
+        return string(e, key).filter(v -> {
+            if (pattern.matcher(v).matches()) {
+                return true;
+            }
+            problems.add(e.value().at(), key, "'" + v + "' is not valid; expected " + expected);
+            return false;
+        });
+    }
+
+    private Optional<ListNode> list(Entry e, String key) {
+        if (e.value() instanceof ListNode list) {
+            return Optional.of(list);
+        }
+        if (e.value() instanceof Scalar s && s.kind() == Kind.NULL) {
+            return Optional.of(new ListNode(List.of(), s.at())); // "accounts:" with nothing under it
+        }
+        problems.add(e.value().at(), key, "expected a list, got " + e.value().describe());
+        return Optional.empty();
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static String keys(List<ResourceType> types) {
+        return String.join(", ", types.stream().map(ResourceType::key).toList());
+    }
+}

@@ -1,0 +1,61 @@
+package ovi.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import ovi.model.DesiredResource;
+
+/**
+ * A loaded, valid config. Build one with {@link ConfigLoader}; every value here has been checked.
+ *
+ * @param file      where it was read from; may be null when it was parsed from text
+ * @param provider  always {@code aws} for now
+ * @param region    the default region
+ * @param owner     the value of the {@code ovi:owner} tag on everything this config manages
+ * @param accounts  the 12-digit account ids the config may be applied to; empty means any
+ * @param blessed   ovi ids or cloud ids that must never be deleted
+ * @param resources the entries in config order
+ */
+public record OviConfig(Path file, String provider, String region, String owner,
+                        List<String> accounts, Set<String> blessed, List<ResourceSpec> resources) {
+    public OviConfig {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(owner, "owner");
+        accounts = List.copyOf(accounts);
+        // Keep the order written in the file so listings read the way the config does.
+        blessed = Collections.unmodifiableSet(new LinkedHashSet<>(blessed));
+        resources = List.copyOf(resources);
+    }
+
+    /** Every resource the config declares, in config order, {@code <name>-0} to {@code <name>-(count-1)}. */
+    public List<DesiredResource> desired() {
+        List<DesiredResource> all = new ArrayList<>();
+        for (ResourceSpec spec : resources) {
+            for (int n = 0; n < spec.count(); n++) {
+                all.add(new DesiredResource(spec.name() + "-" + n, spec.type(), spec.region(),
+                        spec.attributes(), spec.tags()));
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** The default region and every region a resource names: where ovi has to look. */
+    public SortedSet<String> regions() {
+        SortedSet<String> regions = new TreeSet<>();
+        regions.add(region);
+        resources.forEach(r -> regions.add(r.region()));
+        return Collections.unmodifiableSortedSet(regions);
+    }
+
+    /** True if the ovi id or cloud id is listed under {@code blessed:}. */
+    public boolean blessed(String idOrCloudId) {
+        return blessed.contains(idOrCloudId);
+    }
+}

@@ -1,0 +1,29 @@
+package ovi.config;
+
+import java.util.Map;
+import java.util.Objects;
+import ovi.model.ResourceType;
+
+/**
+ * One entry of a config's {@code resources:} list, validated but not yet expanded by its count.
+ *
+ * @param name       the entry's name, explicit or the default {@code <type>-<index>}
+ * @param type       the resource type
+ * @param count      how many identical resources the entry stands for, 0 to 1000
+ * @param region     the entry's region, already defaulted to the config's region
+ * @param attributes the type fields, as in {@link ovi.model.DesiredResource#attributes()}
+ * @param tags       the declared tags
+ */
+public record ResourceSpec(String name, ResourceType type, int count, String region,
+                           Map<String, String> attributes, Map<String, String> tags) {
+    public ResourceSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(region, "region");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        attributes = Map.copyOf(attributes);
+        tags = Map.copyOf(tags);
+    }
+}
