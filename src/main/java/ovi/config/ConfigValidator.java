@@ -1,5 +1,6 @@
 package ovi.config;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -246,7 +247,7 @@ final class ConfigValidator {
                     + e.value().describe());
             return 1;
         }
-        if (s.integer().signum() < 0 || s.integer().compareTo(java.math.BigInteger.valueOf(MAX_COUNT)) > 0) {
+        if (s.integer().signum() < 0 || s.integer().compareTo(BigInteger.valueOf(MAX_COUNT)) > 0) {
             problems.add(s.at(), key, "count " + s.text() + " is out of range; it must be from 0 to " + MAX_COUNT);
             return 1;
         }
