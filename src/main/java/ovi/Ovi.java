@@ -1,2 +1,74 @@
 package ovi;
-public final class Ovi { public static void main(String[] a) { System.out.println("x"); } }
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import ovi.cli.ErrorHandler;
+import ovi.cli.PlanCommand;
+import ovi.cli.VersionProvider;
+import ovi.engine.ExitCode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code ovi} command: wiring only; each verb lives in {@code ovi.cli}. */
+@Command(name = "ovi",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Reconciles AWS with a declared config: finds what is missing, unwanted, drifted or unmanaged,",
+            "decides what to do about each, and records every observation and decision in an audit log.",
+        },
+        subcommands = {PlanCommand.class, CommandLine.HelpCommand.class},
+        exitCodeOnInvalidInput = ExitCode.USAGE,
+        exitCodeOnExecutionException = ExitCode.ERROR,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:ok",
+            "1:error (AWS, store, WAL, a safety refusal, a failed check)",
+            "2:changes present (only with --detailed-exitcode)",
+            "3:apply partly failed",
+            "64:usage error",
+            "65:invalid config or plan file",
+        },
+        footer = {"", "Run 'ovi help VERB' for the options of each verb."})
+public final class Ovi implements Runnable {
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a verb is required, such as 'ovi plan'");
+    }
+
+    public boolean debugEnabled() {
+        return debug;
+    }
+
+    /** The command line with every verb wired; results go to {@code out}, diagnostics to {@code err}. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Ovi());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(ErrorHandler::usage);
+        return cl;
+    }
+
+    public static int run(String... args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}

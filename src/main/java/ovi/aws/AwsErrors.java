@@ -1,0 +1,48 @@
+package ovi.aws;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** Turns SDK exceptions into one line a person can act on. */
+public final class AwsErrors {
+    private AwsErrors() {
+    }
+
+    public static String describe(Throwable t) {
+        if (t instanceof AwsServiceException e) {
+            String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+            String msg = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
+            String kind = e.isThrottlingException() ? "throttled by AWS (after retries)"
+                    : e.statusCode() == 403 ? "access denied"
+                    : e.statusCode() == 404 ? "not found"
+                    : "AWS error";
+            return kind + ": " + (code != null ? code + ": " : "") + msg + " (HTTP " + e.statusCode()
+                    + (e.requestId() != null ? ", request " + e.requestId() : "") + ")";
+        }
+        if (t instanceof SdkClientException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            if (m.contains("credentials")) {
+                return "no usable AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile ("
+                        + firstLine(m) + ")";
+            }
+            return "cannot reach AWS: " + firstLine(m);
+        }
+        if (t instanceof SdkException) {
+            return "AWS SDK error: " + firstLine(t.getMessage());
+        }
+        return t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
+    }
+
+    public static String requestId(Throwable t) {
+        return t instanceof AwsServiceException e ? e.requestId() : null;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

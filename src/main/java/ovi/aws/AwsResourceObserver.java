@@ -1,0 +1,181 @@
+package ovi.aws;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import ovi.engine.ObservationBatch;
+import ovi.engine.OviException;
+import ovi.engine.ResourceObserver;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import ovi.model.Scope;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Reservation;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
+
+/**
+ * Lists EC2 instances, RDS DB instances and S3 buckets with their tags, every scope on its own thread.
+ * Page sizes are the APIs' maximum and tags come with the list calls, except S3, which has no other way
+ * to give a bucket's tags than one call per bucket.
+ */
+public final class AwsResourceObserver implements ResourceObserver {
+    /** Instances in these states exist; terminated and shutting-down ones are on their way out. */
+    static final List<String> LIVE_EC2_STATES = List.of("pending", "running", "stopping", "stopped");
+
+    private final AwsClients aws;
+    private final Consumer<String> progress;
+
+    public AwsResourceObserver(AwsClients aws, Consumer<String> progress) {
+        this.aws = aws;
+        this.progress = progress;
+    }
+
+    @Override
+    public String account() {
+        try {
+            return aws.sts().getCallerIdentity().account();
+        } catch (SdkException e) {
+            throw OviException.failure("cannot tell which AWS account these credentials act in: "
+                    + AwsErrors.describe(e), e);
+        }
+    }
+
+    @Override
+    public long apiCalls() {
+        return aws.calls();
+    }
+
+    @Override
+    public ObservationBatch observe(Set<Scope> scopes) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(scopes.size(), 8)), r -> {
+            Thread t = new Thread(r, "ovi-observe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<Scope, Future<List<Observation>>> futures = new HashMap<>();
+            for (Scope s : scopes) {
+                futures.put(s, pool.submit(() -> observe(s)));
+            }
+            List<Observation> all = new ArrayList<>();
+            Map<Scope, String> failures = new ConcurrentHashMap<>();
+            for (Map.Entry<Scope, Future<List<Observation>>> f : futures.entrySet()) {
+                try {
+                    List<Observation> found = f.getValue().get();
+                    all.addAll(found);
+                    progress.accept("observed " + f.getKey() + ": " + found.size() + " resources");
+                } catch (ExecutionException e) {
+                    String why = AwsErrors.describe(e.getCause());
+                    failures.put(f.getKey(), why);
+                    progress.accept("could not observe " + f.getKey() + ": " + why);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw OviException.failure("interrupted while observing " + f.getKey());
+                }
+            }
+            return new ObservationBatch(all, failures, scopes);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<Observation> observe(Scope scope) {
+        return switch (scope.type()) {
+            case EC2 -> ec2(scope.region());
+            case RDS -> rds(scope.region());
+            case S3 -> s3();
+        };
+    }
+
+    private List<Observation> ec2(String region) {
+        List<Observation> out = new ArrayList<>();
+        for (var page : aws.ec2(region).describeInstancesPaginator(r -> r.maxResults(1000)
+                .filters(Filter.builder().name("instance-state-name").values(LIVE_EC2_STATES).build()))) {
+            for (Reservation res : page.reservations()) {
+                for (Instance i : res.instances()) {
+                    Map<String, String> tags = new HashMap<>();
+                    i.tags().forEach(t -> tags.put(t.key(), t.value()));
+                    Map<String, String> attrs = new HashMap<>();
+                    attrs.put("size", i.instanceTypeAsString());
+                    putIfPresent(attrs, "image", i.imageId());
+                    if (i.state() != null) {
+                        putIfPresent(attrs, "state", i.state().nameAsString());
+                    }
+                    out.add(new Observation(ResourceType.EC2, region, i.instanceId(), attrs, tags));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Observation> rds(String region) {
+        List<Observation> out = new ArrayList<>();
+        for (var page : aws.rds(region).describeDBInstancesPaginator(r -> r.maxRecords(100))) {
+            for (DBInstance db : page.dbInstances()) {
+                if ("deleting".equals(db.dbInstanceStatus())) {
+                    continue;
+                }
+                Map<String, String> tags = new HashMap<>();
+                db.tagList().forEach(t -> tags.put(t.key(), t.value()));
+                Map<String, String> attrs = new HashMap<>();
+                putIfPresent(attrs, "size", db.dbInstanceClass());
+                putIfPresent(attrs, "engine", db.engine());
+                if (db.allocatedStorage() != null) {
+                    attrs.put("storage", db.allocatedStorage().toString());
+                }
+                putIfPresent(attrs, "state", db.dbInstanceStatus());
+                out.add(new Observation(ResourceType.RDS, region, db.dbInstanceIdentifier(), attrs, tags));
+            }
+        }
+        return out;
+    }
+
+    private List<Observation> s3() {
+        S3Client s3 = aws.s3();
+        List<Observation> out = new ArrayList<>();
+        for (var page : s3.listBucketsPaginator(r -> r.maxBuckets(1000))) {
+            for (Bucket b : page.buckets()) {
+                String region = b.bucketRegion();
+                if (region == null || region.isEmpty()) {
+                    String loc = s3.getBucketLocation(r -> r.bucket(b.name())).locationConstraintAsString();
+                    // GetBucketLocation answers null or "" for us-east-1, by an old convention
+                    region = loc == null || loc.isEmpty() ? "us-east-1" : loc;
+                }
+                out.add(new Observation(ResourceType.S3, region, b.name(), Map.of(), bucketTags(s3, b.name())));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> bucketTags(S3Client s3, String bucket) {
+        try {
+            Map<String, String> tags = new HashMap<>();
+            s3.getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> tags.put(t.key(), t.value()));
+            return tags;
+        } catch (AwsServiceException e) {
+            if (e.awsErrorDetails() != null && "NoSuchTagSet".equals(e.awsErrorDetails().errorCode())) {
+                return Map.of();
+            }
+            throw e;
+        }
+    }
+
+    private static void putIfPresent(Map<String, String> m, String k, String v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package ovi.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import ovi.engine.Engine;
+import ovi.engine.ExitCode;
+import ovi.engine.Plan;
+import ovi.engine.SafeDecisionMaker;
+import ovi.engine.SimpleDriftComparator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {
+            "Observe AWS, compare it with the config and show what ovi would do. Changes nothing in AWS;",
+            "records the observations in the store and the decisions in the WAL.",
+            "",
+            "  + create   declared but not found",
+            "  ~ update   exists but differs from the declaration",
+            "  - delete   managed by this owner but no longer declared",
+            "  ! notify   unmanaged, another owner's, blessed, or a delete skipped by --skip-destructive",
+        },
+        footer = {"", "Examples:",
+            "  ovi plan -c ovi.yaml",
+            "  ovi plan -c ovi.yaml -o json --detailed-exitcode",
+            "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json"})
+public final class PlanCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The config (YAML).")
+    Path config;
+
+    @Mixin
+    StateOptions state;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--skip-destructive", description = "Never delete: unwanted resources are only notified.")
+    boolean skipDestructive;
+
+    @Option(names = "--allow-empty",
+            description = "Allow a plan that deletes every managed resource (refused otherwise).")
+    boolean allowEmpty;
+
+    @Option(names = "--detailed-exitcode",
+            description = "Exit 2 when the plan would create, update or delete anything (notify alone is no change).")
+    boolean detailedExitCode;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for a later 'ovi apply FILE'.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Consumer<String> progress = output.quiet ? m -> { } : m -> {
+            stderr.println("ovi: " + m);
+            stderr.flush();
+        };
+        var cfg = Session.loadConfig(config);
+        Plan plan;
+        try (Session s = Session.open(cfg, state, aws, progress)) {
+            Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
+                    new SafeDecisionMaker(skipDestructive, allowEmpty), s.wal, progress);
+            plan = engine.plan(cfg, RunId.next());
+            if (out != null) {
+                PlanFile.write(out, plan, cfg, s.stateDir);
+                progress.accept("saved the plan to " + out);
+            }
+        }
+        if (output.json()) {
+            stdout.println(PlanJson.toJson(plan));
+        } else {
+            PlanText.print(plan, stdout, OutputOptions.colour());
+        }
+        stdout.flush();
+        return detailedExitCode && plan.decisions().hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
+    }
+}

@@ -1,0 +1,113 @@
+package ovi.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.TreeMap;
+import ovi.engine.Plan;
+import ovi.model.Action;
+import ovi.model.Change;
+import ovi.model.Decision;
+import ovi.model.DesiredResource;
+import ovi.model.Diff;
+import ovi.model.Scope;
+
+/** The plan as JSON, format version 1: the shape the README documents. */
+public final class PlanJson {
+    public static final int FORMAT_VERSION = 1;
+    static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+    private PlanJson() {
+    }
+
+    public static String toJson(Plan plan) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree(plan, false));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The plan's tree; {@code forApply} adds what executing it later needs: each decision's desired
+     * state and the content hash of the resource it was made on.
+     */
+    static ObjectNode tree(Plan plan, boolean forApply) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
+        root.put("runId", plan.runId());
+        root.put("revision", plan.revision());
+        root.put("owner", plan.owner());
+        root.put("account", plan.account());
+        ArrayNode unobserved = root.putArray("unobserved");
+        for (Map.Entry<Scope, String> f : new TreeMap<>(plan.batch().failures()).entrySet()) {
+            ObjectNode u = unobserved.addObject();
+            u.put("type", f.getKey().type().key());
+            u.put("region", f.getKey().region());
+            u.put("error", f.getValue());
+        }
+        ArrayNode diffs = root.putArray("diffs");
+        for (Diff d : plan.diffs()) {
+            ObjectNode n = diffs.addObject();
+            n.put("kind", d.kind());
+            n.put("id", d.id());
+            n.put("type", d.type().key());
+            n.put("region", d.region());
+            n.put("cloudId", d.cloudId());
+            n.put("blessed", d.blessed());
+            n.put("reason", d.reason());
+            ArrayNode changes = n.putArray("changes");
+            for (Change c : d.changes()) {
+                ObjectNode cn = changes.addObject();
+                cn.put("field", c.field());
+                cn.put("current", c.current());
+                cn.put("desired", c.desired());
+            }
+        }
+        ArrayNode decisions = root.putArray("decisions");
+        for (Decision d : plan.decisions().list()) {
+            ObjectNode n = decisions.addObject();
+            n.put("action", d.action().key());
+            n.put("id", d.id());
+            n.put("type", d.type().key());
+            n.put("region", d.region());
+            n.put("cloudId", d.cloudId());
+            n.put("reason", d.reason());
+            if (forApply) {
+                n.put("kind", d.diff().kind());
+                if (d.diff().current() != null) {
+                    n.put("contentHash", d.diff().current().contentHash());
+                }
+                DesiredResource desired = desired(d.diff());
+                if (desired != null) {
+                    ObjectNode dn = n.putObject("desired");
+                    dn.set("attributes", MAPPER.valueToTree(new TreeMap<>(desired.attributes())));
+                    dn.set("tags", MAPPER.valueToTree(new TreeMap<>(desired.tags())));
+                }
+                ArrayNode changes = n.putArray("changes");
+                for (Change c : d.diff().changes()) {
+                    ObjectNode cn = changes.addObject();
+                    cn.put("field", c.field());
+                    cn.put("current", c.current());
+                    cn.put("desired", c.desired());
+                }
+            }
+        }
+        ObjectNode summary = root.putObject("summary");
+        plan.decisions().summary().forEach((Action a, Integer n) -> summary.put(a.key(), n));
+        return root;
+    }
+
+    static DesiredResource desired(Diff d) {
+        if (d instanceof Diff.Missing m) {
+            return m.desired();
+        }
+        if (d instanceof Diff.Drifted dr) {
+            return dr.desired();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,75 @@
+package ovi.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import ovi.engine.Plan;
+import ovi.model.Action;
+import ovi.model.Change;
+import ovi.model.Decision;
+import ovi.model.Scope;
+
+/** The plan for a person: one line per decision, grouped by action, with field-level changes. */
+final class PlanText {
+    private static final String RESET = "\u001b[0m";
+
+    private PlanText() {
+    }
+
+    static void print(Plan plan, PrintWriter out, boolean colour) {
+        out.printf("ovi plan  run %s  revision %d  owner %s  account %s%n", plan.runId(), plan.revision(), plan.owner(),
+                plan.account());
+        for (Action action : Action.values()) {
+            List<Decision> group = plan.decisions().list().stream().filter(d -> d.action() == action).toList();
+            if (group.isEmpty()) {
+                continue;
+            }
+            out.println();
+            out.println(heading(action) + ":");
+            for (Decision d : group) {
+                String line = "  " + action.symbol() + " " + d.type().key() + " " + d.id()
+                        + (d.cloudId() != null && !d.cloudId().equals(d.id()) ? " (" + d.cloudId() + ")" : "")
+                        + " in " + d.region() + ": " + d.reason();
+                out.println(colour ? colourOf(action) + line + RESET : line);
+                for (Change c : d.diff().changes()) {
+                    out.printf("      %s: %s -> %s%n", c.field(), c.current() == null ? "(absent)" : c.current(),
+                            c.desired());
+                }
+            }
+        }
+        if (!plan.batch().failures().isEmpty()) {
+            out.println();
+            out.println("Not observed (nothing is created or deleted there):");
+            for (Map.Entry<Scope, String> f : new TreeMap<>(plan.batch().failures()).entrySet()) {
+                out.println("  ? " + f.getKey() + ": " + f.getValue());
+            }
+        }
+        Map<Action, Integer> s = plan.decisions().summary();
+        out.println();
+        if (!plan.decisions().hasChanges() && plan.batch().failures().isEmpty()) {
+            out.printf("No changes: AWS matches the config (%d to notify).%n", s.get(Action.NOTIFY));
+        } else {
+            out.printf("Plan: %d to create, %d to update, %d to delete, %d to notify.%n", s.get(Action.CREATE),
+                    s.get(Action.UPDATE), s.get(Action.DELETE), s.get(Action.NOTIFY));
+        }
+    }
+
+    private static String heading(Action a) {
+        return switch (a) {
+            case CREATE -> "Create";
+            case UPDATE -> "Update";
+            case DELETE -> "Delete";
+            case NOTIFY -> "Notify only";
+        };
+    }
+
+    private static String colourOf(Action a) {
+        return switch (a) {
+            case CREATE -> "\u001b[32m";
+            case UPDATE -> "\u001b[33m";
+            case DELETE -> "\u001b[31m";
+            case NOTIFY -> "\u001b[36m";
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package ovi.cli;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import ovi.aws.AwsClients;
+import ovi.aws.AwsResourceObserver;
+import ovi.config.ConfigException;
+import ovi.config.ConfigLoader;
+import ovi.config.OviConfig;
+import ovi.engine.OviException;
+import ovi.store.JdbcObservationStore;
+import ovi.wal.ChronicleAuditLog;
+
+/**
+ * Everything one run of plan or apply holds open: the config, the AWS clients, the store and the WAL,
+ * closed together. The config is validated before anything is opened, so an invalid config writes nothing.
+ */
+final class Session implements AutoCloseable {
+    final OviConfig config;
+    final Path stateDir;
+    final AwsClients aws;
+    final AwsResourceObserver observer;
+    final JdbcObservationStore store;
+    final ChronicleAuditLog wal;
+
+    private Session(OviConfig config, Path stateDir, AwsClients aws, AwsResourceObserver observer,
+                    JdbcObservationStore store, ChronicleAuditLog wal) {
+        this.config = config;
+        this.stateDir = stateDir;
+        this.aws = aws;
+        this.observer = observer;
+        this.store = store;
+        this.wal = wal;
+    }
+
+    static OviConfig loadConfig(Path file) {
+        try {
+            return ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            throw OviException.invalidInput("invalid config " + file + " (" + e.problems().size() + " problem"
+                    + (e.problems().size() == 1 ? "" : "s") + "):\n  " + e.getMessage().replace("\n", "\n  "));
+        }
+    }
+
+    static Session open(OviConfig config, StateOptions state, AwsOptions awsOptions, Consumer<String> progress) {
+        Path dir = state.resolve(config.file(), true);
+        AwsClients aws = new AwsClients(awsOptions.settings(), config.region());
+        JdbcObservationStore store = null;
+        try {
+            store = JdbcObservationStore.openH2(dir.resolve("store"));
+            ChronicleAuditLog wal = ChronicleAuditLog.open(dir.resolve("wal"));
+            return new Session(config, dir, aws, new AwsResourceObserver(aws, progress), store, wal);
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            aws.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            wal.close();
+        } finally {
+            try {
+                store.close();
+            } finally {
+                aws.close();
+            }
+        }
+    }
+}

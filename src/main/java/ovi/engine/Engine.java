@@ -1,0 +1,124 @@
+package ovi.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import ovi.config.OviConfig;
+import ovi.model.Change;
+import ovi.model.Decision;
+import ovi.model.Diff;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import ovi.model.Scope;
+
+/**
+ * The reconciliation chain: observe -> record -> compare -> decide, with every observation and decision
+ * appended to the WAL. One engine serves one run.
+ */
+public final class Engine {
+    private final ResourceObserver observer;
+    private final ObservationStore store;
+    private final DriftComparator comparator;
+    private final DecisionMaker decisionMaker;
+    private final AuditLog wal;
+    private final Consumer<String> progress;
+
+    public Engine(ResourceObserver observer, ObservationStore store, DriftComparator comparator,
+                  DecisionMaker decisionMaker, AuditLog wal, Consumer<String> progress) {
+        this.observer = observer;
+        this.store = store;
+        this.comparator = comparator;
+        this.decisionMaker = decisionMaker;
+        this.wal = wal;
+        this.progress = progress;
+    }
+
+    /** Every scope a config needs observed: each type in each region it names, and S3 once. */
+    public static Set<Scope> scopes(OviConfig config) {
+        Set<Scope> scopes = new TreeSet<>();
+        for (String region : config.regions()) {
+            for (ResourceType t : ResourceType.values()) {
+                scopes.add(Scope.of(t, region));
+            }
+        }
+        return scopes;
+    }
+
+    /** Checks that the credentials act in an account the config allows; returns the account. */
+    public String checkAccount(OviConfig config) {
+        String account = observer.account();
+        if (!config.accounts().isEmpty() && !config.accounts().contains(account)) {
+            throw OviException.failure("these credentials act in account " + account + ", which is not listed under "
+                    + "accounts: " + config.accounts() + " in " + config.file() + "; nothing was decided");
+        }
+        return account;
+    }
+
+    public Plan plan(OviConfig config, String runId) {
+        String account = checkAccount(config);
+        ObservationBatch batch = observer.observe(scopes(config));
+        ObservationStore.Revision rev = store.record(runId, batch.observedScopes(), batch.observations());
+        progress.accept("recorded revision " + rev.revision() + " (" + rev.written() + " resources changed)");
+        wal.append(observedEntries(runId, batch, rev.revision()));
+
+        List<Diff> diffs = comparator.compare(config.owner(), config.desired(), batch.observations(), config::blessed);
+        int managed = (int) batch.observations().stream()
+                .filter(o -> o.managed() && config.owner().equals(o.owner())).count();
+        Decisions decisions = decisionMaker.decide(diffs, batch.failures().keySet(), managed);
+        wal.append(decidedEntries(runId, rev.revision(), decisions));
+        return new Plan(runId, rev.revision(), config.owner(), account, batch, diffs, decisions);
+    }
+
+    private static List<AuditLog.Draft> observedEntries(String runId, ObservationBatch batch, long revision) {
+        List<AuditLog.Draft> drafts = new ArrayList<>();
+        for (Scope s : new TreeSet<>(batch.scopes())) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("revision", revision);
+            String failure = batch.failures().get(s);
+            if (failure == null) {
+                long n = batch.count(s);
+                data.put("count", n);
+                drafts.add(new AuditLog.Draft(runId, "observed", s.toString(), null, n + " resources", data));
+            } else {
+                data.put("error", failure);
+                drafts.add(new AuditLog.Draft(runId, "observed", s.toString(), null, "not observed: " + failure, data));
+            }
+        }
+        return drafts;
+    }
+
+    private static List<AuditLog.Draft> decidedEntries(String runId, long revision, Decisions decisions) {
+        List<AuditLog.Draft> drafts = new ArrayList<>(decisions.list().size());
+        for (Decision d : decisions.list()) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("kind", d.diff().kind());
+            data.put("type", d.type().key());
+            data.put("region", d.region());
+            if (d.cloudId() != null) {
+                data.put("cloudId", d.cloudId());
+            }
+            data.put("revision", revision);
+            Observation current = d.diff().current();
+            if (current != null) {
+                data.put("contentHash", current.contentHash());
+            }
+            List<Map<String, String>> changes = new ArrayList<>();
+            for (Change c : d.diff().changes()) {
+                Map<String, String> m = new LinkedHashMap<>();
+                m.put("field", c.field());
+                m.put("current", c.current());
+                m.put("desired", c.desired());
+                changes.add(m);
+            }
+            if (!changes.isEmpty()) {
+                data.put("changes", changes);
+            }
+            drafts.add(new AuditLog.Draft(runId, "decided", d.id(), d.action().key(), d.reason(), data));
+        }
+        return drafts;
+    }
+}

@@ -1,0 +1,59 @@
+package ovi.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import ovi.model.Action;
+import ovi.model.Decision;
+import ovi.model.Diff;
+import ovi.model.Scope;
+
+/**
+ * missing -> create, drifted -> update, unwanted -> delete unless blessed or destructive actions are
+ * skipped, unmanaged -> notify. Nothing is created or deleted in a scope that could not be observed, and
+ * a run that would delete every managed resource is refused unless explicitly allowed.
+ */
+public final class SafeDecisionMaker implements DecisionMaker {
+    private final boolean skipDestructive;
+    private final boolean allowEmpty;
+
+    public SafeDecisionMaker(boolean skipDestructive, boolean allowEmpty) {
+        this.skipDestructive = skipDestructive;
+        this.allowEmpty = allowEmpty;
+    }
+
+    @Override
+    public Decisions decide(List<Diff> diffs, Set<Scope> unobserved, int managed) {
+        List<Decision> decisions = new ArrayList<>(diffs.size());
+        for (Diff diff : diffs) {
+            if (unobserved.contains(Scope.of(diff.type(), diff.region()))) {
+                // A resource we could not see may well exist: creating or deleting it would be a guess.
+                continue;
+            }
+            decisions.add(decide(diff));
+        }
+        long deletes = decisions.stream().filter(d -> d.action() == Action.DELETE).count();
+        if (!allowEmpty && deletes > 0 && deletes >= managed) {
+            throw OviException.failure("refusing to delete every managed resource (" + deletes + " of "
+                    + managed + "); check the config, or pass --allow-empty if that is really intended");
+        }
+        return new Decisions(decisions);
+    }
+
+    private Decision decide(Diff diff) {
+        if (diff instanceof Diff.Missing m) {
+            return Decision.create(m);
+        }
+        if (diff instanceof Diff.Drifted d) {
+            return Decision.update(d);
+        }
+        if (diff instanceof Diff.Unwanted u) {
+            if (u.blessed()) {
+                return Decision.notify(u, "blessed: protected from deletion");
+            }
+            return skipDestructive ? Decision.notify(u, u.reason() + "; not deleted (--skip-destructive)")
+                    : Decision.delete(u);
+        }
+        return Decision.notify(diff, diff.reason() + "; never touched");
+    }
+}

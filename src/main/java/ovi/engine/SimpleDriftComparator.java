@@ -1,0 +1,104 @@
+package ovi.engine;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import ovi.model.Change;
+import ovi.model.DesiredResource;
+import ovi.model.Diff;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+
+/**
+ * Matches observations to declarations by the {@code ovi:id} tag of resources tagged with the config's
+ * owner. Declared attributes and tags must match; tags the config does not mention are not drift.
+ */
+public final class SimpleDriftComparator implements DriftComparator {
+
+    @Override
+    public List<Diff> compare(String owner, Collection<DesiredResource> desired, Collection<Observation> observed,
+                              Predicate<String> blessed) {
+        Map<String, DesiredResource> wanted = new HashMap<>(desired.size() * 2);
+        for (DesiredResource d : desired) {
+            wanted.put(matchKey(d.type(), d.id()), d);
+        }
+        // Sorted by cloud id so that, of two resources claiming one ovi id, the same one is always kept.
+        List<Observation> sorted = new ArrayList<>(observed);
+        sorted.sort(Comparator.comparing(Observation::cloudId));
+
+        List<Diff> diffs = new ArrayList<>();
+        Map<String, Observation> matched = new HashMap<>(desired.size() * 2);
+        for (Observation o : sorted) {
+            if (!o.managed() || o.oviId() == null) {
+                diffs.add(new Diff.Unmanaged(o, "not tagged ovi:managed=true with an ovi:id"));
+                continue;
+            }
+            if (!owner.equals(o.owner())) {
+                diffs.add(new Diff.Unmanaged(o, "managed by owner '" + o.owner() + "', not '" + owner + "'"));
+                continue;
+            }
+            String key = matchKey(o.type(), o.oviId());
+            DesiredResource d = wanted.get(key);
+            boolean isBlessed = o.blessedTag() || blessed.test(o.oviId()) || blessed.test(o.cloudId());
+            if (d == null) {
+                diffs.add(new Diff.Unwanted(o, o.oviId(), isBlessed, "managed by ovi but no longer declared"));
+            } else if (matched.putIfAbsent(key, o) != null) {
+                diffs.add(new Diff.Unwanted(o, o.oviId(), isBlessed,
+                        "duplicate of " + o.oviId() + " (" + matched.get(key).cloudId() + " is kept)"));
+            } else {
+                List<Change> changes = changes(d, o);
+                if (!changes.isEmpty()) {
+                    diffs.add(new Diff.Drifted(d, o, changes, "differs from the declaration in "
+                            + String.join(", ", changes.stream().map(Change::field).toList())));
+                }
+            }
+        }
+        for (DesiredResource d : desired) {
+            if (!matched.containsKey(matchKey(d.type(), d.id()))) {
+                diffs.add(new Diff.Missing(d, "declared but not found"));
+            }
+        }
+        diffs.sort(ORDER);
+        return diffs;
+    }
+
+    private static final Comparator<Diff> ORDER = Comparator.comparing(Diff::kind)
+            .thenComparing(Diff::type).thenComparing(Diff::region).thenComparing(Diff::id)
+            .thenComparing(d -> Objects.requireNonNullElse(d.cloudId(), ""));
+
+    private static String matchKey(ResourceType type, String id) {
+        return type.key() + ":" + id;
+    }
+
+    /** The field-level changes; region is part of identity, not of drift. */
+    static List<Change> changes(DesiredResource d, Observation o) {
+        List<Change> changes = new ArrayList<>(2);
+        for (String field : comparedFields(d.type())) {
+            String want = d.attribute(field);
+            String have = o.attribute(field);
+            if (want != null && !want.equals(have)) {
+                changes.add(new Change(field, have, want));
+            }
+        }
+        for (Map.Entry<String, String> tag : d.tags().entrySet()) {
+            String have = o.tags().get(tag.getKey());
+            if (!tag.getValue().equals(have)) {
+                changes.add(new Change("tags." + tag.getKey(), have, tag.getValue()));
+            }
+        }
+        return changes;
+    }
+
+    private static List<String> comparedFields(ResourceType type) {
+        return switch (type) {
+            case EC2 -> List.of("size");
+            case RDS -> List.of("size", "engine", "storage");
+            case S3 -> List.of();
+        };
+    }
+}

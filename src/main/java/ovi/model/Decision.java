@@ -1,0 +1,44 @@
+package ovi.model;
+
+import java.util.Objects;
+
+/** What ovi decided to do about one diff, and why. */
+public record Decision(Action action, Diff diff, String reason) {
+    public Decision {
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(diff, "diff");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    public static Decision create(Diff.Missing diff) {
+        return new Decision(Action.CREATE, diff, diff.reason());
+    }
+
+    public static Decision update(Diff.Drifted diff) {
+        return new Decision(Action.UPDATE, diff, diff.reason());
+    }
+
+    public static Decision delete(Diff.Unwanted diff) {
+        return new Decision(Action.DELETE, diff, diff.reason());
+    }
+
+    public static Decision notify(Diff diff, String reason) {
+        return new Decision(Action.NOTIFY, diff, reason);
+    }
+
+    public String id() {
+        return diff.id();
+    }
+
+    public ResourceType type() {
+        return diff.type();
+    }
+
+    public String region() {
+        return diff.region();
+    }
+
+    public String cloudId() {
+        return diff.cloudId();
+    }
+}

@@ -1,0 +1,290 @@
+package ovi.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import ovi.engine.ObservationStore;
+import ovi.engine.OviException;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import ovi.model.Scope;
+
+/**
+ * The observation store over JDBC: an embedded H2 file database by default, PostgreSQL when several
+ * machines share the work. {@code resources} holds each resource's latest state, {@code resource_history}
+ * every state it has had, keyed by the revision that recorded it.
+ */
+public final class JdbcObservationStore implements ObservationStore {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final Connection db;
+    private final String url;
+
+    private JdbcObservationStore(Connection db, String url) {
+        this.db = db;
+        this.url = url;
+    }
+
+    /** The embedded H2 database in {@code dir}; AUTO_SERVER lets overlapping ovi processes share it. */
+    public static JdbcObservationStore openH2(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw OviException.failure("cannot create the store directory " + dir + ": " + e.getMessage(), e);
+        }
+        return open("jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE", null, null);
+    }
+
+    /** Any JDBC URL (H2 or PostgreSQL). */
+    public static JdbcObservationStore open(String url, String user, String password) {
+        try {
+            Connection c = DriverManager.getConnection(url, user, password);
+            Schema.migrate(c);
+            return new JdbcObservationStore(c, url);
+        } catch (SQLException e) {
+            throw OviException.failure("cannot open the store " + redact(url) + ": " + e.getMessage()
+                    + (e.getMessage() != null && e.getMessage().contains("corrupt")
+                    ? "; the state directory is damaged: move it aside and run again" : ""), e);
+        }
+    }
+
+    /** The open connection, for the claim table that shares this database. */
+    public Connection connection() {
+        return db;
+    }
+
+    @Override
+    public synchronized Revision record(String runId, Set<Scope> observedScopes, Collection<Observation> observations) {
+        try {
+            db.setAutoCommit(false);
+            long revision = nextRevision();
+            Map<String, String> known = currentHashes(observedScopes);
+            Set<String> seen = new HashSet<>(observations.size() * 2);
+            int written = 0;
+            try (PreparedStatement upsert = db.prepareStatement(Schema.upsertResource(db));
+                 PreparedStatement hist = db.prepareStatement(
+                         "INSERT INTO resource_history (res_key, revision, ovi_id, cloud_id, content_hash, content, gone) "
+                                 + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (Observation o : observations) {
+                    String key = o.key();
+                    seen.add(key);
+                    String hash = o.contentHash();
+                    if (hash.equals(known.get(key))) {
+                        continue;
+                    }
+                    String content = toJson(o);
+                    bindUpsert(upsert, key, o.type(), o.region(), o.cloudId(), o.oviId(), revision, hash, content, false);
+                    upsert.addBatch();
+                    bindHistory(hist, key, revision, o.oviId(), o.cloudId(), hash, content, false);
+                    hist.addBatch();
+                    written++;
+                }
+                for (Map.Entry<String, String> k : known.entrySet()) {
+                    if (!seen.contains(k.getKey()) && k.getValue() != null) {
+                        Gone g = gone(k.getKey());
+                        bindUpsert(upsert, k.getKey(), g.type, g.region, g.cloudId, g.oviId, revision, null, null, true);
+                        upsert.addBatch();
+                        bindHistory(hist, k.getKey(), revision, g.oviId, g.cloudId, null, null, true);
+                        hist.addBatch();
+                        written++;
+                    }
+                }
+                upsert.executeBatch();
+                hist.executeBatch();
+            }
+            try (PreparedStatement rev = db.prepareStatement(
+                    "INSERT INTO revisions (revision, run_id, created_at, written) VALUES (?, ?, ?, ?)")) {
+                rev.setLong(1, revision);
+                rev.setString(2, runId);
+                rev.setTimestamp(3, Timestamp.from(Instant.now()));
+                rev.setInt(4, written);
+                rev.executeUpdate();
+            }
+            db.commit();
+            return new Revision(revision, written);
+        } catch (SQLException e) {
+            rollback();
+            throw OviException.failure("cannot record observations in the store: " + e.getMessage(), e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    private long nextRevision() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(Schema.nextRevision(db))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** key -> content hash (null when recorded as gone) of every stored resource in the scopes. */
+    private Map<String, String> currentHashes(Set<Scope> scopes) throws SQLException {
+        Map<String, String> known = new HashMap<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT res_key, content_hash FROM resources WHERE type = ? AND region = ?")) {
+            for (Scope scope : scopes) {
+                ps.setString(1, scope.type().key());
+                ps.setString(2, scope.region());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        known.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        return known;
+    }
+
+    private record Gone(ResourceType type, String region, String cloudId, String oviId) {
+    }
+
+    private Gone gone(String key) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT type, region, cloud_id, ovi_id FROM resources WHERE res_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Gone(ResourceType.parse(rs.getString(1)).orElseThrow(), rs.getString(2), rs.getString(3),
+                        rs.getString(4));
+            }
+        }
+    }
+
+    private static void bindUpsert(PreparedStatement ps, String key, ResourceType type, String region, String cloudId,
+                                   String oviId, long revision, String hash, String content, boolean gone)
+            throws SQLException {
+        ps.setString(1, key);
+        ps.setString(2, type.key());
+        // scope region, so that S3 buckets (listed account-wide) are found by their scope
+        ps.setString(3, Scope.of(type, region).region());
+        ps.setString(4, cloudId);
+        ps.setString(5, oviId);
+        ps.setLong(6, revision);
+        ps.setString(7, hash);
+        ps.setString(8, content);
+        ps.setBoolean(9, gone);
+    }
+
+    private static void bindHistory(PreparedStatement ps, String key, long revision, String oviId, String cloudId,
+                                    String hash, String content, boolean gone) throws SQLException {
+        ps.setString(1, key);
+        ps.setLong(2, revision);
+        ps.setString(3, oviId);
+        ps.setString(4, cloudId);
+        ps.setString(5, hash);
+        ps.setString(6, content);
+        ps.setBoolean(7, gone);
+    }
+
+    @Override
+    public synchronized List<StoredVersion> history(String id) {
+        String sql = "SELECT h.res_key, h.revision, r.run_id, r.created_at, h.content_hash, h.content FROM resource_history h "
+                + "JOIN revisions r ON r.revision = h.revision "
+                + "WHERE h.res_key IN (SELECT res_key FROM resource_history WHERE ovi_id = ? OR cloud_id = ?) "
+                + "ORDER BY h.res_key, h.revision";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, id);
+            ps.setString(2, id);
+            List<StoredVersion> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String content = rs.getString(6);
+                    out.add(new StoredVersion(rs.getString(1), rs.getLong(2), rs.getString(3),
+                            rs.getTimestamp(4).toInstant(), rs.getString(5), content == null ? null : fromJson(content)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw OviException.failure("cannot read the history of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows written for one revision, or -1 when there is no such revision. */
+    public synchronized int written(long revision) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT written FROM revisions WHERE revision = ?")) {
+            ps.setLong(1, revision);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
+        } catch (SQLException e) {
+            throw OviException.failure("cannot read revision " + revision + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String toJson(Observation o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", o.type().key());
+        m.put("region", o.region());
+        m.put("cloudId", o.cloudId());
+        m.put("attributes", new java.util.TreeMap<>(o.attributes()));
+        m.put("tags", new java.util.TreeMap<>(o.tags()));
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Observation fromJson(String text) {
+        try {
+            Map<String, Object> m = JSON.readValue(text, Map.class);
+            return new Observation(ResourceType.parse((String) m.get("type")).orElseThrow(), (String) m.get("region"),
+                    (String) m.get("cloudId"), (Map<String, String>) m.get("attributes"), (Map<String, String>) m.get("tags"));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw OviException.failure("a stored observation is unreadable (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private void rollback() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // the original error is the one worth reporting
+        }
+    }
+
+    private void autoCommit() {
+        try {
+            db.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the connection is closed or broken; the next call reports it
+        }
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // nothing is pending: every write is committed or rolled back before it returns
+        }
+    }
+
+    @Override
+    public String toString() {
+        return redact(url);
+    }
+}

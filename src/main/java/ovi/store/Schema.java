@@ -1,0 +1,80 @@
+package ovi.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** The store's versioned schema: each migration runs once, in order, recorded in {@code ovi_schema}. */
+final class Schema {
+    /** Migrations in order; index + 1 is the schema version each one brings the store to. */
+    private static final List<String[]> MIGRATIONS = List.<String[]>of(
+            new String[] {
+                "CREATE SEQUENCE IF NOT EXISTS revision_seq START WITH 1",
+                "CREATE TABLE IF NOT EXISTS revisions (revision BIGINT PRIMARY KEY, run_id VARCHAR(64) NOT NULL, "
+                        + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, written INT NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS resources (res_key VARCHAR(600) PRIMARY KEY, type VARCHAR(8) NOT NULL, "
+                        + "region VARCHAR(40) NOT NULL, cloud_id VARCHAR(300) NOT NULL, ovi_id VARCHAR(200), "
+                        + "revision BIGINT NOT NULL, content_hash CHAR(64), content VARCHAR(1000000), gone BOOLEAN NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS resources_scope ON resources (type, region)",
+                "CREATE TABLE IF NOT EXISTS resource_history (res_key VARCHAR(600) NOT NULL, revision BIGINT NOT NULL, "
+                        + "ovi_id VARCHAR(200), cloud_id VARCHAR(300) NOT NULL, content_hash CHAR(64), "
+                        + "content VARCHAR(1000000), gone BOOLEAN NOT NULL, PRIMARY KEY (res_key, revision))",
+                "CREATE INDEX IF NOT EXISTS history_ovi_id ON resource_history (ovi_id)",
+                "CREATE INDEX IF NOT EXISTS history_cloud_id ON resource_history (cloud_id)",
+            });
+
+    static final int VERSION = MIGRATIONS.size();
+
+    private Schema() {
+    }
+
+    static void migrate(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS ovi_schema (version INT NOT NULL)");
+            int current = 0;
+            try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM ovi_schema")) {
+                if (rs.next()) {
+                    current = rs.getInt(1);
+                }
+            }
+            if (current > VERSION) {
+                throw new SQLException("the store has schema version " + current + ", newer than this ovi knows ("
+                        + VERSION + "); upgrade ovi");
+            }
+            for (int v = current + 1; v <= VERSION; v++) {
+                for (String sql : MIGRATIONS.get(v - 1)) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO ovi_schema (version) VALUES (" + v + ")");
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static boolean postgres(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+    }
+
+    static String nextRevision(Connection c) throws SQLException {
+        return postgres(c) ? "SELECT nextval('revision_seq')" : "SELECT NEXT VALUE FOR revision_seq";
+    }
+
+    static String upsertResource(Connection c) throws SQLException {
+        String cols = "(res_key, type, region, cloud_id, ovi_id, revision, content_hash, content, gone)";
+        if (postgres(c)) {
+            return "INSERT INTO resources " + cols + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (res_key) DO UPDATE SET "
+                    + "type = EXCLUDED.type, region = EXCLUDED.region, cloud_id = EXCLUDED.cloud_id, ovi_id = EXCLUDED.ovi_id, "
+                    + "revision = EXCLUDED.revision, content_hash = EXCLUDED.content_hash, content = EXCLUDED.content, "
+                    + "gone = EXCLUDED.gone";
+        }
+        return "MERGE INTO resources " + cols + " KEY (res_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+}
