@@ -37,10 +37,14 @@ public final class JdbcObservationStore implements ObservationStore {
 
     private final Connection db;
     private final String url;
+    private final String user;
+    private final String password;
 
-    private JdbcObservationStore(Connection db, String url) {
+    private JdbcObservationStore(Connection db, String url, String user, String password) {
         this.db = db;
         this.url = url;
+        this.user = user;
+        this.password = password;
     }
 
     /** The embedded H2 database in {@code dir}; AUTO_SERVER lets overlapping ovi processes share it. */
@@ -58,7 +62,7 @@ public final class JdbcObservationStore implements ObservationStore {
         try {
             Connection c = DriverManager.getConnection(url, user, password);
             Schema.migrate(c);
-            return new JdbcObservationStore(c, url);
+            return new JdbcObservationStore(c, url, user, password);
         } catch (SQLException e) {
             throw OviException.failure("cannot open the store " + redact(url) + ": " + e.getMessage()
                     + (e.getMessage() != null && e.getMessage().contains("corrupt")
@@ -66,9 +70,16 @@ public final class JdbcObservationStore implements ObservationStore {
         }
     }
 
-    /** The open connection, for the claim table that shares this database. */
-    public Connection connection() {
-        return db;
+    /**
+     * A new connection to the same database, for a component (such as the claim store) whose transactions
+     * must not interleave with this store's. The caller closes it.
+     */
+    public Connection openConnection() {
+        try {
+            return DriverManager.getConnection(url, user, password);
+        } catch (SQLException e) {
+            throw OviException.failure("cannot connect to the store " + redact(url) + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

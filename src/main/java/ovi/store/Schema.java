@@ -23,6 +23,11 @@ final class Schema {
                         + "content VARCHAR(1000000), gone BOOLEAN NOT NULL, PRIMARY KEY (res_key, revision))",
                 "CREATE INDEX IF NOT EXISTS history_ovi_id ON resource_history (ovi_id)",
                 "CREATE INDEX IF NOT EXISTS history_cloud_id ON resource_history (cloud_id)",
+            },
+            new String[] {
+                "CREATE TABLE IF NOT EXISTS claims (resource VARCHAR(600) PRIMARY KEY, holder VARCHAR(200) NOT NULL, "
+                        + "fence BIGINT NOT NULL, claimed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "expires_at TIMESTAMP WITH TIME ZONE NOT NULL)",
             });
 
     static final int VERSION = MIGRATIONS.size();
