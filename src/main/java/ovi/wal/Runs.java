@@ -40,7 +40,18 @@ public final class Runs {
     /** Feeds entries in log order. */
     public void accept(WalEntry e) {
         String id = e.runId() == null ? "(none)" : e.runId();
-        runs.computeIfAbsent(id, k -> new Builder(k, e.time())).add(e);
+        Builder b = runs.computeIfAbsent(id, k -> new Builder(k, e.time()));
+        b.add(e);
+        // a crash recovery that finds an action did not take effect is a failure of the crashed run, not
+        // of the run that found out
+        Object origin = e.data().get("inDoubtRunId");
+        if ("failed".equals(e.type()) && origin != null && e.data().get(InDoubt.RESOLVES_SEQ) != null) {
+            Builder crashed = runs.get(origin.toString());
+            if (crashed != null && crashed != b) {
+                b.errors.remove(b.errors.size() - 1);
+                crashed.errors.add(e.resource() + ": " + e.message());
+            }
+        }
     }
 
     /** Every run, in the order each began. */
