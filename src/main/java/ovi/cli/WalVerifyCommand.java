@@ -35,6 +35,15 @@ public final class WalVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        var truncated = ChronicleAuditLog.truncatedFiles(state.walDir());
+        if (!truncated.isEmpty()) {
+            // opening the queue would let Chronicle grow the file back: report without opening it
+            out.println("broken: " + String.join(", ", truncated));
+            out.println("nothing was changed; restore the file from a backup or move the WAL aside");
+            out.flush();
+            return ExitCode.ERROR;
+        }
         ChronicleAuditLog wal = state.openWal();
         if (wal == null) {
             throw OviException.failure("no WAL in " + state.walDir() + " to verify");
@@ -43,7 +52,6 @@ public final class WalVerifyCommand implements Callable<Integer> {
         try (wal) {
             r = WalVerifier.verify(wal);
         }
-        PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             ObjectNode n = JsonMapper.builder().build().createObjectNode();
             n.put("ok", r.ok());

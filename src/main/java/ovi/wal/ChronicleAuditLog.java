@@ -55,6 +55,12 @@ public final class ChronicleAuditLog implements AuditLog {
      * cycle: tests use it to write the cycles of past days.
      */
     static ChronicleAuditLog open(Path dir, TimeProvider time) {
+        List<String> damaged = truncatedFiles(dir);
+        if (!damaged.isEmpty()) {
+            // Chronicle would map the file and silently grow it back with zeros, hiding the loss
+            throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
+                    + "; ovi will not open it (nothing was changed); restore the file from a backup or move the WAL aside");
+        }
         try {
             Files.createDirectories(dir);
             FileChannel lock = FileChannel.open(dir.resolve("append.lock"), StandardOpenOption.CREATE,
@@ -68,6 +74,31 @@ public final class ChronicleAuditLog implements AuditLog {
             throw OviException.failure("cannot open the WAL in " + dir + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Cycle files cut short: Chronicle grows them in whole pages of at least 64 KiB, so a size that is not
+     * a whole number of pages, or below that, is a file truncated after the fact.
+     */
+    public static List<String> truncatedFiles(Path dir) {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList()) {
+                long size = Files.size(f);
+                if (size < MIN_FILE_SIZE || size % PAGE != 0) {
+                    out.add(f.getFileName() + " is truncated (" + size + " bytes)");
+                }
+            }
+        } catch (IOException e) {
+            throw OviException.failure("cannot list the WAL in " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static final long PAGE = 4096;
+    private static final long MIN_FILE_SIZE = 64 * 1024;
 
     public Path dir() {
         return dir;
