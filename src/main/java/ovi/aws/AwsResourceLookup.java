@@ -47,9 +47,6 @@ public final class AwsResourceLookup implements ResourceLookup {
             }
             filters.add(Filter.builder().name("tag:" + Tags.ID).values(t.oviId()).build());
             filters.add(Filter.builder().name("tag:" + Tags.OWNER).values(t.owner()).build());
-            if (t.clientToken() != null) {
-                filters.add(Filter.builder().name("client-token").values(t.clientToken()).build());
-            }
         }
         try {
             for (var page : aws.ec2(t.region()).describeInstancesPaginator(r -> {
@@ -62,6 +59,11 @@ public final class AwsResourceLookup implements ResourceLookup {
             })) {
                 for (var res : page.reservations()) {
                     for (Instance i : res.instances()) {
+                        // the token is compared here rather than with the client-token filter, which not every
+                        // EC2-compatible endpoint implements; the tag filters have narrowed the list already
+                        if (t.cloudId() == null && t.clientToken() != null && !t.clientToken().equals(i.clientToken())) {
+                            continue;
+                        }
                         return Optional.of(ec2(t.region(), i));
                     }
                 }
