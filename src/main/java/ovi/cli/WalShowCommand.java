@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
             "Types: observed, decided, claimed, executing, executed, failed, skipped, released.",
         },
         footer = {"", "Examples:",
-            "  ovi wal show -c ovi.yaml --since 2026-11-21T03:00:00Z --until 2026-11-21T03:30:00Z",
+            "  ovi wal show -c ovi.yaml --since 2026-11-21T03:00Z --until 2026-11-21T03:30Z",
             "  ovi wal show -c ovi.yaml --resource web-0 --type executing,executed,failed",
             "  ovi wal show --state-dir .ovi --run r20261121T031000Z-1a2b3c -o json",
             "  ovi wal show -c ovi.yaml -f -o jsonl | jq .message"})
