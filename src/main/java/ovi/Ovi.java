@@ -3,8 +3,11 @@ package ovi;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import ovi.cli.ErrorHandler;
+import ovi.cli.HistoryCommand;
 import ovi.cli.PlanCommand;
+import ovi.cli.StatusCommand;
 import ovi.cli.VersionProvider;
+import ovi.cli.WalCommand;
 import ovi.engine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +23,8 @@ import picocli.CommandLine.ScopeType;
             "drifted or unmanaged, decides what to do about each, and records every",
             "observation and decision in an audit log.",
         },
-        subcommands = {PlanCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, StatusCommand.class, HistoryCommand.class, WalCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",

@@ -61,6 +61,10 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for a later 'ovi apply FILE'.")
     Path out;
 
+    @Option(names = "--wal-retention", paramLabel = "DURATION", converter = Durations.DurationConverter.class,
+            description = "After the run, remove whole days of the WAL older than this (such as 30d); see 'ovi wal prune'.")
+    java.time.Duration walRetention;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -78,6 +82,9 @@ public final class PlanCommand implements Callable<Integer> {
             if (out != null) {
                 PlanFile.write(out, plan, cfg, s.stateDir);
                 progress.accept("saved the plan to " + out);
+            }
+            if (walRetention != null) {
+                progress.accept(WalPruneCommand.describe(ovi.wal.Retention.apply(s.wal, walRetention)));
             }
         }
         if (output.json()) {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
@@ -29,40 +31,79 @@ import ovi.model.WalEntry;
  */
 public final class ChronicleAuditLog implements AuditLog {
     static final String FIELD = "ovi";
-    /**
-     * File locks are held per JVM, not per channel: a second log on the same directory in this JVM would
-     * get OverlappingFileLockException. This lock, one per directory, orders them before the file lock.
-     */
+    /** One lock per WAL directory for this JVM; see {@link #locked}. */
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS =
             new ConcurrentHashMap<>();
 
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final FileChannel lockChannel;
+    private final TimeProvider time;
     private long lastIndex = Long.MIN_VALUE;
     private long lastSeq;
     private String lastHash = "";
 
-    private ChronicleAuditLog(Path dir, SingleChronicleQueue queue, FileChannel lockChannel) {
+    private ChronicleAuditLog(Path dir, SingleChronicleQueue queue, FileChannel lockChannel, TimeProvider time) {
         this.dir = dir;
         this.queue = queue;
         this.lockChannel = lockChannel;
+        this.time = time;
     }
 
     /** Opens (creating if needed) the WAL in {@code dir}. */
     public static ChronicleAuditLog open(Path dir) {
+        return open(dir, SystemTimeProvider.INSTANCE);
+    }
+
+    /**
+     * Opens the WAL with a clock of the caller's choosing, which stamps entries and picks their daily
+     * cycle: tests use it to write the cycles of past days.
+     */
+    static ChronicleAuditLog open(Path dir, TimeProvider time) {
+        List<String> damaged = truncatedFiles(dir);
+        if (!damaged.isEmpty()) {
+            // Chronicle would map the file and silently grow it back with zeros, hiding the loss
+            throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
+                    + "; ovi will not open it (nothing was changed); restore the file from a backup or move the WAL aside");
+        }
         try {
             Files.createDirectories(dir);
             FileChannel lock = FileChannel.open(dir.resolve("append.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile())
                     .rollCycle(RollCycles.FAST_DAILY)
+                    .timeProvider(time)
                     .build();
-            return new ChronicleAuditLog(dir, queue, lock);
+            return new ChronicleAuditLog(dir, queue, lock, time);
         } catch (IOException | RuntimeException e) {
             throw OviException.failure("cannot open the WAL in " + dir + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Cycle files cut short: Chronicle grows them in whole pages of at least 64 KiB, so a size that is not
+     * a whole number of pages, or below that, is a file truncated after the fact.
+     */
+    public static List<String> truncatedFiles(Path dir) {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList()) {
+                long size = Files.size(f);
+                if (size < MIN_FILE_SIZE || size % PAGE != 0) {
+                    out.add(f.getFileName() + " is truncated (" + size + " bytes)");
+                }
+            }
+        } catch (IOException e) {
+            throw OviException.failure("cannot list the WAL in " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static final long PAGE = 4096;
+    private static final long MIN_FILE_SIZE = 64 * 1024;
 
     public Path dir() {
         return dir;
@@ -74,30 +115,25 @@ public final class ChronicleAuditLog implements AuditLog {
             return List.of();
         }
         List<WalEntry> written = new ArrayList<>(drafts.size());
-        ReentrantLock jvmLock =
-                JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
-        jvmLock.lock();
-        try (FileLock ignored = lockChannel.lock(); ExcerptAppender appender = queue.createAppender()) {
-            catchUp();
-            for (Draft d : drafts) {
-                long seq = lastSeq + 1;
-                WalEntry unsigned = new WalEntry(seq, Instant.now(), d.runId(), d.type(), d.resource(), d.action(),
-                        d.message(), d.data(), lastHash, null);
-                WalEntry entry = WalCodec.sign(unsigned);
-                String text = WalCodec.toJson(entry);
-                try (DocumentContext dc = appender.writingDocument()) {
-                    dc.wire().write(FIELD).text(text);
+        locked(() -> {
+            try (ExcerptAppender appender = queue.createAppender()) {
+                catchUp();
+                for (Draft d : drafts) {
+                    long seq = lastSeq + 1;
+                    WalEntry unsigned = new WalEntry(seq, Instant.ofEpochMilli(time.currentTimeMillis()), d.runId(),
+                            d.type(), d.resource(), d.action(), d.message(), d.data(), lastHash, null);
+                    WalEntry entry = WalCodec.sign(unsigned);
+                    try (DocumentContext dc = appender.writingDocument()) {
+                        dc.wire().write(FIELD).text(WalCodec.toJson(entry));
+                    }
+                    lastIndex = appender.lastIndexAppended();
+                    lastSeq = seq;
+                    lastHash = entry.hash();
+                    written.add(entry);
                 }
-                lastIndex = appender.lastIndexAppended();
-                lastSeq = seq;
-                lastHash = entry.hash();
-                written.add(entry);
             }
-        } catch (IOException e) {
-            throw OviException.failure("cannot append to the WAL in " + dir + ": " + e.getMessage(), e);
-        } finally {
-            jvmLock.unlock();
-        }
+            return null;
+        });
         return written;
     }
 
@@ -129,17 +165,151 @@ public final class ChronicleAuditLog implements AuditLog {
         }
     }
 
-    /** Calls {@code sink} with every entry from the start, in order. */
+    /**
+     * Calls {@code sink} with every entry from the start, in order.
+     *
+     * @throws OviException when an entry cannot be read, naming its cycle file; nothing is changed
+     */
     public void readAll(Consumer<WalEntry> sink) {
+        scan((entry, pos) -> sink.accept(entry));
+    }
+
+    /** Where an entry lives: its Chronicle index and the cycle file that holds it. */
+    public record Position(long index, int cycle, Path file) {
+    }
+
+    /** Receives entries with their positions. */
+    public interface EntryVisitor {
+        void visit(WalEntry entry, Position position);
+    }
+
+    /** Like {@link #readAll} but with each entry's position; stops on the first unreadable entry. */
+    public void scan(EntryVisitor visitor) {
         try (ExcerptTailer tailer = queue.createTailer()) {
             while (true) {
+                WalEntry e;
+                Position pos;
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
                         return;
                     }
-                    sink.accept(WalCodec.parse(dc.wire().read(FIELD).text()));
+                    pos = position(dc.index());
+                    try {
+                        e = WalCodec.parse(dc.wire().read(FIELD).text());
+                    } catch (RuntimeException ex) {
+                        throw unreadable(pos, ex);
+                    }
+                } catch (OviException ex) {
+                    throw ex;
+                } catch (RuntimeException ex) {
+                    throw OviException.failure("the WAL in " + dir + " cannot be read after index "
+                            + Long.toHexString(tailer.index()) + " (" + cycleFile(tailer.cycle()).getFileName() + "): "
+                            + ex.getMessage() + "; run 'ovi wal verify'", ex);
+                }
+                visitor.visit(e, pos);
+            }
+        }
+    }
+
+    private OviException unreadable(Position pos, RuntimeException ex) {
+        return OviException.failure("the WAL entry at index " + Long.toHexString(pos.index()) + " in "
+                + pos.file() + " is unreadable: " + ex.getMessage() + "; run 'ovi wal verify'", ex);
+    }
+
+    Position position(long index) {
+        int cycle = queue.rollCycle().toCycle(index);
+        return new Position(index, cycle, cycleFile(cycle));
+    }
+
+    /**
+     * Reads the entries appended after everything read so far, each time it is called: the tail of
+     * {@code tail -f}. From the start, the first poll returns the whole log. One reader per thread; close
+     * it when done.
+     */
+    public Follower follow(boolean fromStart) {
+        ExcerptTailer t = queue.createTailer();
+        return new Follower(fromStart ? t.toStart() : t.toEnd());
+    }
+
+    /** A tailer that stays at the end of the log. */
+    public final class Follower implements AutoCloseable {
+        private final ExcerptTailer tailer;
+
+        private Follower(ExcerptTailer tailer) {
+            this.tailer = tailer;
+        }
+
+        /** The entries appended since the last call (possibly none). */
+        public List<WalEntry> poll() {
+            List<WalEntry> out = new ArrayList<>();
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return out;
+                    }
+                    Position pos = position(dc.index());
+                    try {
+                        out.add(WalCodec.parse(dc.wire().read(FIELD).text()));
+                    } catch (RuntimeException ex) {
+                        throw unreadable(pos, ex);
+                    }
                 }
             }
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+        }
+    }
+
+    /** The cycle file of a daily cycle, such as {@code 20261121F.cq4}. */
+    public Path cycleFile(int cycle) {
+        long millis = (long) cycle * queue.rollCycle().lengthInMillis();
+        String name = java.time.format.DateTimeFormatter.ofPattern(queue.rollCycle().format())
+                .withZone(java.time.ZoneOffset.UTC).format(Instant.ofEpochMilli(millis));
+        return dir.resolve(name + ".cq4");
+    }
+
+    /** The highest index written, or a negative number when the log is empty. */
+    long lastIndex() {
+        return queue.lastIndex();
+    }
+
+    SingleChronicleQueue queue() {
+        return queue;
+    }
+
+    TimeProvider time() {
+        return time;
+    }
+
+    /**
+     * Runs {@code work} holding the append lock, so no entry is appended meanwhile by this or any other
+     * process: retention removes files under it.
+     */
+    synchronized <T> T underAppendLock(java.util.function.Supplier<T> work) {
+        return locked(() -> {
+            T result = work.get();
+            lastIndex = Long.MIN_VALUE; // files may have gone: re-read the head before the next append
+            return result;
+        });
+    }
+
+    /**
+     * Runs {@code work} holding this JVM's lock on the directory, then the file lock that other processes
+     * honour. File locks are per JVM, so without the first a second log on the same directory in this JVM
+     * would get OverlappingFileLockException.
+     */
+    private <T> T locked(java.util.function.Supplier<T> work) {
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        jvmLock.lock();
+        try (FileLock ignored = lockChannel.lock()) {
+            return work.get();
+        } catch (IOException e) {
+            throw OviException.failure("cannot lock the WAL in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            jvmLock.unlock();
         }
     }
 

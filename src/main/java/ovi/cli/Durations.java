@@ -1,0 +1,96 @@
+package ovi.cli;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/** Durations ({@code 30s 15m 2h 7d}, ISO-8601 {@code PT2H}) and points in time for the audit verbs. */
+final class Durations {
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([smhdw])");
+    static final String EXPECTED_DURATION = "a duration such as 30s, 15m, 2h, 7d, 2w or PT2H";
+    static final String EXPECTED_TIME = "a duration ago (2h, 7d), an ISO time (2026-11-21T03:10:00Z), "
+            + "a local date-time (2026-11-21T03:10) or a date (2026-11-21)";
+
+    private Durations() {
+    }
+
+    static Duration parse(String s) {
+        String t = s.trim();
+        Matcher m = SHORT.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+            };
+        }
+        try {
+            Duration d = Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return d;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + s + "' is not " + EXPECTED_DURATION);
+        }
+    }
+
+    /** A point in time: a duration counts back from {@code now}; local times are in {@code zone}. */
+    static Instant time(String s, Instant now, ZoneId zone) {
+        String t = s.trim();
+        try {
+            return now.minus(parse(t));
+        } catch (IllegalArgumentException notADuration) {
+            // try the absolute forms
+        }
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeException ignored) {
+            // no offset
+        }
+        try {
+            return LocalDateTime.parse(t).atZone(zone).toInstant();
+        } catch (DateTimeException ignored) {
+            // no time
+        }
+        try {
+            return LocalDate.parse(t).atStartOfDay(zone).toInstant();
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("'" + s + "' is not " + EXPECTED_TIME);
+        }
+    }
+
+    /** picocli converter: a bad duration is a usage error (exit 64) saying what was expected. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** picocli converter for --since/--until, relative to the moment the command line is parsed. */
+    static final class TimeConverter implements CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            try {
+                return time(value, Instant.now(), ZoneId.systemDefault());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

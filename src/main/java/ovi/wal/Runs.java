@@ -1,0 +1,103 @@
+package ovi.wal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import ovi.model.WalEntry;
+
+/**
+ * Runs as the WAL tells them: a run is every entry with one run id. A run failed when it has a
+ * {@code failed} entry or an {@code observed} entry with an {@code error}; else it is ok.
+ */
+public final class Runs {
+    public static final String OK = "ok";
+    public static final String FAILED = "failed";
+
+    /**
+     * One run.
+     *
+     * @param counts  entries per type
+     * @param actions per entry type, entries per action (e.g. decided -> create -> 2)
+     * @param errors  the messages of its failures, in order
+     */
+    public record Run(String runId, Instant start, Instant end, long entries, Map<String, Long> counts,
+                      Map<String, Map<String, Long>> actions, List<String> errors) {
+        public String outcome() {
+            return errors.isEmpty() ? OK : FAILED;
+        }
+
+        public Duration duration() {
+            return Duration.between(start, end);
+        }
+    }
+
+    private final Map<String, Builder> runs = new LinkedHashMap<>();
+
+    /** Feeds entries in log order. */
+    public void accept(WalEntry e) {
+        String id = e.runId() == null ? "(none)" : e.runId();
+        Builder b = runs.computeIfAbsent(id, k -> new Builder(k, e.time()));
+        b.add(e);
+        // a crash recovery that finds an action did not take effect is a failure of the crashed run, not
+        // of the run that found out
+        Object origin = e.data().get("inDoubtRunId");
+        if ("failed".equals(e.type()) && origin != null && e.data().get(InDoubt.RESOLVES_SEQ) != null) {
+            Builder crashed = runs.get(origin.toString());
+            if (crashed != null && crashed != b) {
+                b.errors.remove(b.errors.size() - 1);
+                crashed.errors.add(e.resource() + ": " + e.message());
+            }
+        }
+    }
+
+    /** Every run, in the order each began. */
+    public List<Run> list() {
+        List<Run> out = new ArrayList<>(runs.size());
+        for (Builder b : runs.values()) {
+            out.add(b.build());
+        }
+        out.sort(java.util.Comparator.comparing(Run::start));
+        return out;
+    }
+
+    private static final class Builder {
+        final String runId;
+        final Instant start;
+        Instant end;
+        long entries;
+        final Map<String, Long> counts = new TreeMap<>();
+        final Map<String, Map<String, Long>> actions = new TreeMap<>();
+        final List<String> errors = new ArrayList<>();
+
+        Builder(String runId, Instant start) {
+            this.runId = runId;
+            this.start = start;
+            this.end = start;
+        }
+
+        void add(WalEntry e) {
+            entries++;
+            if (e.time().isAfter(end)) {
+                end = e.time();
+            }
+            counts.merge(e.type(), 1L, Long::sum);
+            if (e.action() != null) {
+                actions.computeIfAbsent(e.type(), k -> new TreeMap<>()).merge(e.action(), 1L, Long::sum);
+            }
+            if ("failed".equals(e.type())) {
+                errors.add(e.resource() + ": " + e.message());
+            } else if ("observed".equals(e.type()) && e.data().get("error") != null) {
+                errors.add(e.resource() + ": not observed: " + e.data().get("error"));
+            }
+        }
+
+        Run build() {
+            return new Run(runId, start, end, entries, java.util.Collections.unmodifiableMap(counts),
+                    java.util.Collections.unmodifiableMap(actions), List.copyOf(errors));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package ovi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DurationsTest {
+    private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+    private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+
+    @ParameterizedTest
+    @CsvSource({"30s,PT30S", "15m,PT15M", "2h,PT2H", "7d,PT168H", "2w,PT336H", "PT2H,PT2H", "pt90m,PT1H30M"})
+    void durations(String text, String iso) {
+        assertEquals(Duration.parse(iso), Durations.parse(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2h,2026-11-21T10:00:00Z",
+        "2026-11-21T03:10:00Z,2026-11-21T03:10:00Z",
+        "2026-11-21T03:10:00+01:00,2026-11-21T02:10:00Z",
+        "2026-11-21T03:10,2026-11-21T02:10:00Z",
+        "2026-11-21,2026-11-20T23:00:00Z",
+    })
+    void times(String text, String instant) {
+        assertEquals(Instant.parse(instant), Durations.time(text, NOW, BERLIN));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "2", "2x", "-2h", "two hours", "PT-2H"})
+    void badDurationsSayWhatWasExpected(String text) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
+        assertTrue(e.getMessage().contains("30s, 15m, 2h, 7d"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yesterday", "2026-13-01", "21/11/2026 03:10"})
+    void badTimesSayWhatWasExpected(String text) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Durations.time(text, NOW, BERLIN));
+        assertTrue(e.getMessage().contains("2026-11-21T03:10:00Z"), e.getMessage());
+    }
+}

@@ -1,0 +1,166 @@
+package ovi.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import ovi.model.WalEntry;
+import ovi.wal.InDoubt;
+import org.junit.jupiter.api.Test;
+
+class RecoveryTest {
+    /** An in-memory WAL that counts syncs. */
+    static final class MemoryLog implements AuditLog {
+        final List<WalEntry> entries = new ArrayList<>();
+        int syncs;
+
+        @Override
+        public List<WalEntry> append(List<Draft> drafts) {
+            List<WalEntry> out = new ArrayList<>();
+            for (Draft d : drafts) {
+                WalEntry e = new WalEntry(entries.size() + 100, Instant.EPOCH, d.runId(), d.type(), d.resource(),
+                        d.action(), d.message(), d.data(), "", "");
+                entries.add(e);
+                out.add(e);
+            }
+            return out;
+        }
+
+        @Override
+        public void sync() {
+            syncs++;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A lookup over a fixed set of resources, keyed by ovi id; ids in {@code broken} throw. */
+    static final class FakeLookup implements ResourceLookup {
+        final Map<String, Observation> byOviId = new HashMap<>();
+        final List<Target> asked = new ArrayList<>();
+        String broken;
+
+        @Override
+        public Optional<Observation> find(Target t) {
+            asked.add(t);
+            if (t.oviId().equals(broken)) {
+                throw new IllegalStateException("cannot reach AWS");
+            }
+            return Optional.ofNullable(byOviId.get(t.oviId()));
+        }
+    }
+
+    private long seq;
+    private final MemoryLog wal = new MemoryLog();
+    private final FakeLookup lookup = new FakeLookup();
+    private final Recovery recovery = new Recovery(lookup, wal, "team-web", m -> { });
+
+    private WalEntry executing(String id, String action, Map<String, Object> more) {
+        Map<String, Object> data = new LinkedHashMap<>(Map.of("holder", "host-1", "fence", 1, "type", "ec2",
+                "region", "us-east-1"));
+        data.putAll(more);
+        return new WalEntry(++seq, Instant.EPOCH, "r-crashed", "executing", id, action, "", data, "", "");
+    }
+
+    private static Observation instance(String cloudId, String size, String oviId) {
+        return new Observation(ResourceType.EC2, "us-east-1", cloudId, Map.of("size", size),
+                Map.of("ovi:id", oviId, "ovi:owner", "team-web", "ovi:managed", "true"));
+    }
+
+    @Test
+    void aCreateWhoseInstanceExistsTookEffect() {
+        lookup.byOviId.put("web-0", instance("i-123", "t3.micro", "web-0"));
+        WalEntry e = executing("web-0", "create", Map.of("clientToken", "tok-1"));
+
+        Recovery.Result r = recovery.resolve("r-next", List.of(e));
+
+        assertTrue(r.complete());
+        WalEntry out = r.resolved().get(0);
+        assertEquals("executed", out.type());
+        assertEquals("r-next", out.runId());
+        assertEquals("web-0", out.resource());
+        assertEquals("create", out.action());
+        assertEquals(e.seq(), ((Number) out.data().get("resolvesSeq")).longValue());
+        assertEquals("r-crashed", out.data().get("inDoubtRunId"));
+        assertEquals("i-123", out.data().get("cloudId"));
+        assertEquals("after a crash: the instance exists (i-123), the create took effect", out.message());
+        assertEquals(new ResourceLookup.Target(ResourceType.EC2, "us-east-1", "team-web", "web-0", null, "tok-1"),
+                lookup.asked.get(0));
+        assertEquals(1, wal.syncs, "each resolution is synced before the run goes on");
+    }
+
+    @Test
+    void aCreateWithNothingFoundDidNotTakeEffect() {
+        Recovery.Result r = recovery.resolve("r-next", List.of(executing("web-1", "create", Map.of())));
+        WalEntry out = r.resolved().get(0);
+        assertEquals("failed", out.type());
+        assertEquals("after a crash: no instance found, the create did not take effect", out.message());
+        assertEquals(out.message(), out.data().get("error"));
+    }
+
+    @Test
+    void aDeleteIsSettledByWhetherTheResourceIsGone() {
+        lookup.byOviId.put("old-1", instance("i-9", "t3.micro", "old-1"));
+        Recovery.Result r = recovery.resolve("r-next", List.of(
+                executing("old-0", "delete", Map.of("cloudId", "i-8")),
+                executing("old-1", "delete", Map.of("cloudId", "i-9"))));
+        assertEquals("executed", r.resolved().get(0).type());
+        assertEquals("after a crash: the instance is gone, the delete took effect", r.resolved().get(0).message());
+        assertEquals("failed", r.resolved().get(1).type());
+        assertTrue(r.resolved().get(1).message().contains("still exists (i-9)"));
+    }
+
+    @Test
+    void anUpdateIsCheckedAgainstTheChangesItWanted() {
+        lookup.byOviId.put("web-0", instance("i-1", "t3.micro", "web-0"));
+        lookup.byOviId.put("web-1", instance("i-2", "t3.small", "web-1"));
+        List<Object> changes = List.of(Map.of("field", "size", "current", "t3.small", "desired", "t3.micro"));
+        Recovery.Result r = recovery.resolve("r-next", List.of(
+                executing("web-0", "update", Map.of("cloudId", "i-1", "changes", changes)),
+                executing("web-1", "update", Map.of("cloudId", "i-2", "changes", changes)),
+                executing("web-2", "update", Map.of("cloudId", "i-3"))));
+        assertEquals("executed", r.resolved().get(0).type());
+        assertEquals("failed", r.resolved().get(1).type());
+        assertTrue(r.resolved().get(1).message().contains("size is t3.small, not t3.micro"), r.resolved().get(1)::message);
+        assertEquals("failed", r.resolved().get(2).type(), "an updated resource that is gone did not get the update");
+    }
+
+    @Test
+    void aLookupThatFailsLeavesTheActionInDoubtAndAppendsNothingForIt() {
+        lookup.byOviId.put("web-0", instance("i-1", "t3.micro", "web-0"));
+        lookup.broken = "web-1";
+        WalEntry stuck = executing("web-1", "create", Map.of());
+        Recovery.Result r = recovery.resolve("r-next", List.of(executing("web-0", "create", Map.of()), stuck));
+
+        assertFalse(r.complete());
+        assertEquals(1, r.resolved().size());
+        assertEquals(stuck, r.unresolved().get(0).executing());
+        assertTrue(r.unresolved().get(0).reason().contains("cannot reach AWS"));
+        assertEquals(1, wal.entries.size());
+    }
+
+    @Test
+    void theAppendedEntriesSettleTheActionsForInDoubt() {
+        lookup.byOviId.put("web-0", instance("i-1", "t3.micro", "web-0"));
+        WalEntry a = executing("web-0", "create", Map.of());
+        WalEntry b = executing("web-1", "create", Map.of());
+        recovery.resolve("r-next", List.of(a, b));
+
+        InDoubt d = new InDoubt();
+        d.accept(a);
+        d.accept(b);
+        wal.entries.forEach(d::accept);
+        assertEquals(List.of(), d.entries());
+    }
+}

@@ -1,0 +1,111 @@
+package ovi.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import ovi.aws.AwsClients;
+import ovi.aws.AwsResourceLookup;
+import ovi.aws.AwsSettings;
+import ovi.engine.ResourceLookup.Target;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.Tag;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Looking single resources up again, as crash recovery does, against moto. */
+class AwsResourceLookupIT {
+    private AwsClients aws;
+    private AwsResourceLookup lookup;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Moto.reset();
+        aws = new AwsClients(AwsSettings.of(null, Moto.endpoint().toString()), Moto.REGION);
+        lookup = new AwsResourceLookup(aws);
+    }
+
+    @AfterEach
+    void tearDown() {
+        aws.close();
+    }
+
+    private static Target ec2(String oviId, String cloudId, String token) {
+        return new Target(ResourceType.EC2, Moto.REGION, "team-web", oviId, cloudId, token);
+    }
+
+    @Test
+    void anInstanceIsFoundByItsTagsOrIdAndNotOnceTerminated() {
+        String id;
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+            id = Moto.runInstance(ec2, "t3.micro", Moto.managed("team-web", "web-0"));
+            Moto.runInstance(ec2, "t3.micro", Moto.managed("team-data", "web-1"));
+
+            Optional<Observation> byTags = lookup.find(ec2("web-0", null, null));
+            assertEquals(id, byTags.orElseThrow().cloudId());
+            assertEquals("t3.micro", byTags.get().attribute("size"));
+            assertEquals(id, lookup.find(ec2("web-0", id, null)).orElseThrow().cloudId());
+            assertTrue(lookup.find(ec2("web-1", null, null)).isEmpty(), "another owner's web-1 is not ours");
+            assertTrue(lookup.find(ec2("web-2", null, null)).isEmpty());
+            assertTrue(lookup.find(ec2("web-0", "i-0123456789abcdef0", null)).isEmpty(), "an unknown id is not found");
+
+            ec2.terminateInstances(r -> r.instanceIds(id));
+            assertTrue(lookup.find(ec2("web-0", null, null)).isEmpty(), "a terminated instance is gone");
+            assertTrue(lookup.find(ec2("web-0", id, null)).isEmpty());
+        }
+    }
+
+    @Test
+    void theClientTokenOfTheCreateNarrowsTheSearch() {
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+            String id = ec2.runInstances(r -> r.imageId("ami-12c6146b").instanceType("t3.micro").minCount(1).maxCount(1)
+                    .clientToken("tok-1").tagSpecifications(t -> t.resourceType("instance").tags(
+                            Moto.managed("team-web", "web-0").entrySet().stream().map(e ->
+                                    software.amazon.awssdk.services.ec2.model.Tag.builder().key(e.getKey())
+                                            .value(e.getValue()).build()).toList())))
+                    .instances().get(0).instanceId();
+            assertEquals(id, lookup.find(ec2("web-0", null, "tok-1")).orElseThrow().cloudId());
+            assertTrue(lookup.find(ec2("web-0", null, "tok-other")).isEmpty());
+        }
+    }
+
+    @Test
+    void aDbInstanceIsFoundByIdentifier() {
+        try (RdsClient rds = Moto.rds(Moto.REGION)) {
+            rds.createDBInstance(r -> r.dbInstanceIdentifier("db-0-web").dbInstanceClass("db.t3.micro").engine("postgres")
+                    .allocatedStorage(20).masterUsername("ovi").manageMasterUserPassword(true)
+                    .tags(Moto.managed("team-web", "db-0").entrySet().stream()
+                            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+        }
+        Target t = new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-0", "db-0-web", null);
+        Observation o = lookup.find(t).orElseThrow();
+        assertEquals("20", o.attribute("storage"));
+        assertEquals("db-0", o.oviId());
+        assertEquals("db-0-web", lookup.find(new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-0", null, null))
+                .orElseThrow().cloudId(), "found by tags when the identifier is not known");
+        assertTrue(lookup.find(new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-1", "db-1-web", null)).isEmpty());
+    }
+
+    @Test
+    void aBucketIsFoundWithItsTags() {
+        try (S3Client s3 = Moto.s3()) {
+            s3.createBucket(r -> r.bucket("team-web-assets"));
+            s3.putBucketTagging(r -> r.bucket("team-web-assets").tagging(t -> t.tagSet(List.of(
+                    software.amazon.awssdk.services.s3.model.Tag.builder().key("ovi:id").value("assets-0").build()))));
+            s3.createBucket(r -> r.bucket("untagged"));
+        }
+        Observation o = lookup.find(new Target(ResourceType.S3, Moto.REGION, "team-web", "assets-0", "team-web-assets", null))
+                .orElseThrow();
+        assertEquals(Map.of("ovi:id", "assets-0"), o.tags());
+        assertEquals(Map.of(), lookup.find(new Target(ResourceType.S3, Moto.REGION, "team-web", "x", "untagged", null))
+                .orElseThrow().tags());
+        assertTrue(lookup.find(new Target(ResourceType.S3, Moto.REGION, "team-web", "x", "no-such-bucket-here", null)).isEmpty());
+    }
+}
