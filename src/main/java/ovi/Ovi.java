@@ -2,6 +2,7 @@ package ovi;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import ovi.cli.ApplyCommand;
 import ovi.cli.ErrorHandler;
 import ovi.cli.PlanCommand;
 import ovi.cli.VersionProvider;
@@ -19,7 +20,7 @@ import picocli.CommandLine.ScopeType;
             "Reconciles AWS with a declared config: finds what is missing, unwanted, drifted or unmanaged,",
             "decides what to do about each, and records every observation and decision in an audit log.",
         },
-        subcommands = {PlanCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",
