@@ -104,7 +104,7 @@ public final class ApplyCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         checkUsage();
-        Console console = System.console();
+        Console console = terminal();
         if (!autoApprove && console == null) {
             throw OviException.usage("no terminal to confirm on: pass --auto-approve to apply without asking "
                     + "(as cron jobs do), or run 'ovi plan' to only look");
@@ -210,6 +210,22 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         if (instanceId != null && (instanceId.isBlank() || instanceId.length() > 200)) {
             throw new CommandLine.ParameterException(cl, "--instance-id must be 1 to 200 characters");
+        }
+    }
+
+    /**
+     * The terminal to ask on, or null. From Java 22 System.console() may answer without one, so its
+     * isTerminal() is asked too where it exists.
+     */
+    static Console terminal() {
+        Console c = System.console();
+        if (c == null) {
+            return null;
+        }
+        try {
+            return Boolean.TRUE.equals(Console.class.getMethod("isTerminal").invoke(c)) ? c : null;
+        } catch (ReflectiveOperationException e) {
+            return c; // before Java 22 a console is only given on a terminal
         }
     }
 
