@@ -17,8 +17,9 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Reconciles AWS with a declared config: finds what is missing, unwanted, drifted or unmanaged,",
-            "decides what to do about each, and records every observation and decision in an audit log.",
+            "Reconciles AWS with a declared config: finds what is missing, unwanted,",
+            "drifted or unmanaged, decides what to do about each, and records every",
+            "observation and decision in an audit log.",
         },
         subcommands = {PlanCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,

@@ -23,8 +23,8 @@ public final class AwsErrors {
         if (t instanceof SdkClientException e) {
             String m = e.getMessage() == null ? "" : e.getMessage();
             if (m.contains("credentials")) {
-                return "no usable AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile ("
-                        + firstLine(m) + ")";
+                return "no usable AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, configure a "
+                        + "default profile in ~/.aws, or name one with --profile (--debug shows every source the SDK tried)";
             }
             return "cannot reach AWS: " + firstLine(m);
         }

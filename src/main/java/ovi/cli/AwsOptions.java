@@ -10,7 +10,7 @@ public final class AwsOptions {
     String profile;
 
     @Option(names = "--endpoint-url", paramLabel = "URL",
-            description = "Send every AWS call to this endpoint (default: \\$AWS_ENDPOINT_URL, else AWS itself).")
+            description = "Send every AWS call to this endpoint (default: the AWS_ENDPOINT_URL variable, else AWS itself).")
     String endpointUrl;
 
     public AwsSettings settings() {

@@ -17,13 +17,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {
-            "Observe AWS, compare it with the config and show what ovi would do. Changes nothing in AWS;",
-            "records the observations in the store and the decisions in the WAL.",
+            "Observe AWS, compare it with the config and show what ovi would do.",
+            "Changes nothing in AWS; records the observations in the store and the",
+            "decisions in the WAL.",
             "",
             "  + create   declared but not found",
             "  ~ update   exists but differs from the declaration",
             "  - delete   managed by this owner but no longer declared",
-            "  ! notify   unmanaged, another owner's, blessed, or a delete skipped by --skip-destructive",
+            "  ! notify   unmanaged, another owner's, blessed, or a delete skipped",
+            "             by --skip-destructive",
         },
         footer = {"", "Examples:",
             "  ovi plan -c ovi.yaml",

@@ -48,7 +48,7 @@ final class Session implements AutoCloseable {
         AwsClients aws = new AwsClients(awsOptions.settings(), config.region());
         JdbcObservationStore store = null;
         try {
-            store = JdbcObservationStore.openH2(dir.resolve("store"));
+            store = state.openStore(dir);
             ChronicleAuditLog wal = ChronicleAuditLog.open(dir.resolve("wal"));
             return new Session(config, dir, aws, new AwsResourceObserver(aws, progress), store, wal);
         } catch (RuntimeException e) {

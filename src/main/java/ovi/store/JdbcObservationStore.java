@@ -54,7 +54,16 @@ public final class JdbcObservationStore implements ObservationStore {
         } catch (java.io.IOException e) {
             throw OviException.failure("cannot create the store directory " + dir + ": " + e.getMessage(), e);
         }
-        return open("jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE", null, null);
+        try {
+            return open("jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE", null, null);
+        } catch (OviException e) {
+            if (Files.exists(dir.resolve("ovi.mv.db"))) {
+                throw OviException.failure(e.getMessage() + "; if the store in " + dir + " is damaged, move that "
+                        + "directory aside and run again: a new store is built from the next observation, and the "
+                        + "WAL beside it is kept", e.getCause());
+            }
+            throw e;
+        }
     }
 
     /** Any JDBC URL (H2 or PostgreSQL). */
@@ -62,9 +71,7 @@ public final class JdbcObservationStore implements ObservationStore {
         try {
             return new JdbcObservationStore(connectAndMigrate(url, user, password), url, user, password);
         } catch (SQLException e) {
-            throw OviException.failure("cannot open the store " + redact(url) + ": " + e.getMessage()
-                    + (e.getMessage() != null && e.getMessage().contains("corrupt")
-                    ? "; the state directory is damaged: move it aside and run again" : ""), e);
+            throw OviException.failure("cannot open the store " + redact(url) + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -27,6 +29,12 @@ import ovi.model.WalEntry;
  */
 public final class ChronicleAuditLog implements AuditLog {
     static final String FIELD = "ovi";
+    /**
+     * File locks are held per JVM, not per channel: a second log on the same directory in this JVM would
+     * get OverlappingFileLockException. This lock, one per directory, orders them before the file lock.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS =
+            new ConcurrentHashMap<>();
 
     private final Path dir;
     private final SingleChronicleQueue queue;
@@ -66,6 +74,9 @@ public final class ChronicleAuditLog implements AuditLog {
             return List.of();
         }
         List<WalEntry> written = new ArrayList<>(drafts.size());
+        ReentrantLock jvmLock =
+                JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        jvmLock.lock();
         try (FileLock ignored = lockChannel.lock(); ExcerptAppender appender = queue.createAppender()) {
             catchUp();
             for (Draft d : drafts) {
@@ -84,6 +95,8 @@ public final class ChronicleAuditLog implements AuditLog {
             }
         } catch (IOException e) {
             throw OviException.failure("cannot append to the WAL in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            jvmLock.unlock();
         }
         return written;
     }

@@ -213,6 +213,58 @@ class PlanIT {
         assertTrue(second.err().contains("(0 resources changed)"), second::toString);
     }
 
+    @Test
+    void everyObservationAndDecisionIsAppendedToTheWalWithTheRunId() {
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+            Moto.runInstance(ec2, "t3.micro", Moto.managed("team-web", "old-0"));
+            Moto.runInstance(ec2, "t3.micro", Moto.managed("team-web", "web-0", "team", "web"));
+        }
+        Cli.Result r = Cli.run("plan", "-c", config.toString(), "-o", "json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        String runId = r.json().get("runId").asText();
+        List<ovi.model.WalEntry> entries = new ArrayList<>();
+        try (var wal = ovi.wal.ChronicleAuditLog.open(dir.resolve(".ovi/wal"))) {
+            wal.readAll(entries::add);
+        }
+        assertTrue(entries.stream().allMatch(e -> e.runId().equals(runId)));
+        var observed = entries.stream().filter(e -> e.type().equals("observed")).toList();
+        assertEquals(List.of("ec2/us-east-1", "rds/us-east-1", "s3/global"),
+                observed.stream().map(ovi.model.WalEntry::resource).toList());
+        assertEquals(2, ((Number) observed.get(0).data().get("count")).intValue());
+        assertEquals(r.json().get("revision").asLong(), ((Number) observed.get(0).data().get("revision")).longValue());
+        var decided = entries.stream().filter(e -> e.type().equals("decided")).toList();
+        assertEquals(r.json().get("decisions").size(), decided.size());
+        assertTrue(decided.stream().anyMatch(e -> e.resource().equals("old-0") && "delete".equals(e.action())));
+    }
+
+    @Test
+    void everyRegionTheConfigNamesIsObserved() throws Exception {
+        Files.writeString(config, CONFIG + "  - type: ec2\n    name: eu\n    region: eu-west-1\n"
+                + "    size: t3.micro\n    image: ami-12c6146b\n");
+        String euId;
+        try (Ec2Client eu = Moto.ec2("eu-west-1")) {
+            euId = Moto.runInstance(eu, "t3.small", Moto.managed("team-web", "eu-0"));
+        }
+        Cli.Result r = Cli.run("plan", "-c", config.toString(), "-o", "json", "-q");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode eu = diff(r.json(), "drifted", "eu-0");
+        assertEquals(euId, eu.get("cloudId").asText());
+        assertEquals("eu-west-1", eu.get("region").asText());
+    }
+
+    @Test
+    void theStateDirectoryIsPrivateAndASavedPlanIsSealed() throws Exception {
+        Path saved = dir.resolve("plan.json");
+        Cli.Result r = Cli.run("plan", "-c", config.toString(), "-q", "--out", saved.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve(".ovi"))));
+        JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(saved.toFile());
+        assertEquals(64, plan.get("checksum").asText().length());
+        assertEquals(4, plan.get("decisions").size());
+        assertEquals("t3.micro", decision(plan, "web-0").get("desired").get("attributes").get("size").asText());
+    }
+
     private static List<Tag> tags(Map<String, String> m) {
         return m.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
     }

@@ -1,0 +1,41 @@
+"""Seeds the moto server at $AWS_ENDPOINT_URL with a drifted account for the demo:
+every kind of difference ovi finds against config-examples/small.yaml."""
+import os
+
+import boto3
+
+ENDPOINT = os.environ["AWS_ENDPOINT_URL"]
+REGION = "us-east-1"
+ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=ENDPOINT)
+rds = boto3.client("rds", region_name=REGION, endpoint_url=ENDPOINT)
+
+
+def tags(d):
+    return [{"Key": k, "Value": v} for k, v in d.items()]
+
+
+def managed(owner, oid, **extra):
+    return {"ovi:managed": "true", "ovi:owner": owner, "ovi:id": oid, **extra}
+
+
+def instance(size, tag_map):
+    spec = {"ResourceType": "instance", "Tags": tags(tag_map)}
+    r = ec2.run_instances(ImageId="ami-0123456789abcdef0", InstanceType=size, MinCount=1, MaxCount=1,
+                          TagSpecifications=[spec])
+    return r["Instances"][0]["InstanceId"]
+
+
+seeded = {
+    "web-0 (drifted: resized by hand, tag removed)": instance("t3.small", managed("team-web", "web-0", team="web")),
+    "web-2 (unwanted: count went from 3 to 2)": instance("t3.micro", managed("team-web", "web-2", team="web", role="frontend")),
+    "legacy-0 (unwanted but blessed)": instance("t3.micro", managed("team-web", "legacy-0", **{"ovi:blessed": "true"})),
+    "a hand-made instance (unmanaged)": instance("t3.nano", {"Name": "bastion"}),
+    "another team's instance (unmanaged)": instance("t3.micro", managed("team-data", "etl-0")),
+}
+rds.create_db_instance(DBInstanceIdentifier="team-web-db-0", DBInstanceClass="db.t3.micro", Engine="postgres",
+                       AllocatedStorage=30, MasterUsername="ovi", ManageMasterUserPassword=True,
+                       Tags=tags(managed("team-web", "db-0", team="web")))
+seeded["db-0 (drifted: storage grown to 30 GiB)"] = "team-web-db-0"
+for what, cloud_id in seeded.items():
+    print(f"  seeded {cloud_id:24} {what}")
+print("  not seeded: web-1 and the team-web-assets bucket (missing)")

@@ -1,0 +1,71 @@
+package ovi.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import ovi.model.Action;
+import ovi.model.Change;
+import ovi.model.DesiredResource;
+import ovi.model.Diff;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import ovi.model.Scope;
+import org.junit.jupiter.api.Test;
+
+class SafeDecisionMakerTest {
+    static final DesiredResource WEB = new DesiredResource("web-0", ResourceType.EC2, "us-east-1", Map.of("size", "t3.micro"), Map.of());
+    static final Observation I1 = new Observation(ResourceType.EC2, "us-east-1", "i-1", Map.of("size", "t3.large"), Map.of());
+    static final Observation FAR = new Observation(ResourceType.EC2, "eu-west-1", "i-2", Map.of(), Map.of());
+
+    static Diff.Unwanted unwanted(Observation o, boolean blessed) {
+        return new Diff.Unwanted(o, "old-0", blessed, "managed by ovi but no longer declared");
+    }
+
+    static List<Action> actions(Decisions d) {
+        return d.list().stream().map(ovi.model.Decision::action).toList();
+    }
+
+    @Test
+    void eachKindGetsItsAction() {
+        var diffs = List.<Diff>of(new Diff.Missing(WEB, "m"),
+                new Diff.Drifted(WEB, I1, List.of(new Change("size", "t3.large", "t3.micro")), "d"),
+                unwanted(I1, false), new Diff.Unmanaged(I1, "u"));
+        assertEquals(List.of(Action.CREATE, Action.UPDATE, Action.DELETE, Action.NOTIFY),
+                actions(new SafeDecisionMaker(false, false).decide(diffs, Set.of(), 5)));
+    }
+
+    @Test
+    void unwantedBlessedResourceIsOnlyNotified() {
+        var d = new SafeDecisionMaker(false, false).decide(List.of(unwanted(I1, true)), Set.of(), 5);
+        assertEquals(List.of(Action.NOTIFY), actions(d));
+        assertTrue(d.list().get(0).reason().contains("blessed"));
+    }
+
+    @Test
+    void skipDestructiveNotifiesInsteadOfDeleting() {
+        var d = new SafeDecisionMaker(true, false).decide(List.of(unwanted(I1, false)), Set.of(), 5);
+        assertEquals(List.of(Action.NOTIFY), actions(d));
+    }
+
+    @Test
+    void nothingIsDecidedInAnUnobservedScope() {
+        var far = new DesiredResource("far-0", ResourceType.EC2, "eu-west-1", Map.of(), Map.of());
+        var d = new SafeDecisionMaker(false, false).decide(List.of(new Diff.Missing(far, "m"), new Diff.Missing(WEB, "m")),
+                Set.of(Scope.of(ResourceType.EC2, "eu-west-1")), 0);
+        assertEquals(List.of("web-0"), d.list().stream().map(ovi.model.Decision::id).toList());
+    }
+
+    @Test
+    void deletingEveryManagedResourceIsRefusedUnlessAllowed() {
+        var diffs = List.<Diff>of(unwanted(I1, false), unwanted(FAR, false));
+        var e = assertThrows(OviException.class, () -> new SafeDecisionMaker(false, false).decide(diffs, Set.of(), 2));
+        assertEquals(ExitCode.ERROR, e.exitCode());
+        assertEquals(2, new SafeDecisionMaker(false, true).decide(diffs, Set.of(), 2).summary().get(Action.DELETE));
+        assertEquals(2, new SafeDecisionMaker(false, false).decide(diffs, Set.of(), 3).summary().get(Action.DELETE),
+                "deleting some of them is not refused");
+    }
+}

@@ -1,0 +1,126 @@
+package ovi.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import ovi.model.Change;
+import ovi.model.DesiredResource;
+import ovi.model.Diff;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import org.junit.jupiter.api.Test;
+
+class SimpleDriftComparatorTest {
+    static final String OWNER = "team-web";
+    final SimpleDriftComparator comparator = new SimpleDriftComparator();
+
+    static DesiredResource ec2(String id, String size, Map<String, String> tags) {
+        return new DesiredResource(id, ResourceType.EC2, "us-east-1", Map.of("size", size, "image", "ami-1"), tags);
+    }
+
+    static Observation instance(String cloudId, String size, Map<String, String> tags) {
+        return new Observation(ResourceType.EC2, "us-east-1", cloudId, Map.of("size", size, "image", "ami-2"), tags);
+    }
+
+    static Map<String, String> managed(String owner, String id, String... more) {
+        Map<String, String> t = new HashMap<>(Map.of("ovi:managed", "true", "ovi:owner", owner, "ovi:id", id));
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            t.put(more[i], more[i + 1]);
+        }
+        return t;
+    }
+
+    List<Diff> compare(List<DesiredResource> desired, List<Observation> observed, Set<String> blessed) {
+        return comparator.compare(OWNER, desired, observed, blessed::contains);
+    }
+
+    @Test
+    void aMatchingResourceHasNoDiffEvenWithExtraTagsAndAnotherImage() {
+        var diffs = compare(List.of(ec2("web-0", "t3.micro", Map.of("team", "web"))),
+                List.of(instance("i-1", "t3.micro", managed(OWNER, "web-0", "team", "web", "cost", "x"))), Set.of());
+        assertEquals(List.of(), diffs);
+    }
+
+    @Test
+    void aDeclaredResourceNotFoundIsMissing() {
+        var diffs = compare(List.of(ec2("web-0", "t3.micro", Map.of())), List.of(), Set.of());
+        assertInstanceOf(Diff.Missing.class, diffs.get(0));
+        assertEquals("web-0", diffs.get(0).id());
+    }
+
+    @Test
+    void sizeAndDeclaredTagsAreDriftWithFieldLevelChanges() {
+        var diffs = compare(List.of(ec2("web-0", "t3.micro", Map.of("team", "web", "env", "prod"))),
+                List.of(instance("i-1", "t3.large", managed(OWNER, "web-0", "team", "ops"))), Set.of());
+        Diff.Drifted d = assertInstanceOf(Diff.Drifted.class, diffs.get(0));
+        assertEquals(List.of(new Change("size", "t3.large", "t3.micro"), new Change("tags.env", null, "prod"),
+                new Change("tags.team", "ops", "web")), d.changes().stream()
+                .sorted(java.util.Comparator.comparing(Change::field)).toList());
+        assertEquals("i-1", d.cloudId());
+    }
+
+    @Test
+    void rdsEngineAndStorageAreCompared() {
+        var want = new DesiredResource("db-0", ResourceType.RDS, "us-east-1",
+                Map.of("size", "db.t3.micro", "engine", "postgres", "storage", "20"), Map.of());
+        var have = new Observation(ResourceType.RDS, "us-east-1", "team-web-db-0",
+                Map.of("size", "db.t3.micro", "engine", "mysql", "storage", "30"), managed(OWNER, "db-0"));
+        Diff.Drifted d = assertInstanceOf(Diff.Drifted.class, compare(List.of(want), List.of(have), Set.of()).get(0));
+        assertEquals(Set.of("engine", "storage"), Set.copyOf(d.changes().stream().map(Change::field).toList()));
+    }
+
+    @Test
+    void aManagedResourceNoLongerDeclaredIsUnwanted() {
+        var diffs = compare(List.of(), List.of(instance("i-9", "t3.micro", managed(OWNER, "old-0"))), Set.of());
+        Diff.Unwanted u = assertInstanceOf(Diff.Unwanted.class, diffs.get(0));
+        assertEquals("old-0", u.id());
+        assertFalse(u.blessed());
+    }
+
+    @Test
+    void blessedByTagOrByConfigListIsMarkedBlessed() {
+        var byTag = instance("i-1", "t3.micro", managed(OWNER, "a-0", "ovi:blessed", "true"));
+        var byId = instance("i-2", "t3.micro", managed(OWNER, "b-0"));
+        var byCloudId = instance("i-3", "t3.micro", managed(OWNER, "c-0"));
+        var diffs = compare(List.of(), List.of(byTag, byId, byCloudId), Set.of("b-0", "i-3"));
+        assertEquals(3, diffs.size());
+        assertTrue(diffs.stream().allMatch(Diff::blessed), diffs::toString);
+    }
+
+    @Test
+    void anotherOwnersResourceIsUnmanagedNeverUnwanted() {
+        var diffs = compare(List.of(), List.of(instance("i-5", "t3.micro", managed("team-data", "old-0"))), Set.of());
+        Diff.Unmanaged u = assertInstanceOf(Diff.Unmanaged.class, diffs.get(0));
+        assertEquals("i-5", u.id(), "unmanaged resources are named by their cloud id");
+        assertTrue(u.reason().contains("team-data"));
+    }
+
+    @Test
+    void anUntaggedResourceIsUnmanaged() {
+        var diffs = compare(List.of(), List.of(instance("i-6", "t3.micro", Map.of("Name", "x"))), Set.of());
+        assertInstanceOf(Diff.Unmanaged.class, diffs.get(0));
+    }
+
+    @Test
+    void aSecondResourceWithTheSameIdIsAnUnwantedDuplicate() {
+        var diffs = compare(List.of(ec2("web-0", "t3.micro", Map.of())),
+                List.of(instance("i-b", "t3.micro", managed(OWNER, "web-0")),
+                        instance("i-a", "t3.micro", managed(OWNER, "web-0"))), Set.of());
+        Diff.Unwanted u = assertInstanceOf(Diff.Unwanted.class, diffs.get(0));
+        assertEquals("i-b", u.cloudId(), "the lowest cloud id is kept, the other is the duplicate");
+        assertEquals(1, diffs.size());
+    }
+
+    @Test
+    void idsAreMatchedWithinATypeOnly() {
+        var rdsWithEc2Id = new Observation(ResourceType.RDS, "us-east-1", "x", Map.of(), managed(OWNER, "web-0"));
+        var diffs = compare(List.of(ec2("web-0", "t3.micro", Map.of())), List.of(rdsWithEc2Id), Set.of());
+        assertEquals(Set.of("missing", "unwanted"), Set.copyOf(diffs.stream().map(Diff::kind).toList()));
+    }
+}

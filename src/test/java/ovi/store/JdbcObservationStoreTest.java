@@ -1,0 +1,81 @@
+package ovi.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import ovi.engine.ObservationStore;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import ovi.model.Scope;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The H2 store in a real file database. */
+class JdbcObservationStoreTest {
+    static final Scope EC2 = Scope.of(ResourceType.EC2, "us-east-1");
+    static final Scope RDS = Scope.of(ResourceType.RDS, "us-east-1");
+
+    @TempDir
+    Path dir;
+
+    static Observation i(String id, String size) {
+        return new Observation(ResourceType.EC2, "us-east-1", id, Map.of("size", size), Map.of("ovi:id", "web-" + id));
+    }
+
+    @Test
+    void eachBatchGetsANewRevisionAndOnlyChangedResourcesAreWritten() {
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            var r1 = store.record("r1", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")));
+            var r2 = store.record("r2", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")));
+            var r3 = store.record("r3", Set.of(EC2), List.of(i("a", "t3.large"), i("b", "t3.micro")));
+            assertEquals(2, r1.written());
+            assertEquals(0, r2.written(), "a steady state writes no resource rows");
+            assertEquals(1, r3.written());
+            assertTrue(r1.revision() < r2.revision() && r2.revision() < r3.revision());
+        }
+    }
+
+    @Test
+    void historyReadsBackEveryStateIncludingWhenAResourceWasGone() {
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            store.record("r1", Set.of(EC2), List.of(i("a", "t3.micro")));
+            store.record("r2", Set.of(EC2), List.of(i("a", "t3.large")));
+            store.record("r3", Set.of(EC2), List.of());
+            List<ObservationStore.StoredVersion> h = store.history("web-a");
+            assertEquals(List.of("r1", "r2", "r3"), h.stream().map(ObservationStore.StoredVersion::runId).toList());
+            assertEquals("t3.micro", h.get(0).observation().attribute("size"));
+            assertEquals("t3.large", h.get(1).observation().attribute("size"));
+            assertTrue(h.get(2).gone());
+            assertEquals(h, store.history("a"), "found by cloud id too");
+        }
+    }
+
+    @Test
+    void aScopeNotObservedLeavesItsResourcesAsTheyWere() {
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            store.record("r1", Set.of(EC2), List.of(i("a", "t3.micro")));
+            var r2 = store.record("r2", Set.of(RDS), List.of());
+            assertEquals(0, r2.written());
+            assertEquals(1, store.history("a").size());
+        }
+    }
+
+    @Test
+    void theStoreSurvivesReopeningAndKeepsCounting() {
+        long first;
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            first = store.record("r1", Set.of(EC2), List.of(i("a", "t3.micro"))).revision();
+        }
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            var r = store.record("r2", Set.of(EC2), List.of(i("a", "t3.micro")));
+            assertTrue(r.revision() > first);
+            assertEquals(0, r.written());
+            assertNull(store.history("zzz").stream().findFirst().orElse(null));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package ovi.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import ovi.engine.AuditLog;
+import ovi.model.WalEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The WAL in a real Chronicle Queue directory. */
+class ChronicleAuditLogTest {
+    @TempDir
+    Path dir;
+
+    static AuditLog.Draft draft(String resource) {
+        return new AuditLog.Draft("r1", "decided", resource, "create", "declared but not found", Map.of("n", 1));
+    }
+
+    @Test
+    void entriesAreNumberedChainedAndReadBackAfterReopening() {
+        try (var wal = ChronicleAuditLog.open(dir)) {
+            wal.append(List.of(draft("a"), draft("b")));
+        }
+        try (var wal = ChronicleAuditLog.open(dir)) {
+            wal.append(draft("c"));
+            wal.sync();
+            List<WalEntry> all = new ArrayList<>();
+            wal.readAll(all::add);
+            assertEquals(List.of(1L, 2L, 3L), all.stream().map(WalEntry::seq).toList());
+            assertEquals("", all.get(0).prev());
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals(WalCodec.hashOf(all.get(i)), all.get(i).hash());
+                if (i > 0) {
+                    assertEquals(all.get(i - 1).hash(), all.get(i).prev(), "each entry names the one before");
+                }
+            }
+            assertEquals(1, ((Number) all.get(2).data().get("n")).intValue());
+        }
+    }
+
+    @Test
+    void twoWritersOnOneDirectoryKeepOneUnbrokenChain() throws Exception {
+        try (var a = ChronicleAuditLog.open(dir); var b = ChronicleAuditLog.open(dir)) {
+            Thread ta = new Thread(() -> { for (int i = 0; i < 50; i++) { a.append(draft("a" + i)); } });
+            Thread tb = new Thread(() -> { for (int i = 0; i < 50; i++) { b.append(draft("b" + i)); } });
+            ta.start();
+            tb.start();
+            ta.join();
+            tb.join();
+            List<WalEntry> all = new ArrayList<>();
+            a.readAll(all::add);
+            assertEquals(100, all.size());
+            for (int i = 1; i < all.size(); i++) {
+                assertEquals(i + 1, all.get(i).seq());
+                assertEquals(all.get(i - 1).hash(), all.get(i).prev());
+            }
+        }
+    }
+}
