@@ -31,23 +31,26 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {
-            "Act on ovi's decisions: with -c, observe, decide and act; with PLAN_FILE, act on exactly a plan",
-            "saved by 'ovi plan --out'. Each resource is claimed in the store first (so overlapping runs never",
-            "act on one resource twice) and looked up again right before acting (so nothing is done on a stale",
-            "picture). Asks for 'yes' on a terminal; cron jobs pass --auto-approve.",
+            "Act on ovi's decisions. With -c: observe, decide and act. With PLAN_FILE:",
+            "act on exactly a plan saved by 'ovi plan --out'.",
+            "Each resource is claimed in the store first, so overlapping runs never act",
+            "on one resource twice, and looked up again right before acting, so nothing",
+            "is done on a stale picture. Asks for 'yes' on a terminal; cron jobs pass",
+            "--auto-approve.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:every decision was executed, or skipped for a benign reason (claimed elsewhere, already done)",
-            "1:nothing could be done (observation failed, a guard tripped, cancelled)",
-            "3:some decision failed, or was refused (stale, bucket not empty, not observable)",
-            "64:usage error (including: no terminal and no --auto-approve)",
-            "65:invalid config, or a plan file that is not valid, was changed, or is another owner's or account's",
+            "0:every decision executed, or skipped for a benign reason",
+            "1:nothing done (observation failed, guard tripped, cancelled)",
+            "3:a decision failed or was refused (stale, bucket not empty)",
+            "64:usage error (also: no terminal and no --auto-approve)",
+            "65:invalid config; plan file invalid, changed, or foreign",
         },
         footer = {"", "Examples:",
             "  ovi apply -c ovi.yaml",
             "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json",
-            "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve -q >>/var/log/ovi.log 2>&1"})
+            "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve -q \\",
+            "      >>/var/log/ovi.log 2>&1"})
 public final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -82,12 +85,12 @@ public final class ApplyCommand implements Callable<Integer> {
     int maxDeletes;
 
     @Option(names = "--max-changes", paramLabel = "N", defaultValue = "50",
-            description = "Stop before acting when more than N creates, updates and deletes are decided "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Stop before acting when more than N creates, updates and deletes are "
+                    + "decided (default: ${DEFAULT-VALUE}).")
     int maxChanges;
 
     @Option(names = "--claim-ttl", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-            description = "How long a claim on a resource lasts if this process dies holding it, e.g. 90s, 5m, 1h "
+            description = "How long a claim lasts if this process dies holding it: 90s, 5m, 1h "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration claimTtl;
 
