@@ -2,6 +2,7 @@ package ovi;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import ovi.cli.ApplyCommand;
 import ovi.cli.ErrorHandler;
 import ovi.cli.HistoryCommand;
 import ovi.cli.PlanCommand;
@@ -23,8 +24,8 @@ import picocli.CommandLine.ScopeType;
             "drifted or unmanaged, decides what to do about each, and records every",
             "observation and decision in an audit log.",
         },
-        subcommands = {PlanCommand.class, StatusCommand.class, HistoryCommand.class, WalCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, HistoryCommand.class,
+            WalCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",

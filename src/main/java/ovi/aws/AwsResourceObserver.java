@@ -15,9 +15,7 @@ import ovi.engine.ObservationBatch;
 import ovi.engine.OviException;
 import ovi.engine.ResourceObserver;
 import ovi.model.Observation;
-import ovi.model.ResourceType;
 import ovi.model.Scope;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -32,8 +30,7 @@ import software.amazon.awssdk.services.s3.model.Bucket;
  * to give a bucket's tags than one call per bucket.
  */
 public final class AwsResourceObserver implements ResourceObserver {
-    /** Instances in these states exist; terminated and shutting-down ones are on their way out. */
-    static final List<String> LIVE_EC2_STATES = List.of("pending", "running", "stopping", "stopped");
+    static final List<String> LIVE_EC2_STATES = Observations.LIVE_EC2_STATES;
 
     private final AwsClients aws;
     private final Consumer<String> progress;
@@ -106,15 +103,7 @@ public final class AwsResourceObserver implements ResourceObserver {
                 .filters(Filter.builder().name("instance-state-name").values(LIVE_EC2_STATES).build()))) {
             for (Reservation res : page.reservations()) {
                 for (Instance i : res.instances()) {
-                    Map<String, String> tags = new HashMap<>();
-                    i.tags().forEach(t -> tags.put(t.key(), t.value()));
-                    Map<String, String> attrs = new HashMap<>();
-                    attrs.put("size", i.instanceTypeAsString());
-                    putIfPresent(attrs, "image", i.imageId());
-                    if (i.state() != null) {
-                        putIfPresent(attrs, "state", i.state().nameAsString());
-                    }
-                    out.add(new Observation(ResourceType.EC2, region, i.instanceId(), attrs, tags));
+                    out.add(Observations.ec2(region, i));
                 }
             }
         }
@@ -125,19 +114,9 @@ public final class AwsResourceObserver implements ResourceObserver {
         List<Observation> out = new ArrayList<>();
         for (var page : aws.rds(region).describeDBInstancesPaginator(r -> r.maxRecords(100))) {
             for (DBInstance db : page.dbInstances()) {
-                if ("deleting".equals(db.dbInstanceStatus())) {
-                    continue;
+                if (Observations.live(db)) {
+                    out.add(Observations.rds(region, db));
                 }
-                Map<String, String> tags = new HashMap<>();
-                db.tagList().forEach(t -> tags.put(t.key(), t.value()));
-                Map<String, String> attrs = new HashMap<>();
-                putIfPresent(attrs, "size", db.dbInstanceClass());
-                putIfPresent(attrs, "engine", db.engine());
-                if (db.allocatedStorage() != null) {
-                    attrs.put("storage", db.allocatedStorage().toString());
-                }
-                putIfPresent(attrs, "state", db.dbInstanceStatus());
-                out.add(new Observation(ResourceType.RDS, region, db.dbInstanceIdentifier(), attrs, tags));
             }
         }
         return out;
@@ -150,32 +129,11 @@ public final class AwsResourceObserver implements ResourceObserver {
             for (Bucket b : page.buckets()) {
                 String region = b.bucketRegion();
                 if (region == null || region.isEmpty()) {
-                    String loc = s3.getBucketLocation(r -> r.bucket(b.name())).locationConstraintAsString();
-                    // GetBucketLocation answers null or "" for us-east-1, by an old convention
-                    region = loc == null || loc.isEmpty() ? "us-east-1" : loc;
+                    region = Observations.bucketRegion(s3, b.name());
                 }
-                out.add(new Observation(ResourceType.S3, region, b.name(), Map.of(), bucketTags(s3, b.name())));
+                out.add(Observations.s3(region, b.name(), Observations.bucketTags(s3, b.name())));
             }
         }
         return out;
-    }
-
-    private static Map<String, String> bucketTags(S3Client s3, String bucket) {
-        try {
-            Map<String, String> tags = new HashMap<>();
-            s3.getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> tags.put(t.key(), t.value()));
-            return tags;
-        } catch (AwsServiceException e) {
-            if (e.awsErrorDetails() != null && "NoSuchTagSet".equals(e.awsErrorDetails().errorCode())) {
-                return Map.of();
-            }
-            throw e;
-        }
-    }
-
-    private static void putIfPresent(Map<String, String> m, String k, String v) {
-        if (v != null) {
-            m.put(k, v);
-        }
     }
 }

@@ -76,6 +76,7 @@ public final class PlanJson {
             n.put("region", d.region());
             n.put("cloudId", d.cloudId());
             n.put("reason", d.reason());
+            n.put("disruptive", d.disruptive());
             if (forApply) {
                 n.put("kind", d.diff().kind());
                 if (d.diff().current() != null) {

@@ -30,7 +30,7 @@ final class PlanText {
             for (Decision d : group) {
                 String line = "  " + action.symbol() + " " + d.type().key() + " " + d.id()
                         + (d.cloudId() != null && !d.cloudId().equals(d.id()) ? " (" + d.cloudId() + ")" : "")
-                        + " in " + d.region() + ": " + d.reason();
+                        + " in " + d.region() + ": " + d.reason() + (d.disruptive() ? " (disruptive: stop/start)" : "");
                 out.println(colour ? colourOf(action) + line + RESET : line);
                 for (Change c : d.diff().changes()) {
                     out.printf("      %s: %s -> %s%n", c.field(), c.current() == null ? "(absent)" : c.current(),

@@ -22,6 +22,7 @@ final class Session implements AutoCloseable {
     final AwsResourceObserver observer;
     final JdbcObservationStore store;
     final ChronicleAuditLog wal;
+    private java.sql.Connection claimConnection;
 
     private Session(OviConfig config, Path stateDir, AwsClients aws, AwsResourceObserver observer,
                     JdbcObservationStore store, ChronicleAuditLog wal) {
@@ -59,8 +60,23 @@ final class Session implements AutoCloseable {
         }
     }
 
+    /** The claim store, on a connection of its own so its updates never interleave with the store's. */
+    ovi.store.JdbcClaimStore claims() {
+        if (claimConnection == null) {
+            claimConnection = store.openConnection();
+        }
+        return new ovi.store.JdbcClaimStore(claimConnection, java.time.Clock.systemUTC());
+    }
+
     @Override
     public void close() {
+        if (claimConnection != null) {
+            try {
+                claimConnection.close();
+            } catch (java.sql.SQLException ignored) {
+                // every claim update is committed as it is made
+            }
+        }
         try {
             wal.close();
         } finally {

@@ -64,7 +64,7 @@ public final class Recovery {
                     e.resource(), str(e, "cloudId"), str(e, "clientToken"));
             Optional<Observation> found;
             try {
-                found = lookup.find(target);
+                found = lookup.find(target).stream().findFirst();
             } catch (RuntimeException ex) {
                 String why = "cannot look up " + type.get() + " " + e.resource() + " again: " + ex.getMessage();
                 progress.accept("still in doubt: " + why);

@@ -1,28 +1,30 @@
 package ovi.engine;
 
-import java.util.Optional;
+import java.util.List;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 
 /**
- * Looks one resource up again, for crash recovery: did an action in doubt reach AWS? Called from one
- * thread, once per action in doubt, before the run acts on anything. Read-only.
+ * Looks one resource up again: right before apply acts on it (so nothing is done on a stale picture),
+ * and after a crash, to settle whether an action in doubt reached the cloud. Read-only; safe to call from
+ * several threads.
  */
 public interface ResourceLookup {
 
     /**
      * What to look for. {@code cloudId} is known for updates and deletes, and for creates whose id ovi
-     * chooses (DB identifiers, bucket names); an EC2 create is found by its {@code ovi:id} and
-     * {@code ovi:owner} tags, narrowed by the {@code clientToken} the create call carried, when known.
+     * chooses (DB identifiers, bucket names); otherwise the resource is found by its {@code ovi:id} and
+     * {@code ovi:owner} tags, narrowed by the {@code clientToken} its create call carried, when given.
      */
     record Target(ResourceType type, String region, String owner, String oviId, String cloudId, String clientToken) {
     }
 
     /**
-     * The resource as it is now, or empty when it does not exist (or is on its way out: terminated or
-     * shutting-down instances, deleting DB instances).
+     * The matching resources as they are now, in the same form the {@link ResourceObserver} gives (so
+     * content hashes compare), sorted by cloud id; empty when none exists (or it is on its way out:
+     * terminated or shutting-down instances, deleting DB instances).
      *
-     * @throws RuntimeException when AWS cannot say (unreachable, access denied): the action stays in doubt
+     * @throws RuntimeException when the cloud cannot answer: the caller then acts on nothing, never on a guess
      */
-    Optional<Observation> find(Target target);
+    List<Observation> find(Target target);
 }

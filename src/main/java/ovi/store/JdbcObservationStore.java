@@ -69,12 +69,66 @@ public final class JdbcObservationStore implements ObservationStore {
     /** Any JDBC URL (H2 or PostgreSQL). */
     public static JdbcObservationStore open(String url, String user, String password) {
         try {
-            Connection c = DriverManager.getConnection(url, user, password);
-            Schema.migrate(c);
-            return new JdbcObservationStore(c, url, user, password);
+            return new JdbcObservationStore(connectAndMigrate(url, user, password), url, user, password);
         } catch (SQLException e) {
             throw OviException.failure("cannot open the store " + redact(url) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Connects, retrying for a few seconds while another process is between opening the H2 file and
+     * starting its auto-server: two ovi runs started at the same moment (cron on the minute) meet there.
+     */
+    private static Connection connect(String url, String user, String password) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return DriverManager.getConnection(url, user, password);
+            } catch (SQLException e) {
+                if (attempt >= 20 || !opening(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100 + java.util.concurrent.ThreadLocalRandom.current().nextLong(200L * Math.min(attempt, 5)));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Two processes migrating a new store at once: the loser sees the winner's objects, and tries again. */
+    private static Connection connectAndMigrate(String url, String user, String password) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            Connection c = connect(url, user, password);
+            try {
+                Schema.migrate(c);
+                return c;
+            } catch (SQLException e) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // the migration error is the one to report
+                }
+                if (attempt >= 5 || !(opening(e) || String.valueOf(e.getMessage()).contains("already exists"))) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** H2's answers while another process is opening the same file. */
+    private static boolean opening(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Lock file recently modified") || m.contains("Database may be already in use")
+                || m.contains("Connection is broken") || m.contains("Database is already closed")
+                || e.getErrorCode() == 90020;
     }
 
     /**
@@ -83,7 +137,7 @@ public final class JdbcObservationStore implements ObservationStore {
      */
     public Connection openConnection() {
         try {
-            return DriverManager.getConnection(url, user, password);
+            return connect(url, user, password);
         } catch (SQLException e) {
             throw OviException.failure("cannot connect to the store " + redact(url) + ": " + e.getMessage(), e);
         }

@@ -52,12 +52,12 @@ class RecoveryTest {
         String broken;
 
         @Override
-        public Optional<Observation> find(Target t) {
+        public List<Observation> find(Target t) {
             asked.add(t);
             if (t.oviId().equals(broken)) {
                 throw new IllegalStateException("cannot reach AWS");
             }
-            return Optional.ofNullable(byOviId.get(t.oviId()));
+            return Optional.ofNullable(byOviId.get(t.oviId())).stream().toList();
         }
     }
 

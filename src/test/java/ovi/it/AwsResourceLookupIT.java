@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import ovi.aws.AwsClients;
-import ovi.aws.AwsResourceLookup;
+import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsSettings;
+import ovi.engine.ResourceLookup;
 import ovi.engine.ResourceLookup.Target;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
@@ -20,21 +21,26 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.Tag;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Looking single resources up again, as crash recovery does, against moto. */
+/** Looking single resources up again, as apply and crash recovery do, against moto. */
 class AwsResourceLookupIT {
     private AwsClients aws;
-    private AwsResourceLookup lookup;
+    private ResourceLookup lookup;
 
     @BeforeEach
     void setUp() throws Exception {
         Moto.reset();
         aws = new AwsClients(AwsSettings.of(null, Moto.endpoint().toString()), Moto.REGION);
-        lookup = new AwsResourceLookup(aws);
+        lookup = new AwsActionExecutor(aws);
     }
 
     @AfterEach
     void tearDown() {
         aws.close();
+    }
+
+    /** The first match, as crash recovery takes it. */
+    private Optional<Observation> first(Target t) {
+        return lookup.find(t).stream().findFirst();
     }
 
     private static Target ec2(String oviId, String cloudId, String token) {
@@ -48,17 +54,17 @@ class AwsResourceLookupIT {
             id = Moto.runInstance(ec2, "t3.micro", Moto.managed("team-web", "web-0"));
             Moto.runInstance(ec2, "t3.micro", Moto.managed("team-data", "web-1"));
 
-            Optional<Observation> byTags = lookup.find(ec2("web-0", null, null));
+            Optional<Observation> byTags = first(ec2("web-0", null, null));
             assertEquals(id, byTags.orElseThrow().cloudId());
             assertEquals("t3.micro", byTags.get().attribute("size"));
-            assertEquals(id, lookup.find(ec2("web-0", id, null)).orElseThrow().cloudId());
-            assertTrue(lookup.find(ec2("web-1", null, null)).isEmpty(), "another owner's web-1 is not ours");
-            assertTrue(lookup.find(ec2("web-2", null, null)).isEmpty());
-            assertTrue(lookup.find(ec2("web-0", "i-0123456789abcdef0", null)).isEmpty(), "an unknown id is not found");
+            assertEquals(id, first(ec2("web-0", id, null)).orElseThrow().cloudId());
+            assertTrue(first(ec2("web-1", null, null)).isEmpty(), "another owner's web-1 is not ours");
+            assertTrue(first(ec2("web-2", null, null)).isEmpty());
+            assertTrue(first(ec2("web-0", "i-0123456789abcdef0", null)).isEmpty(), "an unknown id is not found");
 
             ec2.terminateInstances(r -> r.instanceIds(id));
-            assertTrue(lookup.find(ec2("web-0", null, null)).isEmpty(), "a terminated instance is gone");
-            assertTrue(lookup.find(ec2("web-0", id, null)).isEmpty());
+            assertTrue(first(ec2("web-0", null, null)).isEmpty(), "a terminated instance is gone");
+            assertTrue(first(ec2("web-0", id, null)).isEmpty());
         }
     }
 
@@ -71,26 +77,27 @@ class AwsResourceLookupIT {
                                     software.amazon.awssdk.services.ec2.model.Tag.builder().key(e.getKey())
                                             .value(e.getValue()).build()).toList())))
                     .instances().get(0).instanceId();
-            assertEquals(id, lookup.find(ec2("web-0", null, "tok-1")).orElseThrow().cloudId());
-            assertTrue(lookup.find(ec2("web-0", null, "tok-other")).isEmpty());
+            assertEquals(id, first(ec2("web-0", null, "tok-1")).orElseThrow().cloudId());
+            assertTrue(first(ec2("web-0", null, "tok-other")).isEmpty());
         }
     }
 
     @Test
     void aDbInstanceIsFoundByIdentifier() {
         try (RdsClient rds = Moto.rds(Moto.REGION)) {
-            rds.createDBInstance(r -> r.dbInstanceIdentifier("db-0-web").dbInstanceClass("db.t3.micro").engine("postgres")
+            rds.createDBInstance(r -> r.dbInstanceIdentifier(ovi.aws.rds.RdsNames.identifier("team-web", "db-0")).dbInstanceClass("db.t3.micro").engine("postgres")
                     .allocatedStorage(20).masterUsername("ovi").manageMasterUserPassword(true)
                     .tags(Moto.managed("team-web", "db-0").entrySet().stream()
                             .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
         }
-        Target t = new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-0", "db-0-web", null);
-        Observation o = lookup.find(t).orElseThrow();
+        String identifier = ovi.aws.rds.RdsNames.identifier("team-web", "db-0");
+        Target t = new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-0", identifier, null);
+        Observation o = first(t).orElseThrow();
         assertEquals("20", o.attribute("storage"));
         assertEquals("db-0", o.oviId());
-        assertEquals("db-0-web", lookup.find(new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-0", null, null))
-                .orElseThrow().cloudId(), "found by tags when the identifier is not known");
-        assertTrue(lookup.find(new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-1", "db-1-web", null)).isEmpty());
+        assertEquals(identifier, first(new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-0", null, null))
+                .orElseThrow().cloudId(), "found by the identifier ovi derives from owner and id when none is given");
+        assertTrue(first(new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-1", "db-1-web", null)).isEmpty());
     }
 
     @Test
@@ -101,11 +108,11 @@ class AwsResourceLookupIT {
                     software.amazon.awssdk.services.s3.model.Tag.builder().key("ovi:id").value("assets-0").build()))));
             s3.createBucket(r -> r.bucket("untagged"));
         }
-        Observation o = lookup.find(new Target(ResourceType.S3, Moto.REGION, "team-web", "assets-0", "team-web-assets", null))
+        Observation o = first(new Target(ResourceType.S3, Moto.REGION, "team-web", "assets-0", "team-web-assets", null))
                 .orElseThrow();
         assertEquals(Map.of("ovi:id", "assets-0"), o.tags());
-        assertEquals(Map.of(), lookup.find(new Target(ResourceType.S3, Moto.REGION, "team-web", "x", "untagged", null))
+        assertEquals(Map.of(), first(new Target(ResourceType.S3, Moto.REGION, "team-web", "x", "untagged", null))
                 .orElseThrow().tags());
-        assertTrue(lookup.find(new Target(ResourceType.S3, Moto.REGION, "team-web", "x", "no-such-bucket-here", null)).isEmpty());
+        assertTrue(first(new Target(ResourceType.S3, Moto.REGION, "team-web", "x", "no-such-bucket-here", null)).isEmpty());
     }
 }

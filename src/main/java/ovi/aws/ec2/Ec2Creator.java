@@ -1,0 +1,35 @@
+package ovi.aws.ec2;
+
+import ovi.aws.AwsActionExecutor;
+import ovi.aws.AwsClients;
+import ovi.aws.Capabilities;
+import ovi.engine.Fence;
+import ovi.model.Intent;
+import ovi.model.Outcome;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.RunInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/** RunInstances with the declared image, size and tags, and a ClientToken so a retry makes no second one. */
+public final class Ec2Creator implements Capabilities.Creator {
+    private final AwsClients aws;
+
+    public Ec2Creator(AwsClients aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public Outcome create(Intent intent, String owner, Fence fence) {
+        var d = intent.desired();
+        fence.check();
+        RunInstancesResponse r = aws.ec2(intent.region()).runInstances(b -> b
+                .imageId(d.attribute("image"))
+                .instanceType(d.attribute("size"))
+                .minCount(1).maxCount(1)
+                .clientToken(intent.clientToken(owner))
+                .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
+                        .tags(Ec2Tags.of(d.allTags(owner))).build()));
+        String id = r.instances().get(0).instanceId();
+        return new Outcome.Executed(id, AwsActionExecutor.requestId(r), "created " + id);
+    }
+}

@@ -1,0 +1,59 @@
+package ovi.aws.ec2;
+
+import java.util.ArrayList;
+import java.util.List;
+import ovi.aws.AwsActionExecutor;
+import ovi.aws.AwsClients;
+import ovi.aws.Capabilities;
+import ovi.engine.Fence;
+import ovi.model.Change;
+import ovi.model.Intent;
+import ovi.model.Outcome;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/**
+ * Tags with CreateTags; an instance type change by stop, modify, start (disruptive: the plan says so). An
+ * instance that was stopped stays stopped.
+ */
+public final class Ec2Updater implements Capabilities.Updater {
+    private final AwsClients aws;
+
+    public Ec2Updater(AwsClients aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public Outcome update(Intent intent, String owner, Fence fence) {
+        Ec2Client ec2 = aws.ec2(intent.region());
+        String id = intent.cloudId();
+        List<String> done = new ArrayList<>();
+        String requestId = null;
+        List<Tag> tags = Ec2Tags.changed(intent.changes());
+        if (!tags.isEmpty()) {
+            fence.check();
+            requestId = AwsActionExecutor.requestId(ec2.createTags(b -> b.resources(id).tags(tags)));
+            done.add("tags " + String.join(", ", tags.stream().map(Tag::key).toList()));
+        }
+        Change size = intent.changes().stream().filter(c -> c.field().equals("size")).findFirst().orElse(null);
+        if (size != null) {
+            Instance before = ec2.describeInstances(b -> b.instanceIds(id)).reservations().get(0).instances().get(0);
+            boolean wasRunning = !"stopped".equals(before.state().nameAsString())
+                    && !"stopping".equals(before.state().nameAsString());
+            fence.check();
+            ec2.stopInstances(b -> b.instanceIds(id));
+            ec2.waiter().waitUntilInstanceStopped(b -> b.instanceIds(id));
+            fence.check();
+            requestId = AwsActionExecutor.requestId(ec2.modifyInstanceAttribute(b -> b.instanceId(id)
+                    .instanceType(AttributeValue.builder().value(size.desired()).build())));
+            if (wasRunning) {
+                fence.check();
+                requestId = AwsActionExecutor.requestId(ec2.startInstances(b -> b.instanceIds(id)));
+            }
+            done.add("size " + size.current() + " -> " + size.desired() + (wasRunning ? " (stopped and started)" : ""));
+        }
+        return new Outcome.Executed(id, requestId, "updated " + id + ": " + String.join("; ", done));
+    }
+}

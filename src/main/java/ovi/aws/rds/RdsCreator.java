@@ -1,0 +1,46 @@
+package ovi.aws.rds;
+
+import java.util.List;
+import java.util.Map;
+import ovi.aws.AwsActionExecutor;
+import ovi.aws.AwsClients;
+import ovi.aws.Capabilities;
+import ovi.engine.Fence;
+import ovi.model.Intent;
+import ovi.model.Outcome;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+/**
+ * CreateDBInstance under an identifier derived from owner and id. The master password is managed by RDS
+ * (in Secrets Manager), so no secret ever passes through ovi's config, plan, WAL or logs.
+ */
+public final class RdsCreator implements Capabilities.Creator {
+    /** The master user name of the DB instances ovi creates. */
+    public static final String MASTER_USERNAME = "ovi";
+
+    private final AwsClients aws;
+
+    public RdsCreator(AwsClients aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public Outcome create(Intent intent, String owner, Fence fence) {
+        var d = intent.desired();
+        String identifier = RdsNames.identifier(owner, intent.id());
+        fence.check();
+        var r = aws.rds(intent.region()).createDBInstance(b -> b
+                .dbInstanceIdentifier(identifier)
+                .dbInstanceClass(d.attribute("size"))
+                .engine(d.attribute("engine"))
+                .allocatedStorage(Integer.valueOf(d.attribute("storage")))
+                .masterUsername(MASTER_USERNAME)
+                .manageMasterUserPassword(true)
+                .tags(tags(d.allTags(owner))));
+        return new Outcome.Executed(identifier, AwsActionExecutor.requestId(r), "created " + identifier);
+    }
+
+    static List<Tag> tags(Map<String, String> tags) {
+        return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    }
+}

@@ -1,0 +1,32 @@
+package ovi.aws.s3;
+
+import java.util.Map;
+import java.util.TreeMap;
+import ovi.aws.AwsClients;
+import ovi.aws.Capabilities;
+import ovi.aws.Observations;
+import ovi.engine.Fence;
+import ovi.model.Intent;
+import ovi.model.Outcome;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** PutBucketTagging replaces the whole set: the bucket's other tags are read first and kept. */
+public final class S3Updater implements Capabilities.Updater {
+    private final AwsClients aws;
+
+    public S3Updater(AwsClients aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public Outcome update(Intent intent, String owner, Fence fence) {
+        String bucket = intent.cloudId();
+        S3Client s3 = aws.s3();
+        Map<String, String> tags = new TreeMap<>(Observations.bucketTags(s3, bucket));
+        intent.changes().stream().filter(c -> c.field().startsWith("tags."))
+                .forEach(c -> tags.put(c.field().substring(5), c.desired()));
+        fence.check();
+        String requestId = S3Creator.putTags(s3, bucket, tags);
+        return new Outcome.Executed(bucket, requestId, "tagged bucket " + bucket);
+    }
+}

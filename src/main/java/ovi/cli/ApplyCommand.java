@@ -1,0 +1,307 @@
+package ovi.cli;
+
+import java.io.Console;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import ovi.aws.AwsActionExecutor;
+import ovi.config.OviConfig;
+import ovi.engine.Applier;
+import ovi.engine.Engine;
+import ovi.engine.ExitCode;
+import ovi.engine.OviException;
+import ovi.engine.Plan;
+import ovi.engine.SafeDecisionMaker;
+import ovi.engine.SimpleDriftComparator;
+import ovi.model.Action;
+import ovi.model.Intent;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {
+            "Act on ovi's decisions. With -c: observe, decide and act. With PLAN_FILE:",
+            "act on exactly a plan saved by 'ovi plan --out'.",
+            "Each resource is claimed in the store first, so overlapping runs never act",
+            "on one resource twice, and looked up again right before acting, so nothing",
+            "is done on a stale picture. Asks for 'yes' on a terminal; cron jobs pass",
+            "--auto-approve.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every decision executed, or skipped for a benign reason",
+            "1:nothing done (observation failed, guard tripped, cancelled)",
+            "3:a decision failed or was refused (stale, bucket not empty)",
+            "64:usage error (also: no terminal and no --auto-approve)",
+            "65:invalid config; plan file invalid, changed, or foreign",
+        },
+        footer = {"", "Examples:",
+            "  ovi apply -c ovi.yaml",
+            "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json",
+            "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve -q \\",
+            "      >>/var/log/ovi.log 2>&1"})
+public final class ApplyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The config (YAML): observe, decide, act.")
+    Path config;
+
+    @Parameters(arity = "0..1", paramLabel = "PLAN_FILE", description = "A plan saved by 'ovi plan --out'.")
+    Path planFile;
+
+    @Mixin
+    StateOptions state;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--auto-approve", description = "Act without asking (for cron); required without a terminal.")
+    boolean autoApprove;
+
+    @Option(names = "--skip-destructive", description = "Never delete: deletes are skipped.")
+    boolean skipDestructive;
+
+    @Option(names = "--allow-empty",
+            description = "Allow deleting every managed resource (with -c; refused otherwise).")
+    boolean allowEmpty;
+
+    @Option(names = "--max-deletes", paramLabel = "N", defaultValue = "5",
+            description = "Stop before acting when more than N deletes are decided (default: ${DEFAULT-VALUE}).")
+    int maxDeletes;
+
+    @Option(names = "--max-changes", paramLabel = "N", defaultValue = "50",
+            description = "Stop before acting when more than N creates, updates and deletes are "
+                    + "decided (default: ${DEFAULT-VALUE}).")
+    int maxChanges;
+
+    @Option(names = "--claim-ttl", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+            description = "How long a claim lasts if this process dies holding it: 90s, 5m, 1h "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration claimTtl;
+
+    @Option(names = "--instance-id", paramLabel = "ID",
+            description = "This instance's name in claims and the WAL (default: host:pid).")
+    String instanceId;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
+            description = "At most N resources are acted on at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        checkUsage();
+        Console console = terminal();
+        if (!autoApprove && console == null) {
+            throw OviException.usage("no terminal to confirm on: pass --auto-approve to apply without asking "
+                    + "(as cron jobs do), or run 'ovi plan' to only look");
+        }
+        Consumer<String> progress = output.quiet ? m -> { } : m -> {
+            synchronized (stderr) {
+                stderr.println("ovi: " + m);
+                stderr.flush();
+            }
+        };
+        String holder = instanceId != null ? instanceId : defaultInstanceId();
+        String runId = RunId.next();
+
+        PlanFile.Saved saved = null;
+        OviConfig cfg;
+        if (planFile != null) {
+            Path stateDir = state.explicit() != null ? state.explicit() : PlanFile.recordedStateDir(planFile);
+            saved = PlanFile.read(planFile, stateDir);
+            cfg = Session.loadConfig(saved.config());
+            if (!cfg.owner().equals(saved.owner())) {
+                throw PlanFile.invalid(planFile, "it is owner '" + saved.owner() + "''s plan, but its config "
+                        + saved.config() + " is now owner '" + cfg.owner() + "'s; nothing was done");
+            }
+            state.stateDir = stateDir;
+        } else {
+            cfg = Session.loadConfig(config);
+        }
+
+        Applier.Report report;
+        String account;
+        boolean partlyUnobserved = false;
+        try (Session s = Session.open(cfg, state, aws, progress)) {
+            Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
+                    new SafeDecisionMaker(skipDestructive, allowEmpty), s.wal, progress);
+            List<Intent> intents;
+            if (saved != null) {
+                account = engine.checkAccount(cfg);
+                if (!account.equals(saved.account())) {
+                    throw PlanFile.invalid(planFile, "it was made for account " + saved.account()
+                            + ", but these credentials act in account " + account + "; nothing was done");
+                }
+                intents = saved.intents();
+                if (!output.json()) {
+                    printIntents(stdout, saved, intents);
+                }
+            } else {
+                Plan plan = engine.plan(cfg, runId);
+                account = plan.account();
+                if (!plan.batch().failures().isEmpty() && plan.batch().failures().size() == plan.batch().scopes().size()) {
+                    throw OviException.failure("nothing could be observed, so nothing was done; first error: "
+                            + plan.batch().failures().values().iterator().next());
+                }
+                partlyUnobserved = !plan.batch().failures().isEmpty();
+                intents = plan.decisions().list().stream().map(d -> Intent.of(d, plan.runId())).toList();
+                if (!output.json()) {
+                    PlanText.print(plan, stdout, OutputOptions.colour());
+                    stdout.flush();
+                }
+            }
+            Applier applier = new Applier(new AwsActionExecutor(s.aws), new AwsActionExecutor(s.aws), s.claims(),
+                    s.wal, new Applier.Options(holder, claimTtl, maxDeletes, maxChanges, skipDestructive,
+                    concurrency, cfg::blessed), progress);
+            applier.guard(runId, intents);
+            boolean changes = intents.stream().anyMatch(i -> i.action().changes());
+            if (changes && !autoApprove && !confirm(console)) {
+                throw OviException.failure("apply cancelled; nothing was done");
+            }
+            report = applier.apply(runId, cfg.owner(), intents);
+        }
+        int code = report.exitCode();
+        if (partlyUnobserved && code == ExitCode.OK) {
+            progress.accept("some regions or services could not be observed: nothing was created or deleted there");
+            code = ExitCode.PARTIAL;
+        }
+        if (output.json()) {
+            stdout.println(ApplyJson.toJson(report, cfg.owner(), account, saved == null ? runId : saved.runId(), code));
+        } else {
+            printReport(stdout, report);
+        }
+        stdout.flush();
+        return code;
+    }
+
+    private void checkUsage() {
+        CommandLine cl = spec.commandLine();
+        if ((config == null) == (planFile == null)) {
+            throw new CommandLine.ParameterException(cl, config == null
+                    ? "give either -c CONFIG (observe, decide and act) or a PLAN_FILE saved by 'ovi plan --out'"
+                    : "give either -c CONFIG or a PLAN_FILE, not both");
+        }
+        if (planFile != null && allowEmpty) {
+            throw new CommandLine.ParameterException(cl, "--allow-empty only applies with -c: a plan file was "
+                    + "decided when it was made");
+        }
+        if (maxDeletes < 0 || maxChanges < 0) {
+            throw new CommandLine.ParameterException(cl, "--max-deletes and --max-changes must not be negative");
+        }
+        if (concurrency < 1 || concurrency > 64) {
+            throw new CommandLine.ParameterException(cl, "--concurrency must be from 1 to 64, not " + concurrency);
+        }
+        if (claimTtl.isZero() || claimTtl.isNegative()) {
+            throw new CommandLine.ParameterException(cl, "--claim-ttl must be positive, not " + claimTtl);
+        }
+        if (instanceId != null && (instanceId.isBlank() || instanceId.length() > 200)) {
+            throw new CommandLine.ParameterException(cl, "--instance-id must be 1 to 200 characters");
+        }
+    }
+
+    /**
+     * The terminal to ask on, or null. From Java 22 System.console() may answer without one, so its
+     * isTerminal() is asked too where it exists.
+     */
+    static Console terminal() {
+        Console c = System.console();
+        if (c == null) {
+            return null;
+        }
+        try {
+            return Boolean.TRUE.equals(Console.class.getMethod("isTerminal").invoke(c)) ? c : null;
+        } catch (ReflectiveOperationException e) {
+            return c; // before Java 22 a console is only given on a terminal
+        }
+    }
+
+    private static boolean confirm(Console console) {
+        console.printf("%nDo you want ovi to act on these decisions? Only 'yes' is accepted: ");
+        console.flush();
+        String answer = console.readLine();
+        return answer != null && answer.trim().equals("yes");
+    }
+
+    static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
+    private static void printIntents(PrintWriter out, PlanFile.Saved saved, List<Intent> intents) {
+        out.printf("ovi apply %s  (planned in run %s, revision %d)  owner %s  account %s%n", saved.file(),
+                saved.runId(), saved.revision(), saved.owner(), saved.account());
+        for (Intent i : intents) {
+            out.println("  " + i.action().symbol() + " " + i.type().key() + " " + i.id()
+                    + (i.cloudId() != null && !i.cloudId().equals(i.id()) ? " (" + i.cloudId() + ")" : "")
+                    + " in " + i.region() + ": " + i.reason() + (i.disruptive() ? " (disruptive: stop/start)" : ""));
+        }
+        Map<Action, Integer> n = Applier.counts(intents);
+        out.printf("Plan: %d to create, %d to update, %d to delete, %d to notify.%n", n.get(Action.CREATE),
+                n.get(Action.UPDATE), n.get(Action.DELETE), n.get(Action.NOTIFY));
+    }
+
+    private static void printReport(PrintWriter out, Applier.Report report) {
+        out.println();
+        out.println("Outcome:");
+        for (Applier.Result r : report.results()) {
+            Intent i = r.intent();
+            if (i.action() == Action.NOTIFY) {
+                continue;
+            }
+            out.println("  " + i.action().symbol() + " " + i.type().key() + " " + i.id() + ": "
+                    + ApplyJson.describe(r.outcome()));
+        }
+        Map<String, Integer> s = report.summary();
+        out.printf("Apply %s: %d executed, %d failed, %d skipped, %d notified (run %s, instance %s).%n",
+                report.exitCode() == ExitCode.OK ? "complete" : "incomplete", s.get("executed"), s.get("failed"),
+                s.get("skipped"), s.get("notified"), report.runId(), report.holder());
+    }
+
+    /** Durations as people write them: 90s, 5m, 1h, or ISO-8601 (PT5M). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (v.startsWith("pt")) {
+                    return Duration.parse(v.toUpperCase(Locale.ROOT));
+                }
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                }
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                return switch (v.charAt(v.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> throw new NumberFormatException();
+                };
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 90s, 5m "
+                        + "or 1h");
+            }
+        }
+    }
+}

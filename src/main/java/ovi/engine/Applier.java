@@ -1,0 +1,391 @@
+package ovi.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import ovi.model.Action;
+import ovi.model.Claim;
+import ovi.model.Intent;
+import ovi.model.Observation;
+import ovi.model.Outcome;
+import ovi.model.Outcome.SkipReason;
+import ovi.model.Tags;
+
+/**
+ * Acts on decisions safely when several ovi processes overlap: each resource is claimed in the store
+ * (TTL + fencing number), looked up again, and acted on only if the decision still holds; the WAL gets the
+ * intent (synced) before each cloud call and the outcome after. Guards stop a run before it acts.
+ */
+public final class Applier {
+
+    /**
+     * How an apply behaves.
+     *
+     * @param holder          this instance's id in claims (host+pid by default)
+     * @param claimTtl        how long a claim lasts unless released or renewed
+     * @param maxDeletes      more deletes than this stop the run before it acts
+     * @param maxChanges      more creates, updates and deletes than this stop the run before it acts
+     * @param skipDestructive deletes are skipped
+     * @param concurrency     at most this many resources are acted on at once
+     * @param protectedIds    ids that must not be deleted whatever the plan says (blessed now)
+     */
+    public record Options(String holder, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
+                          int concurrency, Predicate<String> protectedIds) {
+        public Options {
+            if (claimTtl.isNegative() || claimTtl.isZero()) {
+                throw new IllegalArgumentException("the claim TTL must be positive");
+            }
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1");
+            }
+        }
+    }
+
+    /** One intent and what became of it. */
+    public record Result(Intent intent, Outcome outcome) {
+    }
+
+    /** Every intent's outcome, in the order given. */
+    public record Report(String runId, String holder, List<Result> results) {
+        public Report {
+            results = List.copyOf(results);
+        }
+
+        /** outcome kind -> count, every kind present. */
+        public Map<String, Integer> summary() {
+            Map<String, Integer> s = new LinkedHashMap<>();
+            for (String k : List.of("executed", "failed", "skipped", "notified")) {
+                s.put(k, 0);
+            }
+            results.forEach(r -> s.merge(r.outcome().kind(), 1, Integer::sum));
+            return s;
+        }
+
+        /** 3 when anything failed or was skipped for a reason someone has to look at; else 0. */
+        public int exitCode() {
+            boolean bad = results.stream().map(Result::outcome).anyMatch(o -> o instanceof Outcome.Failed
+                    || (o instanceof Outcome.Skipped s && !s.reason().benign()));
+            return bad ? ExitCode.PARTIAL : ExitCode.OK;
+        }
+    }
+
+    /** Attempts at a contested claim before the resource is skipped as held. */
+    static final int CLAIM_ATTEMPTS = 4;
+    static final long CLAIM_BACKOFF_MILLIS = 150;
+
+    private final ActionExecutor executor;
+    private final ResourceLookup lookup;
+    private final ClaimStore claims;
+    private final AuditLog wal;
+    private final Options options;
+    private final Consumer<String> progress;
+
+    public Applier(ActionExecutor executor, ResourceLookup lookup, ClaimStore claims, AuditLog wal, Options options,
+                   Consumer<String> progress) {
+        this.executor = executor;
+        this.lookup = lookup;
+        this.claims = claims;
+        this.wal = wal;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * Checks {@code --max-deletes} and {@code --max-changes}; when either is exceeded, records every change
+     * as skipped by the guard and throws (exit 1) before anything is claimed or done.
+     */
+    public void guard(String runId, List<Intent> intents) {
+        long deletes = intents.stream().filter(i -> i.action() == Action.DELETE && !options.skipDestructive()).count();
+        long changes = intents.stream().filter(i -> i.action().changes()
+                && !(i.action() == Action.DELETE && options.skipDestructive())).count();
+        String why = null;
+        if (deletes > options.maxDeletes()) {
+            why = deletes + " deletes exceed --max-deletes " + options.maxDeletes();
+        } else if (changes > options.maxChanges()) {
+            why = changes + " changes exceed --max-changes " + options.maxChanges();
+        }
+        if (why == null) {
+            return;
+        }
+        List<AuditLog.Draft> drafts = new ArrayList<>();
+        for (Intent i : intents) {
+            if (i.action().changes()) {
+                drafts.add(skipped(runId, i, SkipReason.GUARD, why));
+            }
+        }
+        wal.append(drafts);
+        throw OviException.failure("refusing to apply: " + why + "; nothing was done (raise the limit if the plan "
+                + "is right)");
+    }
+
+    /** Acts on every intent (notify ones are only reported) and returns what became of each. */
+    public Report apply(String runId, String owner, List<Intent> intents) {
+        guard(runId, intents);
+        // Intents on one claim key (a kept resource and its duplicate) run one after the other.
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        Outcome[] outcomes = new Outcome[intents.size()];
+        for (int n = 0; n < intents.size(); n++) {
+            Intent i = intents.get(n);
+            if (i.action() == Action.NOTIFY) {
+                outcomes[n] = new Outcome.Notified(i.reason());
+            } else {
+                groups.computeIfAbsent(Claim.key(owner, i.type(), i.id()), k -> new ArrayList<>()).add(n);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.concurrency(),
+                groups.size())), r -> {
+                    Thread t = new Thread(r, "ovi-apply");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (List<Integer> group : groups.values()) {
+                futures.add(pool.submit(() -> {
+                    for (int n : group) {
+                        outcomes[n] = act(runId, owner, intents.get(n));
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw OviException.failure("apply failed: " + cause, cause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw OviException.failure("interrupted while applying");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Result> results = new ArrayList<>(intents.size());
+        for (int n = 0; n < intents.size(); n++) {
+            results.add(new Result(intents.get(n), outcomes[n]));
+        }
+        return new Report(runId, options.holder(), results);
+    }
+
+    private Outcome act(String runId, String owner, Intent intent) {
+        if (intent.action() == Action.DELETE && options.skipDestructive()) {
+            return skip(runId, intent, SkipReason.GUARD, "not deleted (--skip-destructive)");
+        }
+        if (intent.action() == Action.DELETE && (options.protectedIds().test(intent.id())
+                || (intent.cloudId() != null && options.protectedIds().test(intent.cloudId())))) {
+            return skip(runId, intent, SkipReason.GUARD, "blessed in the config now: never deleted");
+        }
+        String key = Claim.key(owner, intent.type(), intent.id());
+        Optional<Claim> claimed = claim(key);
+        if (claimed.isEmpty()) {
+            String by = claims.current(key).map(c -> c.holder() + " until " + c.expiresAt()).orElse("another instance");
+            return skip(runId, intent, SkipReason.CLAIM_HELD, "claimed by " + by);
+        }
+        Claim claim = claimed.get();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("claim", claim.resource());
+        c.put("holder", claim.holder());
+        c.put("fence", claim.fence());
+        c.put("expiresAt", claim.expiresAt().toString());
+        wal.append(new AuditLog.Draft(runId, "claimed", intent.id(), intent.action().key(),
+                "claimed by " + claim.holder() + " (fence " + claim.fence() + ")", c));
+        try {
+            return actClaimed(runId, owner, intent, claim);
+        } finally {
+            claims.release(claim);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("claim", claim.resource());
+            r.put("fence", claim.fence());
+            wal.append(new AuditLog.Draft(runId, "released", intent.id(), intent.action().key(),
+                    "released by " + claim.holder(), r));
+        }
+    }
+
+    private Outcome actClaimed(String runId, String owner, Intent intent, Claim claim) {
+        List<Observation> now;
+        try {
+            // by tags, not by client token: a resource made by any earlier run counts as existing
+            now = lookup.find(new ResourceLookup.Target(intent.type(), intent.region(), owner, intent.id(),
+                    intent.cloudId(), null));
+        } catch (RuntimeException e) {
+            return skip(runId, intent, SkipReason.UNOBSERVED, "could not look it up again: " + oneLine(e));
+        }
+        Recheck check = recheck(owner, intent, now);
+        if (check.skip != null) {
+            return skip(runId, intent, check.skip, check.message);
+        }
+        Fence fence = () -> {
+            // a check that passes also renews the claim, so a slow stop/modify/start keeps it
+            if (!claims.holds(claim) || claims.tryClaim(claim.resource(), claim.holder(), options.claimTtl())
+                    .filter(c -> c.fence() == claim.fence()).isEmpty()) {
+                throw new Fence.Lost("the claim on " + claim.resource() + " (fence " + claim.fence()
+                        + ") was taken over");
+            }
+        };
+        try {
+            fence.check();
+        } catch (Fence.Lost e) {
+            return skip(runId, intent, SkipReason.CLAIM_LOST, e.getMessage() + "; nothing was done");
+        }
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("holder", claim.holder());
+        x.put("fence", claim.fence());
+        x.put("type", intent.type().key());
+        x.put("region", intent.region());
+        if (intent.cloudId() != null) {
+            x.put("cloudId", intent.cloudId());
+        }
+        if (intent.action() == Action.CREATE) {
+            x.put("clientToken", intent.clientToken(owner));
+        }
+        wal.append(new AuditLog.Draft(runId, "executing", intent.id(), intent.action().key(),
+                intent.action().key() + " " + intent.type().key() + " " + intent.id() + " in " + intent.region(), x));
+        wal.sync();
+        progress.accept(intent.action().key() + " " + intent.type().key() + " " + intent.id() + " ...");
+        Outcome outcome;
+        try {
+            outcome = executor.execute(intent, owner, fence);
+        } catch (Fence.Lost e) {
+            outcome = new Outcome.Failed(e.getMessage() + "; stopped before the next AWS call", null);
+        } catch (RuntimeException e) {
+            outcome = new Outcome.Failed(oneLine(e), null);
+        }
+        record(runId, intent, outcome);
+        return outcome;
+    }
+
+    private void record(String runId, Intent intent, Outcome outcome) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        if (outcome instanceof Outcome.Executed e) {
+            putIfNotNull(d, "cloudId", e.cloudId());
+            putIfNotNull(d, "requestId", e.requestId());
+            wal.append(new AuditLog.Draft(runId, "executed", intent.id(), intent.action().key(),
+                    e.message() == null ? "done" : e.message(), d));
+            progress.accept(intent.action().key() + " " + intent.id() + ": done"
+                    + (e.cloudId() != null ? " (" + e.cloudId() + ")" : ""));
+        } else if (outcome instanceof Outcome.Failed f) {
+            putIfNotNull(d, "requestId", f.requestId());
+            d.put("error", f.error());
+            wal.append(new AuditLog.Draft(runId, "failed", intent.id(), intent.action().key(), f.error(), d));
+            progress.accept(intent.action().key() + " " + intent.id() + ": failed: " + f.error());
+        } else if (outcome instanceof Outcome.Skipped s) {
+            appendSkipped(runId, intent, s);
+        } else {
+            throw new IllegalStateException("an executor never notifies");
+        }
+    }
+
+    private record Recheck(SkipReason skip, String message) {
+        static final Recheck ACT = new Recheck(null, null);
+    }
+
+    /** Does the decision still hold for the resource as it is now? */
+    private static Recheck recheck(String owner, Intent intent, List<Observation> now) {
+        switch (intent.action()) {
+            case CREATE -> {
+                if (now.isEmpty()) {
+                    return Recheck.ACT;
+                }
+                Observation o = now.get(0);
+                boolean ours = owner.equals(o.owner()) && intent.id().equals(o.oviId());
+                if (ours && SimpleDriftComparator.changes(intent.desired(), o).isEmpty()) {
+                    return new Recheck(SkipReason.CONVERGED, "already exists as " + o.cloudId());
+                }
+                return new Recheck(SkipReason.STALE, ours ? "exists now as " + o.cloudId() + " but differs from the "
+                        + "declaration; the next plan will update it"
+                        : o.cloudId() + " exists and is not managed by owner '" + owner + "'");
+            }
+            case UPDATE, DELETE -> {
+                Optional<Observation> o = now.stream().filter(x -> x.cloudId().equals(intent.cloudId())).findFirst();
+                if (o.isEmpty()) {
+                    return intent.action() == Action.DELETE
+                            ? new Recheck(SkipReason.CONVERGED, intent.cloudId() + " is already gone")
+                            : new Recheck(SkipReason.STALE, intent.cloudId() + " is gone since the plan");
+                }
+                if (o.get().contentHash().equals(intent.contentHash())) {
+                    return Recheck.ACT;
+                }
+                if (intent.action() == Action.UPDATE
+                        && SimpleDriftComparator.changes(intent.desired(), o.get()).isEmpty()) {
+                    return new Recheck(SkipReason.CONVERGED, intent.cloudId() + " already matches the declaration");
+                }
+                String blessed = o.get().blessedTag() ? " (it is tagged " + Tags.BLESSED + "=true now)" : "";
+                return new Recheck(SkipReason.STALE, intent.cloudId() + " changed since the plan" + blessed
+                        + "; plan again");
+            }
+            default -> throw new IllegalArgumentException("nothing to recheck for " + intent.action());
+        }
+    }
+
+    /** Tries a contested claim a few times with jittered backoff, so overlapping runs do not retry in step. */
+    private Optional<Claim> claim(String key) {
+        for (int attempt = 0; ; attempt++) {
+            Optional<Claim> c = claims.tryClaim(key, options.holder(), options.claimTtl());
+            if (c.isPresent() || attempt + 1 >= CLAIM_ATTEMPTS) {
+                return c;
+            }
+            long cap = CLAIM_BACKOFF_MILLIS << attempt;
+            try {
+                Thread.sleep(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    private Outcome skip(String runId, Intent intent, SkipReason reason, String message) {
+        Outcome.Skipped s = new Outcome.Skipped(reason, message);
+        appendSkipped(runId, intent, s);
+        return s;
+    }
+
+    private void appendSkipped(String runId, Intent intent, Outcome.Skipped s) {
+        wal.append(skipped(runId, intent, s.reason(), s.message()));
+        progress.accept(intent.action().key() + " " + intent.id() + ": skipped (" + s.reason().key() + "): "
+                + s.message());
+    }
+
+    private static AuditLog.Draft skipped(String runId, Intent intent, SkipReason reason, String message) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("reason", reason.key());
+        return new AuditLog.Draft(runId, "skipped", intent.id(), intent.action().key(), message, d);
+    }
+
+    private static void putIfNotNull(Map<String, Object> m, String k, Object v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+
+    private static String oneLine(Throwable t) {
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Counts per action, for the summary of what is about to be done. */
+    public static Map<Action, Integer> counts(List<Intent> intents) {
+        Map<Action, Integer> m = new EnumMap<>(Action.class);
+        for (Action a : Action.values()) {
+            m.put(a, 0);
+        }
+        intents.forEach(i -> m.merge(i.action(), 1, Integer::sum));
+        return m;
+    }
+}
