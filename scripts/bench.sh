@@ -15,8 +15,8 @@ command -v mvn >/dev/null || { echo "ovi: Maven (mvn) is required: apt-get insta
 command -v curl >/dev/null || { echo "ovi: curl is required: apt-get install curl" >&2; exit 1; }
 
 echo "bench: building" >&2
-mvn -B -q -ntp package -DskipTests
-mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+mvn -B -q -ntp package -DskipTests >&2
+mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >&2
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # The flags bin/ovi runs with, and a 1 GB heap: the benchmark fails rather than report a bigger one.
@@ -37,7 +37,7 @@ fi
 {
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), \
 $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM, \
-$("$java_cmd" -version 2>&1 | head -1)"
+$("$java_cmd" -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-} >&2
+}
 "$java_cmd" -cp "$cp" ovi.bench.BenchReport target/bench.json target/bench-local.json target/bench-e2e.json

@@ -87,7 +87,7 @@ public final class MotoBench {
         rows.add(new BenchRow("e2e-moto", "sdk listing (process)", n, listBest.seconds, -1, Long.parseLong(listed[1]), -1));
         rows.add(new BenchRow("e2e-moto", "sdk listing (in-process)", n, Double.parseDouble(listed[2]), -1,
                 Long.parseLong(listed[1]), -1));
-        rows.add(new BenchRow("e2e-moto", "ovi plan / sdk listing", n, planBest.seconds / listBest.seconds, -1, -1, -1));
+        rows.add(new BenchRow("e2e-moto", "ratio ovi plan / sdk listing", n, planBest.seconds / listBest.seconds, -1, -1, -1));
         BenchReport.write(out, rows);
         PlanBench.delete(dir);
     }
