@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,14 +36,39 @@ public final class AwsResourceObserver implements ResourceObserver {
 
     private final AwsClients aws;
     private final Consumer<String> progress;
+    private volatile CompletableFuture<String> account;
 
     public AwsResourceObserver(AwsClients aws, Consumer<String> progress) {
         this.aws = aws;
         this.progress = progress;
     }
 
+    /**
+     * Starts asking which account the credentials act in, on a thread of its own, so that the call
+     * overlaps whatever the caller opens next; {@link #account()} then waits for the answer.
+     */
+    public void prefetchAccount() {
+        account = CompletableFuture.supplyAsync(this::lookUpAccount, r -> {
+            Thread t = new Thread(r, "ovi-account");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
     @Override
     public String account() {
+        CompletableFuture<String> pending = account;
+        if (pending == null) {
+            return lookUpAccount();
+        }
+        try {
+            return pending.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private String lookUpAccount() {
         try {
             return aws.sts().getCallerIdentity().account();
         } catch (SdkException e) {

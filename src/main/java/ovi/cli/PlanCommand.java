@@ -75,10 +75,13 @@ public final class PlanCommand implements Callable<Integer> {
         };
         var cfg = Session.loadConfig(config);
         Plan plan;
+        long awsCalls;
         try (Session s = Session.open(cfg, state, aws, progress)) {
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
                     new SafeDecisionMaker(skipDestructive, allowEmpty), s.wal, progress);
             plan = engine.plan(cfg, RunId.next());
+            awsCalls = s.observer.apiCalls();
+            progress.accept("made " + awsCalls + " AWS calls");
             if (out != null) {
                 PlanFile.write(out, plan, cfg, s.stateDir);
                 progress.accept("saved the plan to " + out);
@@ -88,7 +91,7 @@ public final class PlanCommand implements Callable<Integer> {
             }
         }
         if (output.json()) {
-            stdout.println(PlanJson.toJson(plan));
+            stdout.println(PlanJson.toJson(plan, awsCalls));
         } else {
             PlanText.print(plan, stdout, OutputOptions.colour());
         }

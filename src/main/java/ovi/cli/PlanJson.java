@@ -24,8 +24,17 @@ public final class PlanJson {
     }
 
     public static String toJson(Plan plan) {
+        return toJson(plan, -1);
+    }
+
+    /** The plan with {@code awsCalls}, the AWS requests the run made (retries included), when not negative. */
+    public static String toJson(Plan plan, long awsCalls) {
+        ObjectNode root = tree(plan, false);
+        if (awsCalls >= 0) {
+            root.put("awsCalls", awsCalls);
+        }
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree(plan, false));
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

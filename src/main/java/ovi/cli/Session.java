@@ -1,6 +1,8 @@
 package ovi.cli;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import ovi.aws.AwsClients;
 import ovi.aws.AwsResourceObserver;
@@ -45,17 +47,30 @@ final class Session implements AutoCloseable {
 
     static Session open(OviConfig config, StateOptions state, AwsOptions awsOptions, Consumer<String> progress) {
         Path dir = state.resolve(config.file(), true);
-        AwsClients aws = new AwsClients(awsOptions.settings(), config.region());
-        JdbcObservationStore store = null;
+        // Opening the store, opening the WAL and asking AWS for the account are independent, and each costs
+        // a few hundred milliseconds of class loading and I/O at start-up: they run side by side.
+        CompletableFuture<JdbcObservationStore> store = CompletableFuture.supplyAsync(
+                () -> state.openStore(dir), r -> {
+                    Thread t = new Thread(r, "ovi-open-store");
+                    t.setDaemon(true);
+                    t.start();
+                });
+        AwsClients aws = null;
+        ChronicleAuditLog wal = null;
         try {
-            store = state.openStore(dir);
-            ChronicleAuditLog wal = ChronicleAuditLog.open(dir.resolve("wal"));
-            return new Session(config, dir, aws, new AwsResourceObserver(aws, progress), store, wal);
+            aws = new AwsClients(awsOptions.settings(), config.region());
+            AwsResourceObserver observer = new AwsResourceObserver(aws, progress);
+            observer.prefetchAccount();
+            wal = ChronicleAuditLog.open(dir.resolve("wal"));
+            return new Session(config, dir, aws, observer, join(store), wal);
         } catch (RuntimeException e) {
-            if (store != null) {
-                store.close();
+            if (wal != null) {
+                wal.close();
             }
-            aws.close();
+            store.thenAccept(JdbcObservationStore::close);
+            if (aws != null) {
+                aws.close();
+            }
             throw e;
         }
     }
@@ -66,6 +81,14 @@ final class Session implements AutoCloseable {
             claimConnection = store.openConnection();
         }
         return new ovi.store.JdbcClaimStore(claimConnection, java.time.Clock.systemUTC());
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     @Override

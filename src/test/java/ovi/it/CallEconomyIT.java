@@ -1,0 +1,77 @@
+package ovi.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The AWS calls one plan makes, counted exactly: list calls at their maximum page size, tags from the
+ * list calls, and nothing per resource except what S3 offers no other way to get.
+ */
+class CallEconomyIT {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Moto.reset();
+    }
+
+    @Test
+    void aPlanMakesOnlyTheListCallsItNeedsAtMaximumPageSize() throws Exception {
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION); S3Client s3 = Moto.s3()) {
+            // moto pages DescribeInstances by reservation, 100 a page unless asked for more: 150 reservations
+            // take one call at ovi's 1,000 a page and two at any page size of 100 or less
+            Moto.runInstance(ec2, "t3.micro", Moto.managed("team-web", "web-0"));
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<String>> started = new ArrayList<>();
+            for (int i = 0; i < 149; i++) {
+                started.add(pool.submit(() -> Moto.runInstance(ec2, "t3.micro", Map.of("Name", "hand-made"))));
+            }
+            for (Future<String> f : started) {
+                f.get();
+            }
+            pool.shutdown();
+            s3.createBucket(r -> r.bucket("calls-tagged"));
+            s3.putBucketTagging(r -> r.bucket("calls-tagged").tagging(t -> t.tagSet(
+                    software.amazon.awssdk.services.s3.model.Tag.builder().key("team").value("web").build())));
+            s3.createBucket(r -> r.bucket("calls-untagged"));
+        }
+        Path config = dir.resolve("ovi.yaml");
+        Files.writeString(config, """
+                version: v1
+                provider: aws
+                region: us-east-1
+                owner: team-web
+                resources:
+                  - type: ec2
+                    name: web
+                    size: t3.micro
+                    image: ami-12c6146b
+                """);
+
+        Cli.Result r = Cli.run("plan", "-c", config.toString(), "-o", "json");
+
+        assertEquals(0, r.code(), r::toString);
+        // every resource was observed: 149 unmanaged instances and two unmanaged buckets; web-0 matches
+        assertEquals(151, r.json().get("diffs").size(), "diffs");
+        // GetCallerIdentity 1, DescribeInstances 1, DescribeDBInstances 1, ListBuckets 1, and per bucket
+        // GetBucketTagging 1 and GetBucketLocation 1: AWS names each bucket's region in ListBuckets when
+        // max-buckets is given, so there ovi needs no GetBucketLocation, but moto leaves it out
+        assertEquals(8, r.json().get("awsCalls").asLong(), r::toString);
+        assertTrue(r.err().contains("made 8 AWS calls"), r::toString);
+    }
+}
