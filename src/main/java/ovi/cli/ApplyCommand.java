@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,10 +18,13 @@ import ovi.engine.Engine;
 import ovi.engine.ExitCode;
 import ovi.engine.OviException;
 import ovi.engine.Plan;
+import ovi.engine.Recovery;
 import ovi.engine.SafeDecisionMaker;
 import ovi.engine.SimpleDriftComparator;
 import ovi.model.Action;
 import ovi.model.Intent;
+import ovi.model.WalEntry;
+import ovi.wal.InDoubt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -140,6 +144,7 @@ public final class ApplyCommand implements Callable<Integer> {
         String account;
         boolean partlyUnobserved = false;
         try (Session s = Session.open(cfg, state, aws, progress)) {
+            settleActionsInDoubt(s, cfg.owner(), runId, progress);
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
                     new SafeDecisionMaker(skipDestructive, allowEmpty), s.wal, progress);
             List<Intent> intents;
@@ -189,6 +194,26 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         stdout.flush();
         return code;
+    }
+
+    /**
+     * Before anything else: an action an earlier run began but never recorded the end of (it was killed
+     * mid-call) may or may not have reached AWS. Each such resource is looked up again and the answer
+     * recorded, unless the claim of the run that began it is still live (it may still be working on it:
+     * claims keep anyone else off that resource until the claim lapses).
+     */
+    private static void settleActionsInDoubt(Session s, String owner, String runId, Consumer<String> progress) {
+        List<WalEntry> inDoubt = Recovery.withoutLiveClaims(InDoubt.in(s.wal), s.claims(), owner, Instant.now());
+        if (inDoubt.isEmpty()) {
+            return;
+        }
+        progress.accept(inDoubt.size() + " action(s) in doubt from an earlier run that stopped mid-call: looking again");
+        Recovery.Result result = new Recovery(new AwsActionExecutor(s.aws), s.wal, owner, progress).resolve(runId, inDoubt);
+        if (!result.complete()) {
+            throw OviException.failure("still in doubt after looking again, so nothing else was done: "
+                    + result.unresolved().stream().map(Recovery.Unresolved::reason).toList()
+                    + "; run again when AWS answers ('ovi status' lists them)");
+        }
     }
 
     private void checkUsage() {

@@ -265,6 +265,7 @@ public final class Applier {
         } catch (RuntimeException e) {
             outcome = new Outcome.Failed(oneLine(e), null);
         }
+        CrashPoint.afterAwsCall(intent.id(), progress);
         record(runId, intent, outcome);
         return outcome;
     }

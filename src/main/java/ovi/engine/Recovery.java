@@ -48,6 +48,29 @@ public final class Recovery {
     }
 
     /**
+     * The entries of {@code inDoubt} whose run's claim on the resource has ended. While that claim is
+     * live its holder may still be working on the resource (and nobody else may touch it), so the action
+     * is not settled yet: a killed run's claim lapses after its TTL.
+     */
+    public static List<WalEntry> withoutLiveClaims(List<WalEntry> inDoubt, ClaimStore claims, String owner,
+                                                   java.time.Instant now) {
+        List<WalEntry> out = new ArrayList<>();
+        for (WalEntry e : inDoubt) {
+            Optional<ResourceType> type = ResourceType.parse(String.valueOf(e.data().get("type")));
+            Object holder = e.data().get("holder");
+            Object fence = e.data().get("fence");
+            boolean live = type.isPresent() && holder != null && fence instanceof Number n
+                    && claims.current(ovi.model.Claim.key(owner, type.get(), e.resource()))
+                    .filter(c -> c.holder().equals(holder) && c.fence() == n.longValue() && c.liveAt(now))
+                    .isPresent();
+            if (!live) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Settles {@code inDoubt} (from {@code ovi.wal.InDoubt.in(wal)}), appending each resolution under
      * {@code runId} and syncing the WAL.
      */
