@@ -380,6 +380,42 @@ class ApplyIT {
 
     // --- helpers
 
+    @Test
+    void rdsClassIsChangedButStorageIsNeverShrunk() throws Exception {
+        Cli.Result first = apply();
+        assertEquals(0, first.code(), first::toString);
+        String identifier = ovi.aws.rds.RdsNames.identifier("team-web", "db-0");
+        try (var rds = Moto.rds(Moto.REGION)) {
+            rds.modifyDBInstance(r -> r.dbInstanceIdentifier(identifier).allocatedStorage(30).applyImmediately(true));
+        }
+        Files.writeString(config, CONFIG.replace("size: db.t3.micro", "size: db.t3.small"));
+
+        Cli.Result r = apply();
+
+        assertEquals(3, r.code(), "a refused shrink is a failure: " + r);
+        JsonNode outcome = null;
+        for (JsonNode o : r.json().get("outcomes")) {
+            if (o.get("id").asText().equals("db-0")) {
+                outcome = o;
+            }
+        }
+        assertEquals("failed", outcome.get("outcome").asText(), r::toString);
+        assertTrue(outcome.get("message").asText().contains("cannot shrink"), r::toString);
+        try (var rds = Moto.rds(Moto.REGION)) {
+            var db = rds.describeDBInstances(b -> b.dbInstanceIdentifier(identifier)).dbInstances().get(0);
+            assertEquals(30, db.allocatedStorage(), "storage untouched");
+            assertEquals("db.t3.micro", db.dbInstanceClass(), "nothing of a refused update is done");
+        }
+
+        Files.writeString(config, CONFIG.replace("size: db.t3.micro", "size: db.t3.small").replace("20Gi", "30Gi"));
+        Cli.Result grown = apply();
+        assertEquals(0, grown.code(), grown::toString);
+        try (var rds = Moto.rds(Moto.REGION)) {
+            assertEquals("db.t3.small", rds.describeDBInstances(b -> b.dbInstanceIdentifier(identifier)).dbInstances()
+                    .get(0).dbInstanceClass());
+        }
+    }
+
     private String reseal(ObjectNode plan) throws Exception {
         plan.remove("checksum");
         Mac mac = Mac.getInstance("HmacSHA256");

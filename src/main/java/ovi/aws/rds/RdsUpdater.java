@@ -14,7 +14,10 @@ import ovi.model.Outcome;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 
-/** ModifyDBInstance (class, storage; applied immediately) and AddTagsToResource. The engine cannot change. */
+/**
+ * ModifyDBInstance (class, storage; applied immediately) and AddTagsToResource. The engine cannot change,
+ * and storage can only grow: AWS refuses to shrink it, so ovi reports that before calling anything.
+ */
 public final class RdsUpdater implements Capabilities.Updater {
     private final AwsClients aws;
 
@@ -29,6 +32,13 @@ public final class RdsUpdater implements Capabilities.Updater {
         if (engine != null) {
             return new Outcome.Failed("the engine of " + identifier + " cannot be changed in place (" + engine.current()
                     + " -> " + engine.desired() + "); replace the DB instance by hand", null);
+        }
+        Change shrink = change(intent, "storage");
+        if (shrink != null && shrink.current() != null
+                && Long.parseLong(shrink.desired()) < Long.parseLong(shrink.current())) {
+            return new Outcome.Failed("RDS cannot shrink the storage of " + identifier + " (" + shrink.current() + " -> "
+                    + shrink.desired() + " GiB): declare storage of at least " + shrink.current()
+                    + " GiB, or replace the DB instance by hand; nothing was changed", null);
         }
         RdsClient rds = aws.rds(intent.region());
         List<String> done = new ArrayList<>();
