@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo: builds ovi, starts a moto server on 127.0.0.1, seeds a drifted account and runs
-# 'ovi plan' against it with config-examples/small.yaml. Stops moto whatever happens.
+# The demo, ovi's main job end to end against a moto server on 127.0.0.1: seed a drifted account, plan,
+# apply (as cron would), plan again to show it converged, then read the audit trail. Stops moto whatever
+# happens; the state is left in a temporary directory for a look afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/moto.sh
@@ -15,16 +16,36 @@ moto_start
 
 work=$(mktemp -d -t ovi-demo.XXXXXX)
 cp config-examples/small.yaml "$work/ovi.yaml"
+ovi() {
+  echo
+  echo "\$ ovi $*"
+  set +e
+  bin/ovi "$@"
+  echo "(exit code $?)"
+  set -e
+}
 
 echo
-echo "== Seeding a drifted account in moto"
+echo "== 1. A drifted account: seeding moto"
 "$MOTO_VENV/bin/python" scripts/demo_seed.py
 
 echo
-echo "== ovi plan -c $work/ovi.yaml"
-set +e
-bin/ovi plan -c "$work/ovi.yaml" --detailed-exitcode
-code=$?
-set -e
+echo "== 2. What ovi would do (exit code 2: there are changes)"
+ovi plan -c "$work/ovi.yaml" --detailed-exitcode -q
+
 echo
-echo "(exit code $code: 2 means the plan has changes; state is in $work/.ovi)"
+echo "== 3. Acting on it, as the cron job does"
+ovi apply -c "$work/ovi.yaml" --auto-approve -q
+
+echo
+echo "== 4. Converged: only the protected and unmanaged resources remain to report"
+ovi plan -c "$work/ovi.yaml" --detailed-exitcode -q
+
+echo
+echo "== 5. The audit trail"
+ovi wal show -c "$work/ovi.yaml" --type executed,failed,skipped
+ovi wal verify -c "$work/ovi.yaml"
+ovi status -c "$work/ovi.yaml"
+
+echo
+echo "State (store and WAL) kept in $work/.ovi"

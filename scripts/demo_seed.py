@@ -32,10 +32,11 @@ seeded = {
     "a hand-made instance (unmanaged)": instance("t3.nano", {"Name": "bastion"}),
     "another team's instance (unmanaged)": instance("t3.micro", managed("team-data", "etl-0")),
 }
-rds.create_db_instance(DBInstanceIdentifier="team-web-db-0", DBInstanceClass="db.t3.micro", Engine="postgres",
-                       AllocatedStorage=30, MasterUsername="ovi", ManageMasterUserPassword=True,
+# the identifier ovi gives the DB instance of owner team-web, id db-0
+rds.create_db_instance(DBInstanceIdentifier="team-web-db-0", DBInstanceClass="db.t3.small", Engine="postgres",
+                       AllocatedStorage=20, MasterUsername="ovi", ManageMasterUserPassword=True,
                        Tags=tags(managed("team-web", "db-0", team="web")))
-seeded["db-0 (drifted: storage grown to 30 GiB)"] = "team-web-db-0"
+seeded["db-0 (drifted: resized to db.t3.small by hand)"] = "team-web-db-0"
 for what, cloud_id in seeded.items():
     print(f"  seeded {cloud_id:24} {what}")
 print("  not seeded: web-1 and the team-web-assets bucket (missing)")
