@@ -145,36 +145,38 @@ public final class JdbcObservationStore implements ObservationStore {
 
     @Override
     public synchronized Revision record(String runId, Set<Scope> observedScopes, Collection<Observation> observations) {
+        // Keys and content hashes are pure work on each observation: done on every core, outside the
+        // transaction, so that a steady state costs little more than one read of the stored hashes.
+        List<Keyed> keyed = observations.parallelStream().map(o -> new Keyed(o, o.key(), o.contentHash())).toList();
         try {
             db.setAutoCommit(false);
             long revision = nextRevision();
-            Map<String, String> known = currentHashes(observedScopes);
-            Set<String> seen = new HashSet<>(observations.size() * 2);
+            Map<String, Known> known = current(observedScopes);
+            Set<String> seen = new HashSet<>(keyed.size() * 2);
             int written = 0;
             try (PreparedStatement upsert = db.prepareStatement(Schema.upsertResource(db));
                  PreparedStatement hist = db.prepareStatement(
                          "INSERT INTO resource_history (res_key, revision, ovi_id, cloud_id, content_hash, content, gone) "
                                  + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                for (Observation o : observations) {
-                    String key = o.key();
-                    seen.add(key);
-                    String hash = o.contentHash();
-                    if (hash.equals(known.get(key))) {
+                for (Keyed k : keyed) {
+                    Observation o = k.observation();
+                    seen.add(k.key());
+                    Known before = known.get(k.key());
+                    if (before != null && k.hash().equals(before.hash())) {
                         continue;
                     }
-                    String content = toJson(o);
-                    bindUpsert(upsert, key, o.type(), o.region(), o.cloudId(), o.oviId(), revision, hash, content, false);
+                    bindUpsert(upsert, k.key(), o.type(), o.region(), o.cloudId(), o.oviId(), revision, k.hash(), false);
                     upsert.addBatch();
-                    bindHistory(hist, key, revision, o.oviId(), o.cloudId(), hash, content, false);
+                    bindHistory(hist, k.key(), revision, o.oviId(), o.cloudId(), k.hash(), toJson(o), false);
                     hist.addBatch();
                     written++;
                 }
-                for (Map.Entry<String, String> k : known.entrySet()) {
-                    if (!seen.contains(k.getKey()) && k.getValue() != null) {
-                        Gone g = gone(k.getKey());
-                        bindUpsert(upsert, k.getKey(), g.type, g.region, g.cloudId, g.oviId, revision, null, null, true);
+                for (Map.Entry<String, Known> e : known.entrySet()) {
+                    Known g = e.getValue();
+                    if (!seen.contains(e.getKey()) && g.hash() != null) {
+                        bindUpsert(upsert, e.getKey(), g.type(), g.region(), g.cloudId(), g.oviId(), revision, null, true);
                         upsert.addBatch();
-                        bindHistory(hist, k.getKey(), revision, g.oviId, g.cloudId, null, null, true);
+                        bindHistory(hist, e.getKey(), revision, g.oviId(), g.cloudId(), null, null, true);
                         hist.addBatch();
                         written++;
                     }
@@ -200,6 +202,13 @@ public final class JdbcObservationStore implements ObservationStore {
         }
     }
 
+    private record Keyed(Observation observation, String key, String hash) {
+    }
+
+    /** What the store holds of a resource: its latest hash (null once gone) and what a gone entry needs. */
+    private record Known(String hash, ResourceType type, String region, String cloudId, String oviId) {
+    }
+
     private long nextRevision() throws SQLException {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(Schema.nextRevision(db))) {
             rs.next();
@@ -207,17 +216,18 @@ public final class JdbcObservationStore implements ObservationStore {
         }
     }
 
-    /** key -> content hash (null when recorded as gone) of every stored resource in the scopes. */
-    private Map<String, String> currentHashes(Set<Scope> scopes) throws SQLException {
-        Map<String, String> known = new HashMap<>();
+    /** Every stored resource in the scopes, by key. */
+    private Map<String, Known> current(Set<Scope> scopes) throws SQLException {
+        Map<String, Known> known = new HashMap<>();
         try (PreparedStatement ps = db.prepareStatement(
-                "SELECT res_key, content_hash FROM resources WHERE type = ? AND region = ?")) {
+                "SELECT res_key, content_hash, cloud_id, ovi_id FROM resources WHERE type = ? AND region = ?")) {
             for (Scope scope : scopes) {
                 ps.setString(1, scope.type().key());
                 ps.setString(2, scope.region());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        known.put(rs.getString(1), rs.getString(2));
+                        known.put(rs.getString(1), new Known(rs.getString(2), scope.type(), scope.region(),
+                                rs.getString(3), rs.getString(4)));
                     }
                 }
             }
@@ -225,24 +235,8 @@ public final class JdbcObservationStore implements ObservationStore {
         return known;
     }
 
-    private record Gone(ResourceType type, String region, String cloudId, String oviId) {
-    }
-
-    private Gone gone(String key) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT type, region, cloud_id, ovi_id FROM resources WHERE res_key = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Gone(ResourceType.parse(rs.getString(1)).orElseThrow(), rs.getString(2), rs.getString(3),
-                        rs.getString(4));
-            }
-        }
-    }
-
     private static void bindUpsert(PreparedStatement ps, String key, ResourceType type, String region, String cloudId,
-                                   String oviId, long revision, String hash, String content, boolean gone)
-            throws SQLException {
+                                   String oviId, long revision, String hash, boolean gone) throws SQLException {
         ps.setString(1, key);
         ps.setString(2, type.key());
         // scope region, so that S3 buckets (listed account-wide) are found by their scope
@@ -251,8 +245,7 @@ public final class JdbcObservationStore implements ObservationStore {
         ps.setString(5, oviId);
         ps.setLong(6, revision);
         ps.setString(7, hash);
-        ps.setString(8, content);
-        ps.setBoolean(9, gone);
+        ps.setBoolean(8, gone);
     }
 
     private static void bindHistory(PreparedStatement ps, String key, long revision, String oviId, String cloudId,

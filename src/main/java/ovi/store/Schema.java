@@ -28,6 +28,10 @@ final class Schema {
                 "CREATE TABLE IF NOT EXISTS claims (resource VARCHAR(600) PRIMARY KEY, holder VARCHAR(200) NOT NULL, "
                         + "fence BIGINT NOT NULL, claimed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
                         + "expires_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+            },
+            new String[] {
+                // every state is in resource_history; the latest row keeps only what finding changes needs
+                "ALTER TABLE resources DROP COLUMN IF EXISTS content",
             });
 
     static final int VERSION = MIGRATIONS.size();
@@ -73,13 +77,12 @@ final class Schema {
     }
 
     static String upsertResource(Connection c) throws SQLException {
-        String cols = "(res_key, type, region, cloud_id, ovi_id, revision, content_hash, content, gone)";
+        String cols = "(res_key, type, region, cloud_id, ovi_id, revision, content_hash, gone)";
         if (postgres(c)) {
-            return "INSERT INTO resources " + cols + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (res_key) DO UPDATE SET "
+            return "INSERT INTO resources " + cols + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (res_key) DO UPDATE SET "
                     + "type = EXCLUDED.type, region = EXCLUDED.region, cloud_id = EXCLUDED.cloud_id, ovi_id = EXCLUDED.ovi_id, "
-                    + "revision = EXCLUDED.revision, content_hash = EXCLUDED.content_hash, content = EXCLUDED.content, "
-                    + "gone = EXCLUDED.gone";
+                    + "revision = EXCLUDED.revision, content_hash = EXCLUDED.content_hash, gone = EXCLUDED.gone";
         }
-        return "MERGE INTO resources " + cols + " KEY (res_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return "MERGE INTO resources " + cols + " KEY (res_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     }
 }
