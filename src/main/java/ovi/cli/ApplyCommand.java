@@ -203,7 +203,7 @@ public final class ApplyCommand implements Callable<Integer> {
      * claims keep anyone else off that resource until the claim lapses).
      */
     private static void settleActionsInDoubt(Session s, String owner, String runId, Consumer<String> progress) {
-        List<WalEntry> inDoubt = Recovery.withoutLiveClaims(InDoubt.in(s.wal), s.claims(), owner, Instant.now());
+        List<WalEntry> inDoubt = Recovery.settleable(() -> InDoubt.in(s.wal), s.claims(), owner, Instant.now());
         if (inDoubt.isEmpty()) {
             return;
         }

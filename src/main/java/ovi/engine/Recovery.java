@@ -48,12 +48,27 @@ public final class Recovery {
     }
 
     /**
-     * The entries of {@code inDoubt} whose run's claim on the resource has ended. While that claim is
-     * live its holder may still be working on the resource (and nobody else may touch it), so the action
-     * is not settled yet: a killed run's claim lapses after its TTL.
+     * The actions in doubt that may be settled now: those whose run's claim on the resource has ended.
+     * While that claim is live its holder may still be working on the resource (and nobody else may touch
+     * it); a killed run's claim lapses after its TTL. The log is read twice, before and after the claims:
+     * a holder appends its outcome before it releases, so an action that ended between the two reads
+     * shows its outcome in the second.
+     *
+     * @param inDoubt reads the actions in doubt from the log (see {@code ovi.wal.InDoubt})
      */
-    public static List<WalEntry> withoutLiveClaims(List<WalEntry> inDoubt, ClaimStore claims, String owner,
-                                                   java.time.Instant now) {
+    public static List<WalEntry> settleable(java.util.function.Supplier<List<WalEntry>> inDoubt, ClaimStore claims,
+                                            String owner, java.time.Instant now) {
+        List<WalEntry> candidates = withoutLiveClaims(inDoubt.get(), claims, owner, now);
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
+        java.util.Set<Long> still = new java.util.HashSet<>();
+        inDoubt.get().forEach(e -> still.add(e.seq()));
+        return candidates.stream().filter(e -> still.contains(e.seq())).toList();
+    }
+
+    static List<WalEntry> withoutLiveClaims(List<WalEntry> inDoubt, ClaimStore claims, String owner,
+                                            java.time.Instant now) {
         List<WalEntry> out = new ArrayList<>();
         for (WalEntry e : inDoubt) {
             Optional<ResourceType> type = ResourceType.parse(String.valueOf(e.data().get("type")));

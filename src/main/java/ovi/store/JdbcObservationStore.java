@@ -55,7 +55,9 @@ public final class JdbcObservationStore implements ObservationStore {
             throw OviException.failure("cannot create the store directory " + dir + ": " + e.getMessage(), e);
         }
         try {
-            return open("jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE", null, null);
+            // WRITE_DELAY=0: a commit reaches the file before it returns, so a claim or a revision survives
+            // the process being killed right after (the default flushes up to half a second later)
+            return open("jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0", null, null);
         } catch (OviException e) {
             if (Files.exists(dir.resolve("ovi.mv.db"))) {
                 throw OviException.failure(e.getMessage() + "; if the store in " + dir + " is damaged, move that "

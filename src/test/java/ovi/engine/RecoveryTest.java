@@ -79,7 +79,26 @@ class RecoveryTest {
     }
 
     @Test
+    void onlyActionsWhoseClaimEndedAndThatAreStillInDoubtAfterwardsAreSettled() {
+        WalEntry crashed = executing("web-0", "create", Map.of());
+        WalEntry working = executing("web-1", "create", Map.of());
+        WalEntry finishing = executing("web-2", "create", Map.of());
+        Instant now = Instant.parse("2026-11-22T03:00:00Z");
+        ClaimStore claims = org.mockito.Mockito.mock(ClaimStore.class);
+        org.mockito.Mockito.when(claims.current(org.mockito.ArgumentMatchers.anyString())).thenReturn(Optional.empty());
+        org.mockito.Mockito.when(claims.current("team-web/ec2/web-1")).thenReturn(Optional.of(
+                new ovi.model.Claim("team-web/ec2/web-1", "host-1", 1, now.minusSeconds(10), now.plusSeconds(60))));
+        // first read: all three in doubt; by the second, web-2's holder had written its outcome and released
+        List<List<WalEntry>> reads = new ArrayList<>(List.of(List.of(crashed, working, finishing), List.of(crashed, working)));
+
+        List<WalEntry> settle = Recovery.settleable(() -> reads.remove(0), claims, "team-web", now);
+
+        assertEquals(List.of(crashed), settle);
+    }
+
+    @Test
     void aCreateWhoseInstanceExistsTookEffect() {
+
         lookup.byOviId.put("web-0", instance("i-123", "t3.micro", "web-0"));
         WalEntry e = executing("web-0", "create", Map.of("clientToken", "tok-1"));
 
