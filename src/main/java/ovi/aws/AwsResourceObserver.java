@@ -37,6 +37,8 @@ public final class AwsResourceObserver implements ResourceObserver {
     private final AwsClients aws;
     private final Consumer<String> progress;
     private volatile CompletableFuture<String> account;
+    private volatile CompletableFuture<ObservationBatch> prefetched;
+    private volatile Set<Scope> prefetchedScopes;
 
     public AwsResourceObserver(AwsClients aws, Consumer<String> progress) {
         this.aws = aws;
@@ -82,8 +84,36 @@ public final class AwsResourceObserver implements ResourceObserver {
         return aws.calls();
     }
 
+    /**
+     * Starts observing {@code scopes} now, on threads of its own, so the listing (the longest part of a
+     * run) overlaps opening the store and the WAL. Listing is read-only: if the run stops before it
+     * needs the result (the account is not allowed, say), nothing was decided from it.
+     */
+    public void prefetch(Set<Scope> scopes) {
+        Set<Scope> wanted = Set.copyOf(scopes);
+        prefetched = CompletableFuture.supplyAsync(() -> list(wanted), r -> {
+            Thread t = new Thread(r, "ovi-prefetch");
+            t.setDaemon(true);
+            t.start();
+        });
+        prefetchedScopes = wanted;
+    }
+
     @Override
     public ObservationBatch observe(Set<Scope> scopes) {
+        CompletableFuture<ObservationBatch> pending = prefetched;
+        if (pending != null && Set.copyOf(scopes).equals(prefetchedScopes)) {
+            prefetched = null;
+            try {
+                return pending.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        return list(scopes);
+    }
+
+    private ObservationBatch list(Set<Scope> scopes) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(scopes.size(), 8)), r -> {
             Thread t = new Thread(r, "ovi-observe");
             t.setDaemon(true);

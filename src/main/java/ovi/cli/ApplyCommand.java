@@ -143,7 +143,7 @@ public final class ApplyCommand implements Callable<Integer> {
         Applier.Report report;
         String account;
         boolean partlyUnobserved = false;
-        try (Session s = Session.open(cfg, state, aws, progress)) {
+        try (Session s = Session.open(cfg, state, aws, progress, saved == null)) {
             settleActionsInDoubt(s, cfg.owner(), runId, progress);
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
                     new SafeDecisionMaker(skipDestructive, allowEmpty), s.wal, progress);

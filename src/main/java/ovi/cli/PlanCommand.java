@@ -76,7 +76,7 @@ public final class PlanCommand implements Callable<Integer> {
         var cfg = Session.loadConfig(config);
         Plan plan;
         long awsCalls;
-        try (Session s = Session.open(cfg, state, aws, progress)) {
+        try (Session s = Session.open(cfg, state, aws, progress, true)) {
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
                     new SafeDecisionMaker(skipDestructive, allowEmpty), s.wal, progress);
             plan = engine.plan(cfg, RunId.next());

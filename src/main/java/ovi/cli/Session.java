@@ -45,7 +45,12 @@ final class Session implements AutoCloseable {
         }
     }
 
-    static Session open(OviConfig config, StateOptions state, AwsOptions awsOptions, Consumer<String> progress) {
+    /**
+     * Opens everything; with {@code prefetch} the observation of every scope the config names starts at
+     * once, beside the rest (for runs that will observe: not for applying a saved plan).
+     */
+    static Session open(OviConfig config, StateOptions state, AwsOptions awsOptions, Consumer<String> progress,
+                        boolean prefetch) {
         Path dir = state.resolve(config.file(), true);
         // Opening the store, opening the WAL and asking AWS for the account are independent, and each costs
         // a few hundred milliseconds of class loading and I/O at start-up: they run side by side.
@@ -61,6 +66,9 @@ final class Session implements AutoCloseable {
             aws = new AwsClients(awsOptions.settings(), config.region());
             AwsResourceObserver observer = new AwsResourceObserver(aws, progress);
             observer.prefetchAccount();
+            if (prefetch) {
+                observer.prefetch(ovi.engine.Engine.scopes(config));
+            }
             wal = ChronicleAuditLog.open(dir.resolve("wal"));
             return new Session(config, dir, aws, observer, join(store), wal);
         } catch (RuntimeException e) {

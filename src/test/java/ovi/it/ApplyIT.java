@@ -152,17 +152,10 @@ class ApplyIT {
     @Test
     void twoProcessesStartedTogetherActOnEachResourceExactlyOnce() throws Exception {
         Files.writeString(config, CONFIG.replace("count: 3", "count: 6"));
-        Path dist = Path.of(System.getProperty("ovi.dist", "target"));
-        List<String> flags = List.of(Files.readString(dist.resolve("jvm.options")).trim().split("\\s+"));
         List<Process> procs = new ArrayList<>();
         for (String id : List.of("proc-a", "proc-b")) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(flags);
-            cmd.addAll(List.of("-jar", dist.resolve("ovi.jar").toString(), "apply", "-c", config.toString(),
-                    "--state-dir", state.toString(), "--auto-approve", "-o", "json", "--instance-id", id,
-                    "--concurrency", "2"));
-            procs.add(new ProcessBuilder(cmd).redirectError(dir.resolve(id + ".err").toFile())
+            procs.add(Cli.process(List.of(), "apply", "-c", config.toString(), "--state-dir", state.toString(),
+                    "--auto-approve", "-o", "json", "--instance-id", id, "--concurrency", "2").redirectError(dir.resolve(id + ".err").toFile())
                     .redirectOutput(dir.resolve(id + ".out").toFile()).start());
         }
         for (Process p : procs) {

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import ovi.Ovi;
 
 /** Runs ovi's command line in-process, as a user would type it, capturing stdout and stderr. */
@@ -26,6 +30,21 @@ public final class Cli {
     }
 
     private Cli() {
+    }
+
+    /**
+     * ovi as a process of its own, as cron starts it: the packaged jar (failsafe runs after package) with
+     * the pom's JVM flags, plus {@code jvmExtra}.
+     */
+    public static ProcessBuilder process(List<String> jvmExtra, String... args) throws java.io.IOException {
+        Path dist = Path.of(System.getProperty("ovi.dist", "target"));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(Files.readString(dist.resolve("jvm.options")).trim().split("\\s+")));
+        cmd.addAll(jvmExtra);
+        cmd.addAll(List.of("-jar", dist.resolve("ovi.jar").toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
     }
 
     public static Result run(String... args) {

@@ -102,16 +102,10 @@ class ConvergenceIT {
 
     /** Three cron runs started together; each must end 0. */
     private void round(Path config, Path state, int round) throws Exception {
-        Path dist = Path.of(System.getProperty("ovi.dist", "target"));
-        List<String> flags = List.of(Files.readString(dist.resolve("jvm.options")).trim().split("\\s+"));
         List<Process> procs = new ArrayList<>();
         for (int p = 0; p < PROCESSES; p++) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(flags);
-            cmd.addAll(List.of("-jar", dist.resolve("ovi.jar").toString(), "apply", "-c", config.toString(),
-                    "--state-dir", state.toString(), "--auto-approve", "-q", "--instance-id", "cron-" + round + "-" + p));
-            procs.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+            procs.add(Cli.process(List.of(), "apply", "-c", config.toString(), "--state-dir", state.toString(),
+                            "--auto-approve", "-q", "--instance-id", "cron-" + round + "-" + p).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("round" + round + "-" + p + ".log").toFile()).start());
         }
         for (int p = 0; p < PROCESSES; p++) {

@@ -114,15 +114,11 @@ class CrashRecoveryIT {
     }
 
     private Process startApply(String crashPoint, String... more) throws Exception {
-        Path dist = Path.of(System.getProperty("ovi.dist", "target"));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(Files.readString(dist.resolve("jvm.options")).trim().split("\\s+")));
-        cmd.add("-Dovi.crashpoint=" + crashPoint);
-        cmd.addAll(List.of("-jar", dist.resolve("ovi.jar").toString(), "apply", "-c", config.toString(),
-                "--state-dir", state.toString(), "--auto-approve", "--instance-id", "doomed"));
-        cmd.addAll(List.of(more));
-        return new ProcessBuilder(cmd).redirectOutput(dir.resolve("doomed.out").toFile()).start();
+        List<String> args = new ArrayList<>(List.of("apply", "-c", config.toString(), "--state-dir", state.toString(),
+                "--auto-approve", "--instance-id", "doomed"));
+        args.addAll(List.of(more));
+        return Cli.process(List.of("-Dovi.crashpoint=" + crashPoint), args.toArray(String[]::new))
+                .redirectOutput(dir.resolve("doomed.out").toFile()).start();
     }
 
     /** Reads the process's stderr until {@code line} appears (or it ends, which fails the test). */
