@@ -56,8 +56,9 @@ public final class JdbcObservationStore implements ObservationStore {
         }
         try {
             // WRITE_DELAY=0: a commit reaches the file before it returns, so a claim or a revision survives
-            // the process being killed right after (the default flushes up to half a second later)
-            return open("jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0", null, null);
+            // the process being killed right after (the default flushes up to half a second later).
+            // AUTO_RECONNECT: when the process hosting the shared store exits, the others reconnect.
+            return open("jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0", null, null);
         } catch (OviException e) {
             if (Files.exists(dir.resolve("ovi.mv.db"))) {
                 throw OviException.failure(e.getMessage() + "; if the store in " + dir + " is damaged, move that "
@@ -150,58 +151,83 @@ public final class JdbcObservationStore implements ObservationStore {
         // Keys and content hashes are pure work on each observation: done on every core, outside the
         // transaction, so that a steady state costs little more than one read of the stored hashes.
         List<Keyed> keyed = observations.parallelStream().map(o -> new Keyed(o, o.key(), o.contentHash())).toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return record(runId, observedScopes, keyed);
+            } catch (SQLException e) {
+                rollback();
+                // Overlapping ovi processes share the embedded store through the first one's server; when
+                // that process exits, the others' open transactions are rolled back and their connections
+                // re-made (AUTO_RECONNECT). The whole batch is then simply recorded again.
+                if (attempt >= 3 || !brokenConnection(e)) {
+                    throw OviException.failure("cannot record observations in the store: " + e.getMessage(), e);
+                }
+                pause(attempt);
+            } finally {
+                autoCommit();
+            }
+        }
+    }
+
+    /** The connection to the store was lost (the process hosting the shared embedded store exited). */
+    static boolean brokenConnection(SQLException e) {
+        return e.getErrorCode() == 90067 || String.valueOf(e.getSQLState()).startsWith("08");
+    }
+
+    private static void pause(int attempt) {
         try {
-            db.setAutoCommit(false);
-            long revision = nextRevision();
-            Map<String, Known> known = current(observedScopes);
-            Set<String> seen = new HashSet<>(keyed.size() * 2);
-            int written = 0;
-            try (PreparedStatement upsert = db.prepareStatement(Schema.upsertResource(db));
-                 PreparedStatement hist = db.prepareStatement(
-                         "INSERT INTO resource_history (res_key, revision, ovi_id, cloud_id, content_hash, content, gone) "
-                                 + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                for (Keyed k : keyed) {
-                    Observation o = k.observation();
-                    seen.add(k.key());
-                    Known before = known.get(k.key());
-                    if (before != null && k.hash().equals(before.hash())) {
-                        continue;
-                    }
-                    bindUpsert(upsert, k.key(), o.type(), o.region(), o.cloudId(), o.oviId(), revision, k.hash(), false);
+            Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Revision record(String runId, Set<Scope> observedScopes, List<Keyed> keyed) throws SQLException {
+        db.setAutoCommit(false);
+        long revision = nextRevision();
+        Map<String, Known> known = current(observedScopes);
+        Set<String> seen = new HashSet<>(keyed.size() * 2);
+        int written = 0;
+        try (PreparedStatement upsert = db.prepareStatement(Schema.upsertResource(db));
+             PreparedStatement hist = db.prepareStatement(
+                     "INSERT INTO resource_history (res_key, revision, ovi_id, cloud_id, content_hash, content, gone) "
+                             + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (Keyed k : keyed) {
+                Observation o = k.observation();
+                seen.add(k.key());
+                Known before = known.get(k.key());
+                if (before != null && k.hash().equals(before.hash())) {
+                    continue;
+                }
+                bindUpsert(upsert, k.key(), o.type(), o.region(), o.cloudId(), o.oviId(), revision, k.hash(), false);
+                upsert.addBatch();
+                bindHistory(hist, k.key(), revision, o.oviId(), o.cloudId(), k.hash(), toJson(o), false);
+                hist.addBatch();
+                written++;
+            }
+            for (Map.Entry<String, Known> e : known.entrySet()) {
+                Known g = e.getValue();
+                if (!seen.contains(e.getKey()) && g.hash() != null) {
+                    bindUpsert(upsert, e.getKey(), g.type(), g.region(), g.cloudId(), g.oviId(), revision, null, true);
                     upsert.addBatch();
-                    bindHistory(hist, k.key(), revision, o.oviId(), o.cloudId(), k.hash(), toJson(o), false);
+                    bindHistory(hist, e.getKey(), revision, g.oviId(), g.cloudId(), null, null, true);
                     hist.addBatch();
                     written++;
                 }
-                for (Map.Entry<String, Known> e : known.entrySet()) {
-                    Known g = e.getValue();
-                    if (!seen.contains(e.getKey()) && g.hash() != null) {
-                        bindUpsert(upsert, e.getKey(), g.type(), g.region(), g.cloudId(), g.oviId(), revision, null, true);
-                        upsert.addBatch();
-                        bindHistory(hist, e.getKey(), revision, g.oviId(), g.cloudId(), null, null, true);
-                        hist.addBatch();
-                        written++;
-                    }
-                }
-                upsert.executeBatch();
-                hist.executeBatch();
             }
-            try (PreparedStatement rev = db.prepareStatement(
-                    "INSERT INTO revisions (revision, run_id, created_at, written) VALUES (?, ?, ?, ?)")) {
-                rev.setLong(1, revision);
-                rev.setString(2, runId);
-                rev.setTimestamp(3, Timestamp.from(Instant.now()));
-                rev.setInt(4, written);
-                rev.executeUpdate();
-            }
-            db.commit();
-            return new Revision(revision, written);
-        } catch (SQLException e) {
-            rollback();
-            throw OviException.failure("cannot record observations in the store: " + e.getMessage(), e);
-        } finally {
-            autoCommit();
+            upsert.executeBatch();
+            hist.executeBatch();
         }
+        try (PreparedStatement rev = db.prepareStatement(
+                "INSERT INTO revisions (revision, run_id, created_at, written) VALUES (?, ?, ?, ?)")) {
+            rev.setLong(1, revision);
+            rev.setString(2, runId);
+            rev.setTimestamp(3, Timestamp.from(Instant.now()));
+            rev.setInt(4, written);
+            rev.executeUpdate();
+        }
+        db.commit();
+        return new Revision(revision, written);
     }
 
     private record Keyed(Observation observation, String key, String hash) {

@@ -87,6 +87,35 @@ class PostgresStoreIT {
     }
 
     @Test
+    void twoMachinesApplyingWithOneSharedStoreActOnEachResourceOnce() throws Exception {
+        Moto.reset();
+        String url = Postgres.freshDatabase();
+        Path config = dir.resolve("ovi.yaml");
+        Files.writeString(config, ApplyIT.CONFIG.replace("count: 3", "count: 4"));
+        // two "machines": separate state directories (their own WAL), one PostgreSQL store for claims
+        List<Process> procs = new java.util.ArrayList<>();
+        for (String machine : List.of("machine-a", "machine-b")) {
+            ProcessBuilder pb = Cli.process(List.of(), "apply", "-c", config.toString(), "--state-dir",
+                    dir.resolve(machine).toString(), "--store-url", url, "--store-user", Postgres.user(),
+                    "--auto-approve", "-q", "--instance-id", machine);
+            pb.environment().put("OVI_STORE_PASSWORD", Postgres.password());
+            procs.add(pb.redirectErrorStream(true).redirectOutput(dir.resolve(machine + ".log").toFile()).start());
+        }
+        for (int i = 0; i < procs.size(); i++) {
+            assertTrue(procs.get(i).waitFor(3, java.util.concurrent.TimeUnit.MINUTES));
+            assertEquals(0, procs.get(i).exitValue(), Files.readString(dir.resolve((i == 0 ? "machine-a" : "machine-b") + ".log")));
+        }
+        try (var ec2 = Moto.ec2(Moto.REGION)) {
+            for (int n = 0; n < 4; n++) {
+                assertEquals(1, ApplyIT.live(ec2, "web-" + n).size(), "exactly one web-" + n);
+            }
+        }
+        try (var rds = Moto.rds(Moto.REGION)) {
+            assertEquals(1, rds.describeDBInstances().dbInstances().size());
+        }
+    }
+
+    @Test
     void aStoreUrlThatIsNotJdbcIsAUsageError() throws Exception {
         Path config = dir.resolve("ovi.yaml");
         Files.writeString(config, PlanIT.CONFIG);
