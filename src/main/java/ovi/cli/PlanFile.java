@@ -159,7 +159,7 @@ public final class PlanFile {
     private static Map<String, String> strings(JsonNode n) {
         Map<String, String> m = new TreeMap<>();
         if (n != null) {
-            n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+            n.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
         }
         return m;
     }
