@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {
-            "Act on ovi's decisions. With -c: observe, decide and act. With PLAN_FILE:",
-            "act on exactly a plan saved by 'ovi plan --out'.",
+            "Act on ovi's decisions, from a config or from a saved plan.",
+            "With -c: observe, decide and act. With PLAN_FILE: act on exactly a plan",
+            "saved by 'ovi plan --out'.",
             "Each resource is claimed in the store first, so overlapping runs never act",
             "on one resource twice, and looked up again right before acting, so nothing",
             "is done on a stale picture. Asks for 'yes' on a terminal; cron jobs pass",

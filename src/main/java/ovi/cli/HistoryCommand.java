@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = {
-            "Show every revision of one resource in the store, oldest first, each with what changed since",
-            "the one before: attributes (size, image, engine, storage, state) and tags. ID is an ovi id",
-            "(web-0) or a cloud id (i-0abc..., a DB identifier, a bucket name).",
+            "Show every recorded state of one resource, with what changed.",
+            "Every revision in the store, oldest first, each with what changed since the",
+            "one before: attributes (size, image, engine, storage, state) and tags. ID is",
+            "an ovi id (web-0) or a cloud id (i-0abc..., a DB identifier, a bucket name).",
         },
         footer = {"", "Examples:",
             "  ovi history -c ovi.yaml web-0",

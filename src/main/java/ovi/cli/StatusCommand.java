@@ -29,10 +29,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
-            "Show the last run (time, outcome, duration, counts), the last success, consecutive failed runs,",
-            "live claims and their holders, and actions in doubt: an 'executing' entry with no 'executed' or",
-            "'failed' after it, left by a process that died mid-action. The next 'ovi apply' re-observes",
-            "those resources before anything else.",
+            "Show how ovi is doing: last run, failures, claims, actions in doubt.",
+            "The last run (time, outcome, duration, counts), the last success, consecutive",
+            "failed runs, live claims and their holders, and actions in doubt: an",
+            "'executing' entry with no 'executed' or 'failed' after it, left by a process",
+            "that died mid-action. The next 'ovi apply' re-observes those resources",
+            "before anything else.",
             "",
             "With --check, a health probe for cron or monitoring: exit 1 when there is no successful run",
             "within --max-age, the last run failed, or any action is in doubt; exit 0 otherwise.",

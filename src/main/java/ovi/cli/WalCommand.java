@@ -7,8 +7,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "wal", mixinStandardHelpOptions = true,
         description = {
-            "Read and look after the write-ahead log: every observation, decision, claim and action ovi",
-            "recorded, each entry chained to the one before by a SHA-256 hash.",
+            "Read, verify and prune the write-ahead log (the audit trail).",
+            "Every observation, decision, claim and action ovi recorded, each entry",
+            "chained to the one before by a SHA-256 hash.",
         },
         subcommands = {WalShowCommand.class, WalVerifyCommand.class, WalPruneCommand.class},
         footer = {"", "Examples:",

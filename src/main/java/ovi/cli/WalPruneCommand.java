@@ -15,10 +15,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = {
-            "Remove whole daily WAL cycles older than the retention period. The newest cycle is always kept,",
-            "and the last removed entry is recorded as the anchor the chain now starts from, so",
-            "'ovi wal verify' still passes and still catches anything missing after it. Safe while other",
-            "ovi processes run.",
+            "Remove whole daily WAL cycles older than the retention period.",
+            "The newest cycle is always kept, and the last removed entry is recorded as",
+            "the anchor the chain now starts from, so 'ovi wal verify' still passes and",
+            "still catches anything missing after it. Safe while other ovi processes run.",
         },
         footer = {"", "Examples:",
             "  ovi wal prune -c ovi.yaml --wal-retention 30d",

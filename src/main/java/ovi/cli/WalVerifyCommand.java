@@ -15,10 +15,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {
-            "Walk the whole WAL and check its hash chain: every entry's hash matches its content, every",
-            "entry follows the one before it, and the log starts at its first entry or at the retention",
-            "anchor. Prints 'ok' with the count (exit 0), or the first broken or missing link (exit 1).",
-            "Reads only: nothing is changed, repaired or removed.",
+            "Check the WAL's hash chain for edited, missing or damaged entries.",
+            "Every entry's hash must match its content, every entry must follow the one",
+            "before it, and the log must start at its first entry or at the retention",
+            "anchor. Prints 'ok' with the count (exit 0), or the first broken or missing",
+            "link (exit 1). Reads only: nothing is changed, repaired or removed.",
         },
         footer = {"", "Examples:",
             "  ovi wal verify -c ovi.yaml",
