@@ -31,49 +31,50 @@ public final class JdbcClaimStore implements ClaimStore {
 
     @Override
     public synchronized Optional<Claim> tryClaim(String resource, String holder, Duration ttl) {
+        // a retry after a lost connection is safe: a claim that did get written is found as this holder's
+        return retrying("cannot claim " + resource + " in the store", () -> claim(resource, holder, ttl));
+    }
+
+    private Optional<Claim> claim(String resource, String holder, Duration ttl) throws SQLException {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
-        try {
-            Optional<Claim> cur = current(resource);
-            if (cur.isEmpty()) {
-                try (PreparedStatement ps = db.prepareStatement(
-                        "INSERT INTO claims (resource, holder, fence, claimed_at, expires_at) VALUES (?, ?, 1, ?, ?)")) {
-                    ps.setString(1, resource);
-                    ps.setString(2, holder);
-                    ps.setTimestamp(3, Timestamp.from(now));
-                    ps.setTimestamp(4, Timestamp.from(expires));
-                    ps.executeUpdate();
-                    return Optional.of(new Claim(resource, holder, 1, now, expires));
-                } catch (SQLException e) {
-                    if (duplicateKey(e)) {
-                        return Optional.empty(); // another process inserted first: it holds the claim
-                    }
-                    throw e;
-                }
-            }
-            Claim c = cur.get();
-            boolean mine = c.holder().equals(holder) && c.liveAt(now);
-            if (!mine && c.liveAt(now)) {
-                return Optional.empty();
-            }
-            long fence = mine ? c.fence() : c.fence() + 1;
-            Instant claimedAt = mine ? c.claimedAt() : now;
-            try (PreparedStatement ps = db.prepareStatement("UPDATE claims SET holder = ?, fence = ?, claimed_at = ?, "
-                    + "expires_at = ? WHERE resource = ? AND fence = ? AND holder = ?")) {
-                ps.setString(1, holder);
-                ps.setLong(2, fence);
-                ps.setTimestamp(3, Timestamp.from(claimedAt));
+        Optional<Claim> cur = read(resource);
+        if (cur.isEmpty()) {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO claims (resource, holder, fence, claimed_at, expires_at) VALUES (?, ?, 1, ?, ?)")) {
+                ps.setString(1, resource);
+                ps.setString(2, holder);
+                ps.setTimestamp(3, Timestamp.from(now));
                 ps.setTimestamp(4, Timestamp.from(expires));
-                ps.setString(5, resource);
-                ps.setLong(6, c.fence());
-                ps.setString(7, c.holder());
-                if (ps.executeUpdate() == 1) {
-                    return Optional.of(new Claim(resource, holder, fence, claimedAt, expires));
+                ps.executeUpdate();
+                return Optional.of(new Claim(resource, holder, 1, now, expires));
+            } catch (SQLException e) {
+                if (duplicateKey(e)) {
+                    return Optional.empty(); // another process inserted first: it holds the claim
                 }
-                return Optional.empty(); // someone else moved the fence between our read and write
+                throw e;
             }
-        } catch (SQLException e) {
-            throw OviException.failure("cannot claim " + resource + " in the store: " + e.getMessage(), e);
+        }
+        Claim c = cur.get();
+        boolean mine = c.holder().equals(holder) && c.liveAt(now);
+        if (!mine && c.liveAt(now)) {
+            return Optional.empty();
+        }
+        long fence = mine ? c.fence() : c.fence() + 1;
+        Instant claimedAt = mine ? c.claimedAt() : now;
+        try (PreparedStatement ps = db.prepareStatement("UPDATE claims SET holder = ?, fence = ?, claimed_at = ?, "
+                + "expires_at = ? WHERE resource = ? AND fence = ? AND holder = ?")) {
+            ps.setString(1, holder);
+            ps.setLong(2, fence);
+            ps.setTimestamp(3, Timestamp.from(claimedAt));
+            ps.setTimestamp(4, Timestamp.from(expires));
+            ps.setString(5, resource);
+            ps.setLong(6, c.fence());
+            ps.setString(7, c.holder());
+            if (ps.executeUpdate() == 1) {
+                return Optional.of(new Claim(resource, holder, fence, claimedAt, expires));
+            }
+            return Optional.empty(); // someone else moved the fence between our read and write
         }
     }
 
@@ -86,49 +87,59 @@ public final class JdbcClaimStore implements ClaimStore {
 
     @Override
     public synchronized void release(Claim claim) {
-        try (PreparedStatement ps = db.prepareStatement(
-                "UPDATE claims SET expires_at = ? WHERE resource = ? AND holder = ? AND fence = ?")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant()));
-            ps.setString(2, claim.resource());
-            ps.setString(3, claim.holder());
-            ps.setLong(4, claim.fence());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw OviException.failure("cannot release the claim on " + claim.resource() + ": " + e.getMessage(), e);
-        }
+        retrying("cannot release the claim on " + claim.resource(), () -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE claims SET expires_at = ? WHERE resource = ? AND holder = ? AND fence = ?")) {
+                ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                ps.setString(2, claim.resource());
+                ps.setString(3, claim.holder());
+                ps.setLong(4, claim.fence());
+                return ps.executeUpdate();
+            }
+        });
     }
 
     @Override
     public synchronized Optional<Claim> current(String resource) {
+        return retrying("cannot read the claim on " + resource, () -> read(resource));
+    }
+
+    private Optional<Claim> read(String resource) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT resource, holder, fence, claimed_at, expires_at FROM claims WHERE resource = ?")) {
             ps.setString(1, resource);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(claim(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw OviException.failure("cannot read the claim on " + resource + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public synchronized List<Claim> live() {
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT resource, holder, fence, claimed_at, expires_at FROM claims WHERE expires_at > ? ORDER BY resource")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant()));
-            List<Claim> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(claim(rs));
+        return retrying("cannot list claims", () -> {
+            try (PreparedStatement ps = db.prepareStatement("SELECT resource, holder, fence, claimed_at, expires_at "
+                    + "FROM claims WHERE expires_at > ? ORDER BY resource")) {
+                ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                List<Claim> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row(rs));
+                    }
                 }
+                return out;
             }
-            return out;
+        });
+    }
+
+    private static <T> T retrying(String what, Transient.SqlCall<T> call) {
+        try {
+            return Transient.retry(5, call, () -> { });
         } catch (SQLException e) {
-            throw OviException.failure("cannot list claims: " + e.getMessage(), e);
+            throw OviException.failure(what + ": " + e.getMessage(), e);
         }
     }
 
-    private static Claim claim(ResultSet rs) throws SQLException {
+    private static Claim row(ResultSet rs) throws SQLException {
         return new Claim(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),
                 rs.getTimestamp(5).toInstant());
     }

@@ -83,21 +83,7 @@ public final class JdbcObservationStore implements ObservationStore {
      * starting its auto-server: two ovi runs started at the same moment (cron on the minute) meet there.
      */
     private static Connection connect(String url, String user, String password) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return DriverManager.getConnection(url, user, password);
-            } catch (SQLException e) {
-                if (attempt >= 20 || !opening(e)) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(100 + java.util.concurrent.ThreadLocalRandom.current().nextLong(200L * Math.min(attempt, 5)));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        return Transient.retry(20, () -> DriverManager.getConnection(url, user, password), () -> { });
     }
 
     /** Two processes migrating a new store at once: the loser sees the winner's objects, and tries again. */
@@ -113,26 +99,14 @@ public final class JdbcObservationStore implements ObservationStore {
                 } catch (SQLException ignored) {
                     // the migration error is the one to report
                 }
-                if (attempt >= 5 || !(opening(e) || String.valueOf(e.getMessage()).contains("already exists"))) {
+                if (attempt >= 5 || !(Transient.error(e) || String.valueOf(e.getMessage()).contains("already exists"))) {
                     throw e;
                 }
-                try {
-                    Thread.sleep(200L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                Transient.pause(attempt);
             }
         }
     }
 
-    /** H2's answers while another process is opening the same file. */
-    private static boolean opening(SQLException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("Lock file recently modified") || m.contains("Database may be already in use")
-                || m.contains("Connection is broken") || m.contains("Database is already closed")
-                || e.getErrorCode() == 90020;
-    }
 
     /**
      * A new connection to the same database, for a component (such as the claim store) whose transactions
@@ -151,34 +125,14 @@ public final class JdbcObservationStore implements ObservationStore {
         // Keys and content hashes are pure work on each observation: done on every core, outside the
         // transaction, so that a steady state costs little more than one read of the stored hashes.
         List<Keyed> keyed = observations.parallelStream().map(o -> new Keyed(o, o.key(), o.contentHash())).toList();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return record(runId, observedScopes, keyed);
-            } catch (SQLException e) {
-                rollback();
-                // Overlapping ovi processes share the embedded store through the first one's server; when
-                // that process exits, the others' open transactions are rolled back and their connections
-                // re-made (AUTO_RECONNECT). The whole batch is then simply recorded again.
-                if (attempt >= 3 || !brokenConnection(e)) {
-                    throw OviException.failure("cannot record observations in the store: " + e.getMessage(), e);
-                }
-                pause(attempt);
-            } finally {
-                autoCommit();
-            }
-        }
-    }
-
-    /** The connection to the store was lost (the process hosting the shared embedded store exited). */
-    static boolean brokenConnection(SQLException e) {
-        return e.getErrorCode() == 90067 || String.valueOf(e.getSQLState()).startsWith("08");
-    }
-
-    private static void pause(int attempt) {
         try {
-            Thread.sleep(200L * attempt);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
+            // a batch whose transaction was rolled back by a passing trouble is simply recorded again
+            return Transient.retry(5, () -> record(runId, observedScopes, keyed), this::rollback);
+        } catch (SQLException e) {
+            rollback();
+            throw OviException.failure("cannot record observations in the store: " + e.getMessage(), e);
+        } finally {
+            autoCommit();
         }
     }
 

@@ -1,0 +1,55 @@
+package ovi.store;
+
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The store's passing troubles, and retrying through them. Overlapping ovi processes share the embedded
+ * store through the first one's auto-server: while one process opens the file, or after the hosting
+ * process exits (its peers' open transactions are rolled back and their connections re-made), a call
+ * fails in a way that succeeds a moment later.
+ */
+final class Transient {
+    /** One call to the database. */
+    interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    private Transient() {
+    }
+
+    /** H2's answers while another process opens, takes over or gives up the same file. */
+    static boolean error(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Lock file recently modified") || m.contains("Database may be already in use")
+                || m.contains("Connection is broken") || m.contains("Database is already closed")
+                || e.getErrorCode() == 90020 || e.getErrorCode() == 90067
+                || String.valueOf(e.getSQLState()).startsWith("08");
+    }
+
+    /**
+     * Runs {@code call}, again after a short jittered pause when it fails with a passing trouble, up to
+     * {@code attempts} times; {@code beforeRetry} undoes what a failed attempt left (a rollback).
+     */
+    static <T> T retry(int attempts, SqlCall<T> call, Runnable beforeRetry) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                if (attempt >= attempts || !error(e)) {
+                    throw e;
+                }
+                beforeRetry.run();
+                pause(attempt);
+            }
+        }
+    }
+
+    static void pause(int attempt) {
+        try {
+            Thread.sleep(100 + ThreadLocalRandom.current().nextLong(200L * Math.min(attempt, 5)));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

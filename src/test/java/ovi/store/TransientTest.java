@@ -1,0 +1,53 @@
+package ovi.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TransientTest {
+    static final SQLException BROKEN = new SQLException("Connection is broken: \"session closed\"", "90067", 90067);
+    static final SQLException LOCKED = new SQLException("Error opening database: \"Lock file recently modified\"", "HY000", 8000);
+    static final SQLException SYNTAX = new SQLException("Syntax error in SQL statement", "42000", 42000);
+
+    @Test
+    void aPassingTroubleIsRetriedAndTheFailedAttemptUndone() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger undone = new AtomicInteger();
+        int result = Transient.retry(5, () -> {
+            int n = calls.incrementAndGet();
+            if (n == 1) {
+                throw BROKEN;
+            }
+            if (n == 2) {
+                throw LOCKED;
+            }
+            return n;
+        }, undone::incrementAndGet);
+        assertEquals(3, result);
+        assertEquals(2, undone.get());
+    }
+
+    @Test
+    void anyOtherErrorIsThrownAtOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThrows(SQLException.class, () -> Transient.retry(5, () -> {
+            calls.incrementAndGet();
+            throw SYNTAX;
+        }, () -> { }));
+        assertEquals(1, calls.get());
+    }
+
+    @Test
+    void aTroubleThatDoesNotPassIsThrownAfterTheLastAttempt() {
+        AtomicInteger calls = new AtomicInteger();
+        SQLException e = assertThrows(SQLException.class, () -> Transient.retry(3, () -> {
+            calls.incrementAndGet();
+            throw BROKEN;
+        }, () -> { }));
+        assertEquals(3, calls.get());
+        assertEquals(BROKEN, e);
+    }
+}
