@@ -19,7 +19,6 @@ import ovi.engine.ExitCode;
 import ovi.engine.OviException;
 import ovi.engine.Plan;
 import ovi.engine.Recovery;
-import ovi.engine.SafeDecisionMaker;
 import ovi.engine.SimpleDriftComparator;
 import ovi.model.Action;
 import ovi.model.Intent;
@@ -78,12 +77,8 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--auto-approve", description = "Act without asking (for cron); required without a terminal.")
     boolean autoApprove;
 
-    @Option(names = "--skip-destructive", description = "Never delete: deletes are skipped.")
-    boolean skipDestructive;
-
-    @Option(names = "--allow-empty",
-            description = "Allow deleting every managed resource (with -c; refused otherwise).")
-    boolean allowEmpty;
+    @Mixin
+    DecisionOptions decisions;
 
     @Option(names = "--max-deletes", paramLabel = "N", defaultValue = "5",
             description = "Stop before acting when more than N deletes are decided (default: ${DEFAULT-VALUE}).")
@@ -145,9 +140,10 @@ public final class ApplyCommand implements Callable<Integer> {
         String account;
         boolean partlyUnobserved = false;
         try (Session s = Session.open(cfg, state, aws, progress, saved == null)) {
-            settleActionsInDoubt(s, cfg.owner(), runId, progress);
+            AwsActionExecutor executor = new AwsActionExecutor(s.aws);
+            settleActionsInDoubt(s, executor, cfg.owner(), runId, progress);
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
-                    new SafeDecisionMaker(skipDestructive, allowEmpty), s.wal, progress);
+                    decisions.decisionMaker(), s.wal, progress);
             List<Intent> intents;
             if (saved != null) {
                 account = engine.checkAccount(cfg);
@@ -173,8 +169,8 @@ public final class ApplyCommand implements Callable<Integer> {
                     stdout.flush();
                 }
             }
-            Applier applier = new Applier(new AwsActionExecutor(s.aws), new AwsActionExecutor(s.aws), s.claims(),
-                    s.wal, new Applier.Options(holder, claimTtl, maxDeletes, maxChanges, skipDestructive,
+            Applier applier = new Applier(executor, executor, s.claims(),
+                    s.wal, new Applier.Options(holder, claimTtl, maxDeletes, maxChanges, decisions.skipDestructive,
                     concurrency, cfg::blessed), progress);
             applier.guard(runId, intents);
             boolean changes = intents.stream().anyMatch(i -> i.action().changes());
@@ -203,13 +199,14 @@ public final class ApplyCommand implements Callable<Integer> {
      * recorded, unless the claim of the run that began it is still live (it may still be working on it:
      * claims keep anyone else off that resource until the claim lapses).
      */
-    private static void settleActionsInDoubt(Session s, String owner, String runId, Consumer<String> progress) {
+    private static void settleActionsInDoubt(Session s, AwsActionExecutor executor, String owner, String runId,
+                                             Consumer<String> progress) {
         List<WalEntry> inDoubt = Recovery.settleable(() -> InDoubt.in(s.wal), s.claims(), owner, Instant.now());
         if (inDoubt.isEmpty()) {
             return;
         }
         progress.accept(inDoubt.size() + " action(s) in doubt from an earlier run that stopped mid-call: looking again");
-        Recovery.Result result = new Recovery(new AwsActionExecutor(s.aws), s.wal, owner, progress).resolve(runId, inDoubt);
+        Recovery.Result result = new Recovery(executor, s.wal, owner, progress).resolve(runId, inDoubt);
         if (!result.complete()) {
             throw OviException.failure("still in doubt after looking again, so nothing else was done: "
                     + result.unresolved().stream().map(Recovery.Unresolved::reason).toList()
@@ -224,7 +221,7 @@ public final class ApplyCommand implements Callable<Integer> {
                     ? "give either -c CONFIG (observe, decide and act) or a PLAN_FILE saved by 'ovi plan --out'"
                     : "give either -c CONFIG or a PLAN_FILE, not both");
         }
-        if (planFile != null && allowEmpty) {
+        if (planFile != null && decisions.allowEmpty) {
             throw new CommandLine.ParameterException(cl, "--allow-empty only applies with -c: a plan file was "
                     + "decided when it was made");
         }

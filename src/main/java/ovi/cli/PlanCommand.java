@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import ovi.engine.Engine;
 import ovi.engine.ExitCode;
 import ovi.engine.Plan;
-import ovi.engine.SafeDecisionMaker;
 import ovi.engine.SimpleDriftComparator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,12 +46,8 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--skip-destructive", description = "Never delete: unwanted resources are only notified.")
-    boolean skipDestructive;
-
-    @Option(names = "--allow-empty",
-            description = "Allow a plan that deletes every managed resource (refused otherwise).")
-    boolean allowEmpty;
+    @Mixin
+    DecisionOptions decisions;
 
     @Option(names = "--detailed-exitcode",
             description = "Exit 2 when the plan would create, update or delete anything (notify alone is no change).")
@@ -78,7 +73,7 @@ public final class PlanCommand implements Callable<Integer> {
         long awsCalls;
         try (Session s = Session.open(cfg, state, aws, progress, true)) {
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
-                    new SafeDecisionMaker(skipDestructive, allowEmpty), s.wal, progress);
+                    decisions.decisionMaker(), s.wal, progress);
             plan = engine.plan(cfg, RunId.next());
             awsCalls = s.observer.apiCalls();
             progress.accept("made " + awsCalls + " AWS calls");

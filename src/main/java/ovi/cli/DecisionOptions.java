@@ -1,0 +1,18 @@
+package ovi.cli;
+
+import ovi.engine.SafeDecisionMaker;
+import picocli.CommandLine.Option;
+
+/** The safety options of deciding, shared by plan and apply. */
+public final class DecisionOptions {
+    @Option(names = "--skip-destructive", description = "Never delete: unwanted resources are only notified.")
+    boolean skipDestructive;
+
+    @Option(names = "--allow-empty",
+            description = "Allow deleting every managed resource (refused otherwise).")
+    boolean allowEmpty;
+
+    SafeDecisionMaker decisionMaker() {
+        return new SafeDecisionMaker(skipDestructive, allowEmpty);
+    }
+}
