@@ -75,7 +75,15 @@ final class Session implements AutoCloseable {
             if (wal != null) {
                 wal.close();
             }
-            store.thenAccept(JdbcObservationStore::close);
+            // wait for the store to finish opening and close it here: left to a background thread, it
+            // would still be writing its files after the run has returned (or the JVM has exited)
+            try {
+                join(store).close();
+            } catch (RuntimeException storeFailed) {
+                if (storeFailed != e) {
+                    e.addSuppressed(storeFailed);
+                }
+            }
             if (aws != null) {
                 aws.close();
             }

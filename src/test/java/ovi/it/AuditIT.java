@@ -381,6 +381,10 @@ class AuditIT {
         assertTrue(show.err().contains("is truncated"), show::toString);
         assertEquals(1, Cli.run("status", "--state-dir", state.toString()).code());
         assertEquals(1, Cli.run("plan", "-c", config.toString(), "-q").code(), "no run appends to a damaged WAL");
+        // the refused run has closed its store before returning, not in a thread still writing files
+        assertFalse(Files.exists(state.resolve("ovi.lock.db")), "the store is closed when the run returns");
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("ovi-open-store")),
+                "no thread is left opening the store");
         assertEquals(200, Files.size(file), "the damaged file is not grown back or rewritten");
     }
 }
