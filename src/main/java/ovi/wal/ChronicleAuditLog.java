@@ -60,6 +60,9 @@ public final class ChronicleAuditLog implements AuditLog {
      * cycle: tests use it to write the cycles of past days.
      */
     static ChronicleAuditLog open(Path dir, TimeProvider time) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw OviException.failure("cannot open the WAL: " + dir + " is not a directory; move it aside");
+        }
         List<String> damaged = truncatedFiles(dir);
         if (!damaged.isEmpty()) {
             // Chronicle would map the file and silently grow it back with zeros, hiding the loss
@@ -76,7 +79,9 @@ public final class ChronicleAuditLog implements AuditLog {
                     .build();
             return new ChronicleAuditLog(dir, queue, lock, time);
         } catch (IOException | RuntimeException e) {
-            throw OviException.failure("cannot open the WAL in " + dir + ": " + e.getMessage(), e);
+            String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                    ? fs.getFile() + ": " + fs.getReason() : String.valueOf(e.getMessage());
+            throw OviException.failure("cannot open the WAL in " + dir + ": " + why, e);
         }
     }
 

@@ -1,12 +1,16 @@
 package ovi.wal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import ovi.engine.AuditLog;
+import ovi.engine.OviException;
 import ovi.model.WalEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +44,15 @@ class ChronicleAuditLogTest {
             }
             assertEquals(1, ((Number) all.get(2).data().get("n")).intValue());
         }
+    }
+
+    @Test
+    void aWalPathThatIsAFileIsAClearErrorAndIsLeftAlone() throws Exception {
+        Path file = dir.resolve("wal");
+        Files.writeString(file, "not a queue");
+        OviException e = assertThrows(OviException.class, () -> ChronicleAuditLog.open(file));
+        assertTrue(e.getMessage().contains(file + " is not a directory"), e.getMessage());
+        assertEquals("not a queue", Files.readString(file));
     }
 
     @Test
