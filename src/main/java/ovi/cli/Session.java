@@ -24,7 +24,7 @@ final class Session implements AutoCloseable {
     final AwsResourceObserver observer;
     final JdbcObservationStore store;
     final ChronicleAuditLog wal;
-    private java.sql.Connection claimConnection;
+    private ovi.store.JdbcClaimStore claims;
 
     private Session(OviConfig config, Path stateDir, AwsClients aws, AwsResourceObserver observer,
                     JdbcObservationStore store, ChronicleAuditLog wal) {
@@ -93,10 +93,10 @@ final class Session implements AutoCloseable {
 
     /** The claim store, on a connection of its own so its updates never interleave with the store's. */
     ovi.store.JdbcClaimStore claims() {
-        if (claimConnection == null) {
-            claimConnection = store.openConnection();
+        if (claims == null) {
+            claims = store.claims(java.time.Clock.systemUTC());
         }
-        return new ovi.store.JdbcClaimStore(claimConnection, java.time.Clock.systemUTC());
+        return claims;
     }
 
     private static <T> T join(CompletableFuture<T> f) {
@@ -109,12 +109,8 @@ final class Session implements AutoCloseable {
 
     @Override
     public void close() {
-        if (claimConnection != null) {
-            try {
-                claimConnection.close();
-            } catch (java.sql.SQLException ignored) {
-                // every claim update is committed as it is made
-            }
+        if (claims != null) {
+            claims.close(); // every claim update is committed as it is made
         }
         try {
             wal.close();

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,10 +123,8 @@ public final class StatusCommand implements Callable<Integer> {
         if (store == null) {
             return List.of();
         }
-        try (store; Connection c = store.openConnection()) {
-            return new JdbcClaimStore(c, Clock.systemUTC()).live();
-        } catch (SQLException e) {
-            throw ovi.engine.OviException.failure("cannot read claims from the store: " + e.getMessage(), e);
+        try (store; JdbcClaimStore claims = store.claims(Clock.systemUTC())) {
+            return claims.live();
         }
     }
 

@@ -20,12 +20,17 @@ import ovi.model.Claim;
  * fence of a resource grows for as long as the store lives. Contention is settled by compare-and-set
  * updates on the fence, which need no lock beyond the database's own row write.
  */
-public final class JdbcClaimStore implements ClaimStore {
-    private final Connection db;
+public final class JdbcClaimStore implements ClaimStore, AutoCloseable {
+    private final Link link;
     private final Clock clock;
 
+    /** Claims over a connection the caller owns and closes. */
     public JdbcClaimStore(Connection db, Clock clock) {
-        this.db = db;
+        this(Link.fixed(db), clock);
+    }
+
+    JdbcClaimStore(Link link, Clock clock) {
+        this.link = link;
         this.clock = clock;
     }
 
@@ -40,7 +45,7 @@ public final class JdbcClaimStore implements ClaimStore {
         Instant expires = now.plus(ttl);
         Optional<Claim> cur = read(resource);
         if (cur.isEmpty()) {
-            try (PreparedStatement ps = db.prepareStatement(
+            try (PreparedStatement ps = link.get().prepareStatement(
                     "INSERT INTO claims (resource, holder, fence, claimed_at, expires_at) VALUES (?, ?, 1, ?, ?)")) {
                 ps.setString(1, resource);
                 ps.setString(2, holder);
@@ -62,7 +67,7 @@ public final class JdbcClaimStore implements ClaimStore {
         }
         long fence = mine ? c.fence() : c.fence() + 1;
         Instant claimedAt = mine ? c.claimedAt() : now;
-        try (PreparedStatement ps = db.prepareStatement("UPDATE claims SET holder = ?, fence = ?, claimed_at = ?, "
+        try (PreparedStatement ps = link.get().prepareStatement("UPDATE claims SET holder = ?, fence = ?, claimed_at = ?, "
                 + "expires_at = ? WHERE resource = ? AND fence = ? AND holder = ?")) {
             ps.setString(1, holder);
             ps.setLong(2, fence);
@@ -88,7 +93,7 @@ public final class JdbcClaimStore implements ClaimStore {
     @Override
     public synchronized void release(Claim claim) {
         retrying("cannot release the claim on " + claim.resource(), () -> {
-            try (PreparedStatement ps = db.prepareStatement(
+            try (PreparedStatement ps = link.get().prepareStatement(
                     "UPDATE claims SET expires_at = ? WHERE resource = ? AND holder = ? AND fence = ?")) {
                 ps.setTimestamp(1, Timestamp.from(clock.instant()));
                 ps.setString(2, claim.resource());
@@ -105,7 +110,7 @@ public final class JdbcClaimStore implements ClaimStore {
     }
 
     private Optional<Claim> read(String resource) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(
+        try (PreparedStatement ps = link.get().prepareStatement(
                 "SELECT resource, holder, fence, claimed_at, expires_at FROM claims WHERE resource = ?")) {
             ps.setString(1, resource);
             try (ResultSet rs = ps.executeQuery()) {
@@ -117,7 +122,7 @@ public final class JdbcClaimStore implements ClaimStore {
     @Override
     public synchronized List<Claim> live() {
         return retrying("cannot list claims", () -> {
-            try (PreparedStatement ps = db.prepareStatement("SELECT resource, holder, fence, claimed_at, expires_at "
+            try (PreparedStatement ps = link.get().prepareStatement("SELECT resource, holder, fence, claimed_at, expires_at "
                     + "FROM claims WHERE expires_at > ? ORDER BY resource")) {
                 ps.setTimestamp(1, Timestamp.from(clock.instant()));
                 List<Claim> out = new ArrayList<>();
@@ -131,12 +136,17 @@ public final class JdbcClaimStore implements ClaimStore {
         });
     }
 
-    private static <T> T retrying(String what, Transient.SqlCall<T> call) {
+    private <T> T retrying(String what, Transient.SqlCall<T> call) {
         try {
-            return Transient.retry(5, call, () -> { });
+            return Transient.retry(Transient.ATTEMPTS, call, link::recover);
         } catch (SQLException e) {
             throw OviException.failure(what + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public synchronized void close() {
+        link.close();
     }
 
     private static Claim row(ResultSet rs) throws SQLException {

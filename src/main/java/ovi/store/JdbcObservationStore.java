@@ -35,13 +35,13 @@ import ovi.model.Scope;
 public final class JdbcObservationStore implements ObservationStore {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private final Connection db;
+    private final Link link;
     private final String url;
     private final String user;
     private final String password;
 
     private JdbcObservationStore(Connection db, String url, String user, String password) {
-        this.db = db;
+        this.link = Link.to(url, user, password, db);
         this.url = url;
         this.user = user;
         this.password = password;
@@ -58,7 +58,8 @@ public final class JdbcObservationStore implements ObservationStore {
             // WRITE_DELAY=0: a commit reaches the file before it returns, so a claim or a revision survives
             // the process being killed right after (the default flushes up to half a second later).
             // AUTO_RECONNECT: when the process hosting the shared store exits, the others reconnect.
-            return open("jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0", null, null);
+            String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0";
+            return whileOpening(dir, () -> open(url, null, null));
         } catch (OviException e) {
             if (Files.exists(dir.resolve("ovi.mv.db"))) {
                 throw OviException.failure(e.getMessage() + "; if the store in " + dir + " is damaged, move that "
@@ -66,6 +67,42 @@ public final class JdbcObservationStore implements ObservationStore {
                         + "WAL beside it is kept", e.getCause());
             }
             throw e;
+        }
+    }
+
+    private static final Object OPENING = new Object();
+
+    /**
+     * Runs {@code open} holding the store directory's {@code open.lock}, so that overlapping runs open and
+     * migrate a store one at a time: H2 commits each schema change on its own, so two processes migrating a
+     * new store at once would each see the other's half-made schema (one dropping a column while the other
+     * copies the table). Only the opening is serialized; the runs then share the store as usual.
+     */
+    private static <T> T whileOpening(Path dir, java.util.function.Supplier<T> open) {
+        synchronized (OPENING) { // a file lock is per process: threads of one process wait here
+            Path file = dir.resolve("open.lock");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                java.nio.channels.FileLock lock;
+                while ((lock = ch.tryLock()) == null) {
+                    if (System.nanoTime() > deadline) {
+                        throw OviException.failure("another ovi process has been opening the store in " + dir
+                                + " for over a minute (it holds " + file + "); is one stuck?");
+                    }
+                    Thread.sleep(25);
+                }
+                try {
+                    return open.get();
+                } finally {
+                    lock.release();
+                }
+            } catch (java.io.IOException e) {
+                throw OviException.failure("cannot lock " + file + " to open the store: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw OviException.failure("interrupted while waiting to open the store in " + dir, e);
+            }
         }
     }
 
@@ -78,18 +115,10 @@ public final class JdbcObservationStore implements ObservationStore {
         }
     }
 
-    /**
-     * Connects, retrying for a few seconds while another process is between opening the H2 file and
-     * starting its auto-server: two ovi runs started at the same moment (cron on the minute) meet there.
-     */
-    private static Connection connect(String url, String user, String password) throws SQLException {
-        return Transient.retry(20, () -> DriverManager.getConnection(url, user, password), () -> { });
-    }
-
     /** Two processes migrating a new store at once: the loser sees the winner's objects, and tries again. */
     private static Connection connectAndMigrate(String url, String user, String password) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            Connection c = connect(url, user, password);
+            Connection c = Link.connect(url, user, password);
             try {
                 Schema.migrate(c);
                 return c;
@@ -114,10 +143,18 @@ public final class JdbcObservationStore implements ObservationStore {
      */
     public Connection openConnection() {
         try {
-            return connect(url, user, password);
+            return Link.connect(url, user, password);
         } catch (SQLException e) {
             throw OviException.failure("cannot connect to the store " + redact(url) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The claim store, on a connection of its own (so its updates never interleave with this store's
+     * transactions) that is made again when it goes bad. The caller closes it.
+     */
+    public JdbcClaimStore claims(java.time.Clock clock) {
+        return new JdbcClaimStore(Link.to(url, user, password, null), clock);
     }
 
     @Override
@@ -127,23 +164,23 @@ public final class JdbcObservationStore implements ObservationStore {
         List<Keyed> keyed = observations.parallelStream().map(o -> new Keyed(o, o.key(), o.contentHash())).toList();
         try {
             // a batch whose transaction was rolled back by a passing trouble is simply recorded again
-            return Transient.retry(5, () -> record(runId, observedScopes, keyed), this::rollback);
+            return Transient.retry(Transient.ATTEMPTS, () -> record(runId, observedScopes, keyed), link::recover);
         } catch (SQLException e) {
-            rollback();
+            link.recover();
             throw OviException.failure("cannot record observations in the store: " + e.getMessage(), e);
         } finally {
-            autoCommit();
+            link.autoCommit();
         }
     }
 
     private Revision record(String runId, Set<Scope> observedScopes, List<Keyed> keyed) throws SQLException {
-        db.setAutoCommit(false);
+        db().setAutoCommit(false);
         long revision = nextRevision();
         Map<String, Known> known = current(observedScopes);
         Set<String> seen = new HashSet<>(keyed.size() * 2);
         int written = 0;
-        try (PreparedStatement upsert = db.prepareStatement(Schema.upsertResource(db));
-             PreparedStatement hist = db.prepareStatement(
+        try (PreparedStatement upsert = db().prepareStatement(Schema.upsertResource(db()));
+             PreparedStatement hist = db().prepareStatement(
                      "INSERT INTO resource_history (res_key, revision, ovi_id, cloud_id, content_hash, content, gone) "
                              + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (Keyed k : keyed) {
@@ -172,7 +209,7 @@ public final class JdbcObservationStore implements ObservationStore {
             upsert.executeBatch();
             hist.executeBatch();
         }
-        try (PreparedStatement rev = db.prepareStatement(
+        try (PreparedStatement rev = db().prepareStatement(
                 "INSERT INTO revisions (revision, run_id, created_at, written) VALUES (?, ?, ?, ?)")) {
             rev.setLong(1, revision);
             rev.setString(2, runId);
@@ -180,7 +217,7 @@ public final class JdbcObservationStore implements ObservationStore {
             rev.setInt(4, written);
             rev.executeUpdate();
         }
-        db.commit();
+        db().commit();
         return new Revision(revision, written);
     }
 
@@ -192,7 +229,7 @@ public final class JdbcObservationStore implements ObservationStore {
     }
 
     private long nextRevision() throws SQLException {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(Schema.nextRevision(db))) {
+        try (Statement s = db().createStatement(); ResultSet rs = s.executeQuery(Schema.nextRevision(db()))) {
             rs.next();
             return rs.getLong(1);
         }
@@ -201,7 +238,7 @@ public final class JdbcObservationStore implements ObservationStore {
     /** Every stored resource in the scopes, by key. */
     private Map<String, Known> current(Set<Scope> scopes) throws SQLException {
         Map<String, Known> known = new HashMap<>();
-        try (PreparedStatement ps = db.prepareStatement(
+        try (PreparedStatement ps = db().prepareStatement(
                 "SELECT res_key, content_hash, cloud_id, ovi_id FROM resources WHERE type = ? AND region = ?")) {
             for (Scope scope : scopes) {
                 ps.setString(1, scope.type().key());
@@ -247,18 +284,22 @@ public final class JdbcObservationStore implements ObservationStore {
                 + "JOIN revisions r ON r.revision = h.revision "
                 + "WHERE h.res_key IN (SELECT res_key FROM resource_history WHERE ovi_id = ? OR cloud_id = ?) "
                 + "ORDER BY h.res_key, h.revision";
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setString(1, id);
-            ps.setString(2, id);
-            List<StoredVersion> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String content = rs.getString(6);
-                    out.add(new StoredVersion(rs.getString(1), rs.getLong(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant(), rs.getString(5), content == null ? null : fromJson(content)));
+        try {
+            return Transient.retry(Transient.ATTEMPTS, () -> {
+                try (PreparedStatement ps = db().prepareStatement(sql)) {
+                    ps.setString(1, id);
+                    ps.setString(2, id);
+                    List<StoredVersion> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String content = rs.getString(6);
+                            out.add(new StoredVersion(rs.getString(1), rs.getLong(2), rs.getString(3),
+                                    rs.getTimestamp(4).toInstant(), rs.getString(5), content == null ? null : fromJson(content)));
+                        }
+                    }
+                    return out;
                 }
-            }
-            return out;
+            }, link::recover);
         } catch (SQLException e) {
             throw OviException.failure("cannot read the history of " + id + ": " + e.getMessage(), e);
         }
@@ -266,11 +307,15 @@ public final class JdbcObservationStore implements ObservationStore {
 
     /** Rows written for one revision, or -1 when there is no such revision. */
     public synchronized int written(long revision) {
-        try (PreparedStatement ps = db.prepareStatement("SELECT written FROM revisions WHERE revision = ?")) {
-            ps.setLong(1, revision);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : -1;
-            }
+        try {
+            return Transient.retry(Transient.ATTEMPTS, () -> {
+                try (PreparedStatement ps = db().prepareStatement("SELECT written FROM revisions WHERE revision = ?")) {
+                    ps.setLong(1, revision);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getInt(1) : -1;
+                    }
+                }
+            }, link::recover);
         } catch (SQLException e) {
             throw OviException.failure("cannot read revision " + revision + ": " + e.getMessage(), e);
         }
@@ -301,20 +346,8 @@ public final class JdbcObservationStore implements ObservationStore {
         }
     }
 
-    private void rollback() {
-        try {
-            db.rollback();
-        } catch (SQLException ignored) {
-            // the original error is the one worth reporting
-        }
-    }
-
-    private void autoCommit() {
-        try {
-            db.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // the connection is closed or broken; the next call reports it
-        }
+    private Connection db() throws SQLException {
+        return link.get();
     }
 
     private static String redact(String url) {
@@ -323,11 +356,8 @@ public final class JdbcObservationStore implements ObservationStore {
 
     @Override
     public synchronized void close() {
-        try {
-            db.close();
-        } catch (SQLException ignored) {
-            // nothing is pending: every write is committed or rolled back before it returns
-        }
+        // nothing is pending: every write is committed or rolled back before it returns
+        link.close();
     }
 
     @Override

@@ -36,12 +36,19 @@ final class Schema {
 
     static final int VERSION = MIGRATIONS.size();
 
+    /** The PostgreSQL advisory lock key that serializes migrations ("ovi" in ASCII). */
+    private static final long MIGRATION_LOCK = 0x6f7669L;
+
     private Schema() {
     }
 
     static void migrate(Connection c) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+            if (postgres(c)) {
+                // machines sharing a new store migrate it one at a time; the lock ends with the transaction
+                s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+            }
             s.execute("CREATE TABLE IF NOT EXISTS ovi_schema (version INT NOT NULL)");
             int current = 0;
             try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM ovi_schema")) {

@@ -15,6 +15,12 @@ final class Transient {
         T call() throws SQLException;
     }
 
+    /**
+     * Attempts for one call: with the pauses below, about 15 seconds in all, long enough for the process
+     * hosting the embedded store to finish exiting and for a peer to take the file over.
+     */
+    static final int ATTEMPTS = 12;
+
     private Transient() {
     }
 
@@ -47,7 +53,9 @@ final class Transient {
 
     static void pause(int attempt) {
         try {
-            Thread.sleep(100 + ThreadLocalRandom.current().nextLong(200L * Math.min(attempt, 5)));
+            // 100 ms doubling to 2 s, each pause between half and the whole of it
+            long step = Math.min(100L << Math.min(attempt - 1, 5), 2000L);
+            Thread.sleep(step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1));
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         }
