@@ -100,12 +100,41 @@ class ConvergenceIT {
         assertEquals(0, Cli.run("wal", "verify", "--state-dir", state.toString(), "-q").code());
     }
 
+    /**
+     * Cron on the minute against a state directory that does not exist yet: every run creates, opens and
+     * migrates the same new store at once, and each must still end 0 with one unbroken WAL.
+     */
+    @Test
+    void runsStartedTogetherOnANewStateDirectoryAllSucceed() throws Exception {
+        Moto.reset();
+        Path config = dir.resolve("ovi.yaml");
+        Files.writeString(config, PlanIT.CONFIG);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Path state = dir.resolve("fresh-" + attempt);
+            List<Process> procs = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                procs.add(Cli.process(List.of(), "plan", "-c", config.toString(), "--state-dir", state.toString(),
+                                "-q", "--debug").redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("fresh-" + attempt + "-" + p + ".log").toFile()).start());
+            }
+            for (int p = 0; p < procs.size(); p++) {
+                assertTrue(procs.get(p).waitFor(2, TimeUnit.MINUTES), "process " + p + " finished");
+                assertEquals(0, procs.get(p).exitValue(), "attempt " + attempt + " process " + p + ":\n"
+                        + Files.readString(dir.resolve("fresh-" + attempt + "-" + p + ".log")));
+            }
+            Cli.Result verify = Cli.run("wal", "verify", "--state-dir", state.toString());
+            assertEquals(0, verify.code(), verify::toString);
+            Cli.Result status = Cli.run("status", "--state-dir", state.toString(), "-o", "json");
+            assertEquals(0, status.code(), status::toString);
+        }
+    }
+
     /** Three cron runs started together; each must end 0. */
     private void round(Path config, Path state, int round) throws Exception {
         List<Process> procs = new ArrayList<>();
         for (int p = 0; p < PROCESSES; p++) {
             procs.add(Cli.process(List.of(), "apply", "-c", config.toString(), "--state-dir", state.toString(),
-                            "--auto-approve", "-q", "--instance-id", "cron-" + round + "-" + p).redirectErrorStream(true)
+                            "--auto-approve", "-q", "--debug", "--instance-id", "cron-" + round + "-" + p).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("round" + round + "-" + p + ".log").toFile()).start());
         }
         for (int p = 0; p < PROCESSES; p++) {
