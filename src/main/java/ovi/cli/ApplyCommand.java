@@ -120,6 +120,7 @@ public final class ApplyCommand implements Callable<Integer> {
         };
         String holder = instanceId != null ? instanceId : defaultInstanceId();
         String runId = RunId.next();
+        java.time.Instant started = java.time.Instant.now();
 
         PlanFile.Saved saved = null;
         OviConfig cfg;
@@ -156,7 +157,7 @@ public final class ApplyCommand implements Callable<Integer> {
                     printIntents(stdout, saved, intents);
                 }
             } else {
-                Plan plan = engine.plan(cfg, runId);
+                Plan plan = engine.plan(cfg, runId, started);
                 account = plan.account();
                 if (!plan.batch().failures().isEmpty() && plan.batch().failures().size() == plan.batch().scopes().size()) {
                     throw OviException.failure("nothing could be observed, so nothing was done; first error: "

@@ -62,6 +62,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.time.Instant started = java.time.Instant.now();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Consumer<String> progress = output.quiet ? m -> { } : m -> {
@@ -74,7 +75,7 @@ public final class PlanCommand implements Callable<Integer> {
         try (Session s = Session.open(cfg, state, aws, progress, true)) {
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
                     decisions.decisionMaker(), s.wal, progress);
-            plan = engine.plan(cfg, RunId.next());
+            plan = engine.plan(cfg, RunId.next(), started);
             awsCalls = s.observer.apiCalls();
             progress.accept("made " + awsCalls + " AWS calls");
             if (out != null) {

@@ -58,12 +58,24 @@ public final class Engine {
         return account;
     }
 
+    /** The data key of an {@code observed} entry that says when its run began. */
+    public static final String STARTED_AT = "startedAt";
+
     public Plan plan(OviConfig config, String runId) {
+        return plan(config, runId, java.time.Instant.now());
+    }
+
+    /**
+     * Observes, records, compares and decides; {@code started} is when the run began (before its clients
+     * and store were opened), written with the {@code observed} entries so that the WAL tells the run's
+     * whole duration.
+     */
+    public Plan plan(OviConfig config, String runId, java.time.Instant started) {
         String account = checkAccount(config);
         ObservationBatch batch = observer.observe(scopes(config));
         ObservationStore.Revision rev = store.record(runId, batch.observedScopes(), batch.observations());
         progress.accept("recorded revision " + rev.revision() + " (" + rev.written() + " resources changed)");
-        wal.append(observedEntries(runId, batch, rev.revision()));
+        wal.append(observedEntries(runId, batch, rev.revision(), started));
 
         List<Diff> diffs = comparator.compare(config.owner(), config.desired(), batch.observations(), config::blessed);
         int managed = (int) batch.observations().stream()
@@ -73,11 +85,13 @@ public final class Engine {
         return new Plan(runId, rev.revision(), config.owner(), account, batch, diffs, decisions);
     }
 
-    private static List<AuditLog.Draft> observedEntries(String runId, ObservationBatch batch, long revision) {
+    private static List<AuditLog.Draft> observedEntries(String runId, ObservationBatch batch, long revision,
+                                                        java.time.Instant started) {
         List<AuditLog.Draft> drafts = new ArrayList<>();
         for (Scope s : new TreeSet<>(batch.scopes())) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("revision", revision);
+            data.put(STARTED_AT, started.toString());
             String failure = batch.failures().get(s);
             if (failure == null) {
                 long n = batch.count(s);

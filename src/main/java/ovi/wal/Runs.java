@@ -66,7 +66,7 @@ public final class Runs {
 
     private static final class Builder {
         final String runId;
-        final Instant start;
+        Instant start;
         Instant end;
         long entries;
         final Map<String, Long> counts = new TreeMap<>();
@@ -92,6 +92,16 @@ public final class Runs {
                 errors.add(e.resource() + ": " + e.message());
             } else if ("observed".equals(e.type()) && e.data().get("error") != null) {
                 errors.add(e.resource() + ": not observed: " + e.data().get("error"));
+            }
+            if ("observed".equals(e.type()) && e.data().get(ovi.engine.Engine.STARTED_AT) instanceof String began) {
+                try {
+                    Instant t = Instant.parse(began);
+                    if (t.isBefore(start)) {
+                        start = t; // the run began before its first entry: opening, observing, recording
+                    }
+                } catch (java.time.format.DateTimeParseException ignored) {
+                    // an entry written by hand or by another tool: its own time stands
+                }
             }
         }
 
