@@ -120,7 +120,7 @@ public final class ApplyCommand implements Callable<Integer> {
         };
         String holder = instanceId != null ? instanceId : defaultInstanceId();
         String runId = RunId.next();
-        java.time.Instant started = java.time.Instant.now();
+        Instant started = Instant.now();
 
         PlanFile.Saved saved = null;
         OviConfig cfg;

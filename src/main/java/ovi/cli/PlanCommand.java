@@ -2,6 +2,7 @@ package ovi.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import ovi.engine.Engine;
@@ -62,7 +63,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        java.time.Instant started = java.time.Instant.now();
+        Instant started = Instant.now();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Consumer<String> progress = output.quiet ? m -> { } : m -> {

@@ -1,5 +1,6 @@
 package ovi.engine;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class Engine {
     public static final String STARTED_AT = "startedAt";
 
     public Plan plan(OviConfig config, String runId) {
-        return plan(config, runId, java.time.Instant.now());
+        return plan(config, runId, Instant.now());
     }
 
     /**
@@ -70,7 +71,7 @@ public final class Engine {
      * and store were opened), written with the {@code observed} entries so that the WAL tells the run's
      * whole duration.
      */
-    public Plan plan(OviConfig config, String runId, java.time.Instant started) {
+    public Plan plan(OviConfig config, String runId, Instant started) {
         String account = checkAccount(config);
         ObservationBatch batch = observer.observe(scopes(config));
         ObservationStore.Revision rev = store.record(runId, batch.observedScopes(), batch.observations());
@@ -86,7 +87,7 @@ public final class Engine {
     }
 
     private static List<AuditLog.Draft> observedEntries(String runId, ObservationBatch batch, long revision,
-                                                        java.time.Instant started) {
+                                                        Instant started) {
         List<AuditLog.Draft> drafts = new ArrayList<>();
         for (Scope s : new TreeSet<>(batch.scopes())) {
             Map<String, Object> data = new LinkedHashMap<>();

@@ -3,15 +3,19 @@ package ovi.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import ovi.engine.ObservationStore;
 import ovi.engine.OviException;
 import ovi.model.Observation;
@@ -51,7 +57,7 @@ public final class JdbcObservationStore implements ObservationStore {
     public static JdbcObservationStore openH2(Path dir) {
         try {
             Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw OviException.failure("cannot create the store directory " + dir + ": " + e.getMessage(), e);
         }
         try {
@@ -78,13 +84,13 @@ public final class JdbcObservationStore implements ObservationStore {
      * new store at once would each see the other's half-made schema (one dropping a column while the other
      * copies the table). Only the opening is serialized; the runs then share the store as usual.
      */
-    private static <T> T whileOpening(Path dir, java.util.function.Supplier<T> open) {
+    private static <T> T whileOpening(Path dir, Supplier<T> open) {
         synchronized (OPENING) { // a file lock is per process: threads of one process wait here
             Path file = dir.resolve("open.lock");
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-                java.nio.channels.FileLock lock;
+            try (FileChannel ch = FileChannel.open(file,
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                FileLock lock;
                 while ((lock = ch.tryLock()) == null) {
                     if (System.nanoTime() > deadline) {
                         throw OviException.failure("another ovi process has been opening the store in " + dir
@@ -97,7 +103,7 @@ public final class JdbcObservationStore implements ObservationStore {
                 } finally {
                     lock.release();
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw OviException.failure("cannot lock " + file + " to open the store: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -153,7 +159,7 @@ public final class JdbcObservationStore implements ObservationStore {
      * The claim store, on a connection of its own (so its updates never interleave with this store's
      * transactions) that is made again when it goes bad. The caller closes it.
      */
-    public JdbcClaimStore claims(java.time.Clock clock) {
+    public JdbcClaimStore claims(Clock clock) {
         return new JdbcClaimStore(Link.to(url, user, password, null), clock);
     }
 
