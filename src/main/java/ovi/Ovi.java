@@ -9,6 +9,7 @@ import ovi.cli.PlanCommand;
 import ovi.cli.StatusCommand;
 import ovi.cli.VersionProvider;
 import ovi.cli.WalCommand;
+import ovi.cli.WatchCommand;
 import ovi.engine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,8 +25,8 @@ import picocli.CommandLine.ScopeType;
             "drifted or unmanaged, decides what to do about each, and records every",
             "observation and decision in an audit log.",
         },
-        subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, HistoryCommand.class,
-            WalCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, ApplyCommand.class, WatchCommand.class, StatusCommand.class,
+            HistoryCommand.class, WalCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",
@@ -62,6 +63,8 @@ public final class Ovi implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(ErrorHandler::usage);
+        // everything after 'ovi watch VERB' belongs to that verb
+        cl.getSubcommands().get("watch").setStopAtPositional(true);
         return cl;
     }
 

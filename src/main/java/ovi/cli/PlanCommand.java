@@ -64,6 +64,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Instant started = Instant.now();
+        String runId = RunId.next();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Consumer<String> progress = output.quiet ? m -> { } : m -> {
@@ -76,7 +77,7 @@ public final class PlanCommand implements Callable<Integer> {
         try (Session s = Session.open(cfg, state, aws, progress, true)) {
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
                     decisions.decisionMaker(), s.wal, progress);
-            plan = engine.plan(cfg, RunId.next(), started);
+            plan = engine.plan(cfg, runId, started);
             awsCalls = s.observer.apiCalls();
             progress.accept("made " + awsCalls + " AWS calls");
             if (out != null) {

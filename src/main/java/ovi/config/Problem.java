@@ -20,7 +20,9 @@ public record Problem(Path file, int line, int column, String key, String messag
     /** The compiler-style form editors and terminals turn into links. */
     @Override
     public String toString() {
-        String where = (file == null ? "<config>" : file.toString()) + ":" + line + ":" + column + ": ";
+        String name = file == null ? "<config>" : file.toString();
+        // line 0: the file as a whole could not be read, and "file:0:0:" would point nowhere
+        String where = line == 0 ? name + ": " : name + ":" + line + ":" + column + ": ";
         // A problem with the file as a whole has no key; "file:0:0: : msg" would read as a typo.
         return key.isEmpty() ? where + message : where + key + ": " + message;
     }

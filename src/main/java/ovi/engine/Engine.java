@@ -1,6 +1,7 @@
 package ovi.engine;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class Engine {
         for (Scope s : new TreeSet<>(batch.scopes())) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("revision", revision);
-            data.put(STARTED_AT, started.toString());
+            data.put(STARTED_AT, started.truncatedTo(ChronoUnit.MILLIS).toString());
             String failure = batch.failures().get(s);
             if (failure == null) {
                 long n = batch.count(s);

@@ -159,7 +159,7 @@ class ConfigLoaderTest {
         assertEquals(missing, p.file());
         assertEquals(0, p.line());
         assertEquals(0, p.column());
-        assertTrue(e.getMessage().startsWith(missing + ":0:0: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(missing + ": no such file"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,188 @@
+package ovi.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import ovi.Ovi;
+import ovi.engine.ExitCode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {
+            "Run plan or apply again and again, every --interval, until stopped.",
+            "The same loop as 'ovi plan' or 'ovi apply' from cron, in one long-lived",
+            "process: each run is a whole run of its own (its own run id in the WAL), and a",
+            "run that takes longer than the interval is followed by the next at once.",
+            "Everything after VERB is that verb's own options. 'watch apply' needs",
+            "--auto-approve and -c (nobody answers a prompt; a saved plan is applied once).",
+            "Ctrl-C or SIGTERM stops after the current run; a second one stops at once (an",
+            "action cut off is settled by the next apply, as after a crash).",
+            "A usage error stops the watch; so does an invalid config on the first run (a",
+            "later one is reported and the config read again next time).",
+            "Exit code: that of the last run.",
+        },
+        footer = {"", "Examples:",
+            "  ovi watch plan -c ovi.yaml -q --detailed-exitcode",
+            "  ovi watch --interval 10m apply -c ovi.yaml --auto-approve --max-deletes 2",
+            "  ovi watch --interval 30s --count 3 plan -c ovi.yaml -o json"})
+public final class WatchCommand implements Callable<Integer> {
+    private static final List<String> VERBS = List.of("plan", "apply");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.DurationConverter.class,
+            description = "Time from the start of one run to the start of the next (default ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N runs (default 0: until stopped).")
+    int count;
+
+    @Parameters(index = "0", paramLabel = "VERB", description = "plan or apply.")
+    String verb;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "The verb's own options, as on its own command line.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        check();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> inner = new ArrayList<>();
+        if (spec.root().userObject() instanceof Ovi root && root.debugEnabled()) {
+            inner.add("--debug");
+        }
+        inner.add(verb);
+        inner.addAll(args);
+        String shown = "ovi " + String.join(" ", inner);
+
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread loop = Thread.currentThread();
+        List<Restore> restore = onStop(() -> {
+            if (stop.getAndSet(true)) {
+                err.println("ovi watch: stopping now");
+                err.flush();
+                System.exit(130);
+            }
+            err.println("ovi watch: stopping after the current run (again to stop now)");
+            err.flush();
+            loop.interrupt();
+        });
+        try {
+            int last = ExitCode.OK;
+            for (int n = 1; count == 0 || n <= count; n++) {
+                Instant start = Instant.now();
+                err.println("ovi watch: run " + n + " at " + start.truncatedTo(ChronoUnit.SECONDS) + ": " + shown);
+                err.flush();
+                last = Ovi.commandLine(out, err).execute(inner.toArray(String[]::new));
+                Thread.interrupted(); // an interrupt meant for the pause, delivered during the run
+                out.flush();
+                err.println("ovi watch: run " + n + " ended with exit code " + last + " (" + meaning(last) + ")");
+                if (last == ExitCode.USAGE || (last == ExitCode.DATA && n == 1)) {
+                    err.println("ovi watch: stopped: this would fail the same way every time");
+                    return last;
+                }
+                if (stop.get() || (count != 0 && n == count)) {
+                    break;
+                }
+                Instant next = start.plus(interval);
+                if (next.isAfter(Instant.now())) {
+                    err.println("ovi watch: next run at " + next.truncatedTo(ChronoUnit.SECONDS));
+                    err.flush();
+                    pauseUntil(next, stop);
+                }
+                if (stop.get()) {
+                    break;
+                }
+            }
+            if (stop.get()) {
+                err.println("ovi watch: stopped");
+            }
+            return last;
+        } finally {
+            restore.forEach(Restore::run);
+            err.flush();
+        }
+    }
+
+    private void check() {
+        if (!VERBS.contains(verb)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "ovi watch runs plan or apply, not '" + verb + "'");
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be more than zero");
+        }
+        if (count < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be 0 (until stopped) or more");
+        }
+        if (verb.equals("apply")) {
+            if (!args.contains("--auto-approve")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "ovi watch apply needs --auto-approve: nobody is there to answer each run's prompt");
+            }
+            if (args.stream().noneMatch(a -> a.equals("-c") || a.startsWith("--config"))) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "ovi watch apply needs -c CONFIG: a saved plan is applied once, not again and again");
+            }
+        }
+    }
+
+    private static void pauseUntil(Instant next, AtomicBoolean stop) {
+        while (!stop.get()) {
+            long ms = Duration.between(Instant.now(), next).toMillis();
+            if (ms <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                // the stop handler interrupts the pause; the loop sees the flag
+            }
+        }
+    }
+
+    private static String meaning(int code) {
+        return switch (code) {
+            case ExitCode.OK -> "ok";
+            case ExitCode.ERROR -> "error";
+            case ExitCode.CHANGES -> "changes present";
+            case ExitCode.PARTIAL -> "apply partly failed";
+            case ExitCode.USAGE -> "usage error";
+            case ExitCode.DATA -> "invalid config or plan file";
+            default -> "exit code " + code;
+        };
+    }
+
+    /** Puts back a signal's previous handler. */
+    private interface Restore extends Runnable {
+    }
+
+    /** Sends INT and TERM to {@code handler} instead of ending the JVM, until restored. */
+    private static List<Restore> onStop(Runnable handler) {
+        List<Restore> restore = new ArrayList<>();
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                Signal signal = new Signal(name);
+                var previous = Signal.handle(signal, s -> handler.run());
+                restore.add(() -> Signal.handle(signal, previous));
+            } catch (IllegalArgumentException e) {
+                // a signal this platform or JVM does not let a program handle: it ends the process as usual
+            }
+        }
+        return restore;
+    }
+}

@@ -1,0 +1,113 @@
+package ovi.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ovi watch: the plan/apply loop in one long-lived process, against moto. */
+class WatchIT {
+    @TempDir
+    Path dir;
+    Path config;
+    Path state;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Moto.reset();
+        config = dir.resolve("ovi.yaml");
+        Files.writeString(config, PlanIT.CONFIG);
+        state = dir.resolve(".ovi");
+    }
+
+    private JsonNode status() {
+        Cli.Result s = Cli.run("status", "--state-dir", state.toString(), "-o", "json");
+        assertEquals(0, s.code(), s::toString);
+        return s.json();
+    }
+
+    @Test
+    void eachRunIsAWholeRunAndTheExitCodeIsTheLastOnes() {
+        Cli.Result r = Cli.run("watch", "--interval", "1s", "--count", "2", "plan", "-c", config.toString(), "-q",
+                "--detailed-exitcode");
+        assertEquals(2, r.code(), r::toString);
+        assertEquals(2, r.out().split("\nPlan: ", -1).length - 1, "two plans printed: " + r);
+        assertTrue(r.err().contains("ovi watch: run 2 ended with exit code 2 (changes present)"), r::toString);
+        assertEquals(2, status().get("runs").asInt(), "two runs in the WAL");
+
+        // apply converges on the first run; the second finds nothing to do
+        Cli.Result apply = Cli.run("watch", "--interval", "1s", "--count", "2", "apply", "-c", config.toString(),
+                "--auto-approve", "-q");
+        assertEquals(0, apply.code(), apply::toString);
+        assertTrue(apply.out().contains("Apply complete: 4 executed, 0 failed"), apply::toString);
+        assertTrue(apply.out().contains("Apply complete: 0 executed, 0 failed"), "the second run had nothing to do: " + apply);
+        Cli.Result after = Cli.run("plan", "-c", config.toString(), "-q", "--detailed-exitcode");
+        assertEquals(0, after.code(), "converged: " + after);
+        assertEquals(5, status().get("runs").asInt(), "2 plans, 2 applies, 1 plan");
+    }
+
+    @Test
+    void whatWouldFailEveryTimeStopsTheWatchAtOnce() throws Exception {
+        Cli.Result verb = Cli.run("watch", "destroy", "-c", config.toString());
+        assertEquals(64, verb.code(), verb::toString);
+        assertTrue(verb.err().contains("runs plan or apply, not 'destroy'"), verb::toString);
+        Cli.Result prompt = Cli.run("watch", "apply", "-c", config.toString());
+        assertEquals(64, prompt.code(), prompt::toString);
+        assertTrue(prompt.err().contains("needs --auto-approve"), prompt::toString);
+        Cli.Result saved = Cli.run("watch", "apply", "plan.json", "--auto-approve");
+        assertEquals(64, saved.code(), saved::toString);
+        assertEquals(64, Cli.run("watch", "--interval", "0s", "plan", "-c", config.toString()).code());
+        assertEquals(64, Cli.run("watch", "--count", "-1", "plan", "-c", config.toString()).code());
+
+        Cli.Result option = Cli.run("watch", "--count", "5", "plan", "-c", config.toString(), "--no-such-option");
+        assertEquals(64, option.code(), option::toString);
+        assertTrue(option.err().contains("stopped: this would fail the same way every time"), option::toString);
+        assertEquals(1, option.err().split("ovi watch: run ", -1).length - 2, "one run, not five: " + option);
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "version: v1\nprovider: gcp\n");
+        Cli.Result invalid = Cli.run("watch", "--count", "5", "plan", "-c", bad.toString());
+        assertEquals(65, invalid.code(), invalid::toString);
+        assertTrue(invalid.err().contains("stopped"), invalid::toString);
+        assertTrue(!Files.exists(dir.resolve(".ovi")), "an invalid config writes nothing");
+    }
+
+    @Test
+    void sigtermStopsAfterTheCurrentRunWithItsExitCode() throws Exception {
+        Path log = dir.resolve("watch.log");
+        Process p = Cli.process(List.of(), "watch", "--interval", "1h", "plan", "-c", config.toString(), "-q")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!Files.readString(log).contains("ovi watch: next run at") && System.nanoTime() < deadline) {
+                assertTrue(p.isAlive(), () -> "watch ended early:\n" + read(log));
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(log).contains("ovi watch: next run at"), () -> read(log));
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped promptly");
+            assertEquals(0, p.exitValue(), () -> read(log));
+            String out = Files.readString(log);
+            assertTrue(out.contains("ovi watch: stopping after the current run") && out.endsWith("ovi watch: stopped\n"), out);
+            assertEquals(1, status().get("runs").asInt(), "the one run is in the WAL, whole");
+            assertEquals(0, Cli.run("wal", "verify", "--state-dir", state.toString(), "-q").code());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+}
