@@ -13,7 +13,7 @@ import picocli.CommandLine;
 
 /** Durations ({@code 30s 15m 2h 7d}, ISO-8601 {@code PT2H}) and points in time for the audit verbs. */
 final class Durations {
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|[smhdw])");
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([smhdw])");
     static final String EXPECTED_DURATION = "a duration such as 30s, 15m, 2h, 7d, 2w or PT2H";
     static final String EXPECTED_TIME = "a duration ago (2h, 7d), an ISO time (2026-11-21T03:10:00Z), "
             + "a local date-time (2026-11-21T03:10) or a date (2026-11-21)";
@@ -27,7 +27,6 @@ final class Durations {
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);

@@ -16,7 +16,7 @@ class DurationsTest {
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
     @ParameterizedTest
-    @CsvSource({"500ms,PT0.5S", "30s,PT30S", "15m,PT15M", "2h,PT2H", "7d,PT168H", "2w,PT336H", "PT2H,PT2H", "pt90m,PT1H30M"})
+    @CsvSource({"30s,PT30S", "15m,PT15M", "2h,PT2H", "7d,PT168H", "2w,PT336H", "PT2H,PT2H", "pt90m,PT1H30M"})
     void durations(String text, String iso) {
         assertEquals(Duration.parse(iso), Durations.parse(text));
     }
