@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ovi.engine.Applier;
+import ovi.model.Claim;
 import ovi.model.Intent;
 import ovi.model.Outcome;
 
@@ -17,7 +18,8 @@ final class ApplyJson {
         root.put("formatVersion", PlanJson.FORMAT_VERSION);
         root.put("runId", report.runId());
         root.put("planRunId", planRunId);
-        root.put("instance", report.holder());
+        root.put("instance", Claim.instance(report.holder()));
+        root.put("holder", report.holder());
         root.put("owner", owner);
         root.put("account", account);
         ArrayNode outcomes = root.putArray("outcomes");

@@ -32,7 +32,9 @@ public final class Applier {
     /**
      * How an apply behaves.
      *
-     * @param holder          this instance's id in claims (host+pid by default)
+     * @param holder          this instance's readable name (host:pid by default, or --instance-id); claims are
+     *                        held by this name plus a nonce of the run, so two runs that share a name never
+     *                        share a claim
      * @param claimTtl        how long a claim lasts unless released or renewed
      * @param maxDeletes      more deletes than this stop the run before it acts
      * @param maxChanges      more creates, updates and deletes than this stop the run before it acts
@@ -90,6 +92,8 @@ public final class Applier {
     private final AuditLog wal;
     private final Options options;
     private final Consumer<String> progress;
+    /** Who holds this run's claims: unique to this Applier, whatever name the instance was given. */
+    private final String holder;
 
     public Applier(ActionExecutor executor, ResourceLookup lookup, ClaimStore claims, AuditLog wal, Options options,
                    Consumer<String> progress) {
@@ -99,6 +103,15 @@ public final class Applier {
         this.wal = wal;
         this.options = options;
         this.progress = progress;
+        // Claims are re-entrant for their holder (a run renews its own claim between calls). Cron lines often
+        // share one --instance-id ($(hostname), an EC2 instance id), so the name alone would let overlapping
+        // runs all act on one resource: the holder is the name plus a nonce of this run.
+        this.holder = Claim.holder(options.holder());
+    }
+
+    /** The holder this run's claims carry: the instance name, '#', and a nonce of the run. */
+    public String holder() {
+        return holder;
     }
 
     /**
@@ -179,7 +192,7 @@ public final class Applier {
         for (int n = 0; n < intents.size(); n++) {
             results.add(new Result(intents.get(n), outcomes[n]));
         }
-        return new Report(runId, options.holder(), results);
+        return new Report(runId, holder, results);
     }
 
     private Outcome act(String runId, String owner, Intent intent) {
@@ -336,7 +349,7 @@ public final class Applier {
     /** Tries a contested claim a few times with jittered backoff, so overlapping runs do not retry in step. */
     private Optional<Claim> claim(String key) {
         for (int attempt = 0; ; attempt++) {
-            Optional<Claim> c = claims.tryClaim(key, options.holder(), options.claimTtl());
+            Optional<Claim> c = claims.tryClaim(key, holder, options.claimTtl());
             if (c.isPresent() || attempt + 1 >= CLAIM_ATTEMPTS) {
                 return c;
             }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * resource, so a holder whose claim was taken over can tell, right before acting, that it no longer holds.
  *
  * @param resource  the claimed resource, {@code <owner>/<type>/<id>}
- * @param holder    the instance that holds it (host+pid by default)
+ * @param holder    the run that holds it: the instance's name (host:pid by default), '#', and a nonce of the run
  * @param fence     the fencing number of this claim
  * @param claimedAt when it was taken
  * @param expiresAt when it lapses unless released or renewed first
@@ -23,6 +23,22 @@ public record Claim(String resource, String holder, long fence, Instant claimedA
 
     public boolean liveAt(Instant now) {
         return expiresAt.isAfter(now);
+    }
+
+    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+
+    /**
+     * A holder for one run of an instance named {@code instance}: the name, readable in {@code ovi status},
+     * then '#' and 64 random bits, so no other run, even one given the same name, holds the same claims.
+     */
+    public static String holder(String instance) {
+        return instance + "#" + String.format("%016x", NONCES.nextLong());
+    }
+
+    /** The instance name part of a holder, for people. */
+    public static String instance(String holder) {
+        int hash = holder.lastIndexOf('#');
+        return hash < 0 ? holder : holder.substring(0, hash);
     }
 
     /** The claim key for a resource of an owner. */

@@ -76,7 +76,8 @@ class ApplierTest {
         assertEquals(List.of("claimed", "executing", "executed", "released"), wal.types());
         WalEntry executing = wal.entries.get(1);
         assertEquals(create().clientToken(OWNER), executing.data().get("clientToken"));
-        assertEquals("me", executing.data().get("holder"));
+        assertTrue(String.valueOf(executing.data().get("holder")).matches("me#[0-9a-f]{16}"),
+                "the holder is the instance name and a nonce of the run: " + executing.data());
         assertEquals(List.of("create web-0 synced=2"), calls, "the executing entry is synced before the call");
         assertEquals("req-1", wal.entries.get(2).data().get("requestId"));
         assertTrue(claims.current(Claim.key(OWNER, ResourceType.EC2, "web-0")).orElseThrow()
@@ -182,6 +183,40 @@ class ApplierTest {
         Applier.Report r = a.apply("run-2", OWNER, List.of(create()));
         assertEquals("failed", r.results().get(0).outcome().kind());
         assertEquals(List.of(), calls, "no AWS call after the fence check failed");
+    }
+
+    @Test
+    void twoRunsGivenTheSameInstanceNameNeverHoldOneClaimTogether() throws Exception {
+        // given: a run named "me" is in the middle of creating web-0 (its executor is blocked)
+        java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        ActionExecutor blocking = (intent, owner, fence) -> {
+            fence.check();
+            calls.add("first run creates " + intent.id());
+            inCall.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return next;
+        };
+        Applier first = new Applier(blocking, lookup, claims, wal, new Applier.Options("me", Duration.ofMinutes(5), 5,
+                50, false, 1, id -> false), m -> { });
+        java.util.concurrent.CompletableFuture<Applier.Report> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> first.apply("run-1", OWNER, List.of(create())));
+        assertTrue(inCall.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first run reached its AWS call");
+
+        // when: a second run with the same --instance-id applies the same decision
+        Applier.Report second = applier(5, false).apply("run-2", OWNER, List.of(create()));
+        finish.countDown();
+
+        // then: it does not act: the claim belongs to the first run, not to the name
+        Outcome.Skipped s = (Outcome.Skipped) second.results().get(0).outcome();
+        assertEquals(Outcome.SkipReason.CLAIM_HELD, s.reason(), second::toString);
+        assertEquals("executed", running.get(10, java.util.concurrent.TimeUnit.SECONDS).results().get(0).outcome().kind());
+        assertEquals(List.of("first run creates web-0"), calls, "exactly one create");
+        assertTrue(!first.holder().equals(applier(5, false).holder()) && first.holder().startsWith("me#"));
     }
 
     static final class FakeWal implements AuditLog {

@@ -129,6 +129,47 @@ class ConvergenceIT {
         }
     }
 
+    /**
+     * Cron lines usually name the instance after the host ($(hostname), the EC2 instance id), so runs that
+     * overlap on one machine share --instance-id. They must still act on each resource once: a claim
+     * belongs to one run, not to a name.
+     */
+    @Test
+    void overlappingRunsSharingOneInstanceIdCreateEachResourceOnce() throws Exception {
+        Moto.reset();
+        Path config = dir.resolve("ovi.yaml");
+        Path state = dir.resolve("state");
+        Files.writeString(config, ApplyIT.CONFIG.replace("count: 3", "count: 8"));
+        // the store and WAL exist before the runs start, so they race on the claims, not on opening
+        assertEquals(2, Cli.run("plan", "-c", config.toString(), "--state-dir", state.toString(), "-q",
+                "--detailed-exitcode").code());
+        List<Process> procs = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            procs.add(Cli.process(List.of(), "apply", "-c", config.toString(), "--state-dir", state.toString(),
+                            "--auto-approve", "-q", "--instance-id", "cron-host").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("shared-" + p + ".log").toFile()).start());
+        }
+        for (int p = 0; p < procs.size(); p++) {
+            assertTrue(procs.get(p).waitFor(3, TimeUnit.MINUTES), "process " + p + " finished");
+            assertEquals(0, procs.get(p).exitValue(), "process " + p + ":\n"
+                    + Files.readString(dir.resolve("shared-" + p + ".log")));
+        }
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+            for (int n = 0; n < 8; n++) {
+                ApplyIT.oneLive(ec2, "web-" + n); // exactly one each: no duplicate
+            }
+        }
+        List<WalEntry> wal = new ArrayList<>();
+        try (ChronicleAuditLog log = ChronicleAuditLog.open(state.resolve("wal"))) {
+            log.readAll(wal::add);
+        }
+        Map<String, Integer> executing = new HashMap<>();
+        wal.stream().filter(e -> e.type().equals("executing"))
+                .forEach(e -> executing.merge(e.action() + " " + e.resource(), 1, Integer::sum));
+        assertEquals(10, executing.size(), "8 instances, the DB and the bucket: " + executing);
+        assertTrue(executing.values().stream().allMatch(n -> n == 1), "each acted on once: " + executing);
+    }
+
     /** Three cron runs started together; each must end 0. */
     private void round(Path config, Path state, int round) throws Exception {
         List<Process> procs = new ArrayList<>();
