@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Act on ovi's decisions, from a config or from a saved plan.",
             "With -c: observe, decide and act. With PLAN_FILE: act on exactly a plan",
-            "saved by 'ovi plan --out'.",
+            "saved by 'ovi plan --out', checked against this run's config and state.",
             "Each resource is claimed in the store first, so overlapping runs never act",
             "on one resource twice, and looked up again right before acting, so nothing",
             "is done on a stale picture. Asks for 'yes' on a terminal; cron jobs pass",
@@ -53,16 +53,24 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  ovi apply -c ovi.yaml",
             "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json",
+            "  ovi apply -c infra/ovi.yaml --state-dir /srv/ovi plan.json",
             "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve -q \\",
             "      >>/var/log/ovi.log 2>&1"})
 public final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The config (YAML): observe, decide, act.")
+    /** The config a saved plan is checked against when -c is not given. */
+    static final String DEFAULT_CONFIG = "ovi.yaml";
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = {
+        "The config (YAML): observe, decide, act. With PLAN_FILE: the config the plan",
+        "was made from (default: ovi.yaml in the current directory)."})
     Path config;
 
-    @Parameters(arity = "0..1", paramLabel = "PLAN_FILE", description = "A plan saved by 'ovi plan --out'.")
+    @Parameters(arity = "0..1", paramLabel = "PLAN_FILE", description = {
+        "A plan saved by 'ovi plan --out'. It is checked against this run's own",
+        "config and state directory (-c, --state-dir), never against paths the file names."})
     Path planFile;
 
     @Mixin
@@ -125,9 +133,11 @@ public final class ApplyCommand implements Callable<Integer> {
         PlanFile.Saved saved = null;
         OviConfig cfg;
         if (planFile != null) {
-            Path stateDir = state.explicit() != null ? state.explicit() : PlanFile.recordedStateDir(planFile);
-            saved = PlanFile.read(planFile, stateDir);
-            cfg = Session.loadConfig(saved.config());
+            // the config and state are this run's own (flags or defaults), never what the file names
+            Path configFile = config != null ? config : Path.of(DEFAULT_CONFIG);
+            Path stateDir = state.resolve(configFile, false);
+            saved = PlanFile.read(planFile, stateDir, configFile);
+            cfg = Session.loadConfig(configFile);
             if (!cfg.owner().equals(saved.owner())) {
                 throw PlanFile.invalid(planFile, "it is owner '" + saved.owner() + "''s plan, but its config "
                         + saved.config() + " is now owner '" + cfg.owner() + "'s; nothing was done");
@@ -217,10 +227,9 @@ public final class ApplyCommand implements Callable<Integer> {
 
     private void checkUsage() {
         CommandLine cl = spec.commandLine();
-        if ((config == null) == (planFile == null)) {
-            throw new CommandLine.ParameterException(cl, config == null
-                    ? "give either -c CONFIG (observe, decide and act) or a PLAN_FILE saved by 'ovi plan --out'"
-                    : "give either -c CONFIG or a PLAN_FILE, not both");
+        if (config == null && planFile == null) {
+            throw new CommandLine.ParameterException(cl,
+                    "give -c CONFIG (observe, decide and act) or a PLAN_FILE saved by 'ovi plan --out'");
         }
         if (planFile != null && decisions.allowEmpty) {
             throw new CommandLine.ParameterException(cl, "--allow-empty only applies with -c: a plan file was "

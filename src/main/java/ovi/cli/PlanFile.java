@@ -31,6 +31,10 @@ import ovi.model.ResourceType;
 /**
  * A saved plan: the plan's JSON plus what apply needs to execute exactly it, sealed with an HMAC whose
  * key lives in the state directory, so a plan edited by hand, or made with another state, is refused.
+ *
+ * <p>Nothing in the file says where its key, its state or its config are: those come from the command
+ * line (or the defaults) of the run that applies it. A file that named its own state directory could
+ * point at a directory holding its author's own key and so seal anything.
  */
 public final class PlanFile {
     static final String KEY_FILE = "plan.key";
@@ -40,8 +44,9 @@ public final class PlanFile {
 
     static void write(Path file, Plan plan, OviConfig config, Path stateDir) {
         ObjectNode root = PlanJson.tree(plan, true);
-        root.put("config", config.file().toAbsolutePath().toString());
-        root.put("stateDir", stateDir.toAbsolutePath().toString());
+        // recorded for people and checked against the applying run's own, never used to find anything
+        root.put("config", real(config.file()).toString());
+        root.put("stateDir", real(stateDir).toString());
         root.put("checksum", seal(root, stateDir));
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -72,27 +77,20 @@ public final class PlanFile {
      * A saved plan as read back and verified.
      *
      * @param runId    the run that made the plan: creates take their idempotency token from it
-     * @param stateDir the state directory it was made with
-     * @param config   the config it was made from
+     * @param stateDir the state directory it was made with: the applying run's own
+     * @param config   the config it was made from: the applying run's own
      */
     record Saved(Path file, String runId, long revision, String owner, String account, Path config, Path stateDir,
                  List<Intent> intents) {
     }
 
-    /** The state directory a plan file says it was made with, before anything is verified. */
-    static Path recordedStateDir(Path file) {
-        JsonNode n = parse(file).get("stateDir");
-        if (n == null || !n.isTextual()) {
-            throw invalid(file, "it names no state directory");
-        }
-        return Path.of(n.asText());
-    }
-
     /**
-     * Reads a plan file and checks its seal with the key in {@code stateDir}. Anything wrong (not JSON, an
-     * unknown format version, a broken seal, a missing field) is an invalid plan file: exit 65.
+     * Reads a plan file and checks its seal with the key in {@code stateDir}, the applying run's own state
+     * directory, then that it was made with that state directory and from {@code config}. Anything wrong
+     * (not JSON, an unknown format version, a broken seal, another state or config, a missing field) is an
+     * invalid plan file: exit 65.
      */
-    static Saved read(Path file, Path stateDir) {
+    static Saved read(Path file, Path stateDir, Path config) {
         ObjectNode root = parse(file);
         JsonNode version = root.get("formatVersion");
         if (version == null || !version.isInt() || version.asInt() != PlanJson.FORMAT_VERSION) {
@@ -104,9 +102,10 @@ public final class PlanFile {
             throw invalid(file, "it has no checksum");
         }
         Path keyFile = stateDir.resolve(KEY_FILE);
-        if (!Files.exists(keyFile)) {
+        if (!Files.isRegularFile(keyFile)) {
             throw invalid(file, "there is no plan key in " + stateDir + ", so it was not made with this state "
-                    + "directory (use --state-dir)");
+                    + "directory; name the state it was made with (--state-dir DIR, or -c CONFIG for the .ovi/ "
+                    + "beside it)");
         }
         byte[] want = HexFormat.of().parseHex(seal(root, stateDir));
         byte[] have;
@@ -116,8 +115,20 @@ public final class PlanFile {
             throw invalid(file, "its checksum is not hexadecimal");
         }
         if (!MessageDigest.isEqual(want, have)) {
-            throw invalid(file, "its checksum does not match: it was changed after 'ovi plan --out' saved it, or "
-                    + "made with another state directory; make a new plan");
+            throw invalid(file, "its checksum does not match the key in " + stateDir + ": it was changed after "
+                    + "'ovi plan --out' saved it, or made with another state directory; make a new plan");
+        }
+        // sealed with our key, so these were written by a plan of ours: still, a plan made with a copy of
+        // this state (same key) or from another config is not this run's to apply
+        String madeIn = root.path("stateDir").asText(null);
+        if (madeIn == null || !Path.of(madeIn).equals(real(stateDir))) {
+            throw invalid(file, "it was made with the state directory " + madeIn + ", not " + real(stateDir)
+                    + "; nothing was done");
+        }
+        String madeFrom = root.path("config").asText(null);
+        if (madeFrom == null || !Path.of(madeFrom).equals(real(config))) {
+            throw invalid(file, "it was made from the config " + madeFrom + ", not " + real(config)
+                    + "; pass that config with -c, or make a new plan; nothing was done");
         }
         try {
             List<Intent> intents = new ArrayList<>();
@@ -130,7 +141,7 @@ public final class PlanFile {
                 intents.add(intent(d, runId));
             }
             return new Saved(file, runId, root.path("revision").asLong(), text(root, "owner"), text(root, "account"),
-                    Path.of(text(root, "config")), Path.of(text(root, "stateDir")), intents);
+                    config, stateDir, intents);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw invalid(file, "it is malformed: " + e.getMessage());
         }
@@ -193,6 +204,15 @@ public final class PlanFile {
         }
     }
 
+    /** The path with links resolved where it exists, so two spellings of one place compare equal. */
+    static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
     static OviException invalid(Path file, String why) {
         return OviException.invalidInput("invalid plan file " + file + ": " + why);
     }
@@ -212,6 +232,11 @@ public final class PlanFile {
                 // not a POSIX file system
             }
         }
-        return HexFormat.of().parseHex(Files.readString(keyFile, StandardCharsets.US_ASCII).trim());
+        String hex = Files.readString(keyFile, StandardCharsets.US_ASCII).trim();
+        if (!hex.matches("[0-9a-f]{64}")) {
+            throw OviException.failure("the plan key " + keyFile + " is damaged (not 64 hexadecimal digits); plans "
+                    + "saved with it cannot be checked: move it aside and make a new plan");
+        }
+        return HexFormat.of().parseHex(hex);
     }
 }

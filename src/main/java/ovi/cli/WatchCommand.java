@@ -134,11 +134,23 @@ public final class WatchCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "ovi watch apply needs --auto-approve: nobody is there to answer each run's prompt");
             }
-            if (args.stream().noneMatch(a -> a.equals("-c") || a.startsWith("--config"))) {
+            if (args.stream().noneMatch(a -> a.equals("-c") || a.startsWith("--config")) || namesPlanFile(args)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "ovi watch apply needs -c CONFIG: a saved plan is applied once, not again and again");
+                        "ovi watch apply needs -c CONFIG and no PLAN_FILE: a saved plan is applied once, not again "
+                                + "and again");
             }
         }
+    }
+
+    /** Whether apply's arguments name a saved plan (apply takes -c and a PLAN_FILE together). */
+    private static boolean namesPlanFile(List<String> args) {
+        ApplyCommand probe = new ApplyCommand();
+        try {
+            new CommandLine(probe).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            return false; // the run itself reports the usage error
+        }
+        return probe.planFile != null;
     }
 
     private static void pauseUntil(Instant next, AtomicBoolean stop) {

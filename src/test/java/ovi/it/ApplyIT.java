@@ -187,7 +187,8 @@ class ApplyIT {
         }
         for (String id : List.of("web-0", "web-1", "web-2", "web-3", "web-4", "web-5", "db-0", "assets-0")) {
             assertEquals(1, executedBy.getOrDefault(id, List.of()).size(), id + " executed once: " + executedBy);
-            assertTrue(List.of("proc-a", "proc-b").contains(executedBy.get(id).get(0)), "the WAL names who did " + id);
+            assertTrue(List.of("proc-a", "proc-b").contains(Claim.instance(executedBy.get(id).get(0))),
+                    "the WAL names who did " + id);
         }
         long claimed = wal.stream().filter(e -> e.type().equals("claimed")).count();
         long released = wal.stream().filter(e -> e.type().equals("released")).count();
@@ -229,7 +230,7 @@ class ApplyIT {
         }
         WalEntry claimed = wal().stream().filter(e -> e.type().equals("claimed") && e.resource().equals("web-0"))
                 .reduce((a, b) -> b).orElseThrow();
-        assertEquals("taker", claimed.data().get("holder"));
+        assertEquals("taker", Claim.instance((String) claimed.data().get("holder")));
         assertEquals(2, ((Number) claimed.data().get("fence")).intValue(), "a takeover raises the fence");
     }
 
@@ -249,7 +250,7 @@ class ApplyIT {
             ec2.createTags(b -> b.resources(web0).tags(Tag.builder().key("ovi:blessed").value("true").build()));
         }
 
-        Cli.Result r = Cli.run("apply", planFile.toString(), "--auto-approve", "-q", "-o", "json");
+        Cli.Result r = applySaved(planFile, "--auto-approve", "-q", "-o", "json");
         assertEquals(3, r.code(), "a refused resource makes the apply incomplete: " + r);
         JsonNode o0 = outcome(r.json(), "web-0");
         assertEquals("skipped", o0.get("outcome").asText(), r::toString);
@@ -263,7 +264,7 @@ class ApplyIT {
         assertTrue(wal().stream().anyMatch(e -> e.type().equals("skipped") && e.resource().equals("web-0")
                 && "stale".equals(e.data().get("reason"))));
 
-        Cli.Result again = Cli.run("apply", planFile.toString(), "--auto-approve", "-q", "-o", "json");
+        Cli.Result again = applySaved(planFile, "--auto-approve", "-q", "-o", "json");
         assertEquals("converged", outcome(again.json(), "web-1").get("reason").asText(),
                 "applying a plan twice does nothing twice: " + again);
         assertEquals("converged", outcome(again.json(), "db-0").get("reason").asText(), again::toString);
@@ -276,37 +277,100 @@ class ApplyIT {
         String text = Files.readString(planFile);
 
         Files.writeString(planFile, text.replace("t3.micro", "t3.large"));
-        Cli.Result tampered = Cli.run("apply", planFile.toString(), "--auto-approve", "-q");
+        Cli.Result tampered = applySaved(planFile, "--auto-approve", "-q");
         assertEquals(65, tampered.code(), tampered::toString);
         assertTrue(tampered.err().contains("checksum"), tampered::toString);
 
         ObjectNode foreign = (ObjectNode) JSON.readTree(text);
         foreign.put("account", "111122223333");
         Files.writeString(planFile, reseal(foreign));
-        Cli.Result otherAccount = Cli.run("apply", planFile.toString(), "--auto-approve", "-q");
+        Cli.Result otherAccount = applySaved(planFile, "--auto-approve", "-q");
         assertEquals(65, otherAccount.code(), otherAccount::toString);
         assertTrue(otherAccount.err().contains("111122223333"), otherAccount::toString);
 
         Files.writeString(planFile, text);
         Files.writeString(config, CONFIG.replace("owner: team-web", "owner: team-data"));
-        Cli.Result otherOwner = Cli.run("apply", planFile.toString(), "--auto-approve", "-q");
+        Cli.Result otherOwner = applySaved(planFile, "--auto-approve", "-q");
         assertEquals(65, otherOwner.code(), otherOwner::toString);
         assertTrue(otherOwner.err().contains("team-data"), otherOwner::toString);
 
         ObjectNode future = (ObjectNode) JSON.readTree(text);
         future.put("formatVersion", 2);
         Files.writeString(planFile, reseal(future));
-        Cli.Result version = Cli.run("apply", planFile.toString(), "--auto-approve", "-q");
+        Cli.Result version = applySaved(planFile, "--auto-approve", "-q");
         assertEquals(65, version.code(), version::toString);
         assertTrue(version.err().contains("formatVersion"), version::toString);
 
         Files.writeString(planFile, "not json {");
-        Cli.Result garbage = Cli.run("apply", planFile.toString(), "--auto-approve", "-q");
+        Cli.Result garbage = applySaved(planFile, "--auto-approve", "-q");
         assertEquals(65, garbage.code(), garbage::toString);
         assertTrue(garbage.err().contains(planFile.toString()), garbage::toString);
 
         try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
             assertEquals(0, ec2.describeInstances().reservations().size(), "nothing was done");
+        }
+    }
+
+    /**
+     * Someone who can write a plan file but not the state directory makes a plan that names a state
+     * directory of their own, holding their own plan.key, and seals it with that key. It must not be
+     * applied, whether the applying run names its config and state or relies on the defaults.
+     */
+    @Test
+    void aPlanSealedWithAKeyFromADirectoryItNamesItselfIsRefused() throws Exception {
+        Path planFile = dir.resolve("plan.json");
+        assertEquals(2, plan("--out", planFile.toString()).code());
+        Path attacker = Files.createDirectories(dir.resolve("attacker"));
+        Files.writeString(attacker.resolve("plan.key"), "11".repeat(32));
+        ObjectNode forged = (ObjectNode) JSON.readTree(Files.readString(planFile));
+        forged.put("stateDir", attacker.toString());
+        for (JsonNode d : forged.get("decisions")) {
+            if (d.path("type").asText().equals("ec2") && d.has("desired")) {
+                ((ObjectNode) d.get("desired").get("attributes")).put("size", "m5.24xlarge").put("image", "ami-0badc0de");
+            }
+        }
+        Files.writeString(planFile, reseal(forged, attacker));
+
+        Cli.Result named = applySaved(planFile, "--auto-approve", "-q");
+        assertEquals(65, named.code(), named::toString);
+        assertTrue(named.err().contains("checksum does not match"), named::toString);
+        Cli.Result bare = Cli.run("apply", planFile.toString(), "--auto-approve", "-q");
+        assertEquals(65, bare.code(), "the defaults (./ovi.yaml, its .ovi/) are used, not the file's: " + bare);
+        Cli.Result attackersState = Cli.run("apply", planFile.toString(), "-c", config.toString(), "--auto-approve",
+                "-q");
+        assertEquals(65, attackersState.code(), attackersState::toString);
+
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+            assertEquals(0, ec2.describeInstances().reservations().size(), "nothing was launched");
+        }
+        try (var files = Files.list(attacker)) {
+            assertEquals(List.of("plan.key"), files.map(f -> f.getFileName().toString()).toList(),
+                    "nothing was written to the directory the file named");
+        }
+    }
+
+    @Test
+    void aPlanMadeWithOneStateIsRefusedByAnother() throws Exception {
+        Path planFile = dir.resolve("plan.json");
+        assertEquals(2, plan("--out", planFile.toString()).code());
+        Path other = dir.resolve("other-state");
+        assertEquals(2, Cli.run("plan", "-c", config.toString(), "--state-dir", other.toString(), "-q",
+                "--detailed-exitcode", "--out", dir.resolve("other.json").toString()).code());
+
+        Cli.Result r = Cli.run("apply", planFile.toString(), "-c", config.toString(), "--state-dir", other.toString(),
+                "--auto-approve", "-q");
+        assertEquals(65, r.code(), r::toString);
+        assertTrue(r.err().contains("another state directory"), r::toString);
+
+        // a copy of the state (same key) is not the state the plan was made with either
+        Path copy = Files.createDirectories(dir.resolve("copy"));
+        Files.copy(state.resolve("plan.key"), copy.resolve("plan.key"));
+        Cli.Result c = Cli.run("apply", planFile.toString(), "-c", config.toString(), "--state-dir", copy.toString(),
+                "--auto-approve", "-q");
+        assertEquals(65, c.code(), c::toString);
+        assertTrue(c.err().contains("made with the state directory"), c::toString);
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+            assertEquals(0, ec2.describeInstances().reservations().size(), "nothing was launched");
         }
     }
 
@@ -345,7 +409,9 @@ class ApplyIT {
         assertTrue(r.err().contains("--auto-approve"), r::toString);
         assertFalse(Files.exists(state), "nothing observed or written");
         assertEquals(64, Cli.run("apply", "--auto-approve").code());
-        assertEquals(64, Cli.run("apply", "-c", config.toString(), "x.json", "--auto-approve").code());
+        Cli.Result noPlan = Cli.run("apply", "-c", config.toString(), "x.json", "--auto-approve");
+        assertEquals(65, noPlan.code(), noPlan::toString);
+        assertTrue(noPlan.err().contains("x.json: no such file"), noPlan::toString);
         assertEquals(64, Cli.run("apply", "-c", config.toString(), "--auto-approve", "--claim-ttl", "soon").code());
     }
 
@@ -409,10 +475,23 @@ class ApplyIT {
         }
     }
 
+    /** ovi apply PLAN_FILE with this test's config and state, as a user who planned with them would. */
+    Cli.Result applySaved(Path planFile, String... extra) {
+        List<String> args = new ArrayList<>(List.of("apply", planFile.toString(), "-c", config.toString(),
+                "--state-dir", state.toString()));
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
     private String reseal(ObjectNode plan) throws Exception {
+        return reseal(plan, state);
+    }
+
+    /** The plan sealed with the key in {@code keyDir}, as its author would. */
+    static String reseal(ObjectNode plan, Path keyDir) throws Exception {
         plan.remove("checksum");
         Mac mac = Mac.getInstance("HmacSHA256");
-        byte[] key = HexFormat.of().parseHex(Files.readString(state.resolve("plan.key"), StandardCharsets.US_ASCII).trim());
+        byte[] key = HexFormat.of().parseHex(Files.readString(keyDir.resolve("plan.key"), StandardCharsets.US_ASCII).trim());
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         plan.put("checksum", HexFormat.of().formatHex(mac.doFinal(JSON.writeValueAsBytes(plan))));
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(plan);

@@ -63,6 +63,9 @@ class WatchIT {
         assertTrue(prompt.err().contains("needs --auto-approve"), prompt::toString);
         Cli.Result saved = Cli.run("watch", "apply", "plan.json", "--auto-approve");
         assertEquals(64, saved.code(), saved::toString);
+        Cli.Result savedWithConfig = Cli.run("watch", "apply", "-c", config.toString(), "plan.json", "--auto-approve");
+        assertEquals(64, savedWithConfig.code(), savedWithConfig::toString);
+        assertTrue(savedWithConfig.err().contains("no PLAN_FILE"), savedWithConfig::toString);
         assertEquals(64, Cli.run("watch", "--interval", "0s", "plan", "-c", config.toString()).code());
         assertEquals(64, Cli.run("watch", "--count", "-1", "plan", "-c", config.toString()).code());
 
