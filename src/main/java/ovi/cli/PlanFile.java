@@ -49,11 +49,18 @@ public final class PlanFile {
         root.put("stateDir", real(stateDir).toString());
         root.put("checksum", seal(root, stateDir));
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, PlanJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root),
-                    StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // a fresh file of our own (random name, created exclusively, 0600), never a fixed name that someone
+            // else could have put there first as a link to a file of ours
+            Path parent = file.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+            try {
+                Files.writeString(tmp, PlanJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root),
+                        StandardCharsets.UTF_8);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         } catch (IOException e) {
             throw OviException.failure("cannot write the plan to " + file + ": " + e.getMessage(), e);
         }

@@ -265,6 +265,22 @@ class PlanIT {
         assertEquals("t3.micro", decision(plan, "web-0").get("desired").get("attributes").get("size").asText());
     }
 
+    @Test
+    void savingAPlanNeverWritesThroughALinkSomeoneLeftBesideIt() throws Exception {
+        Path victim = dir.resolve("victim.txt");
+        Files.writeString(victim, "keep me");
+        Path saved = dir.resolve("plan.json");
+        Files.createSymbolicLink(dir.resolve("plan.json.tmp"), victim);
+
+        Cli.Result r = Cli.run("plan", "-c", config.toString(), "-q", "--out", saved.toString());
+
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("keep me", Files.readString(victim));
+        assertTrue(Files.isRegularFile(saved, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(saved)), "a saved plan is readable by its user only");
+    }
+
     private static List<Tag> tags(Map<String, String> m) {
         return m.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
     }
