@@ -29,6 +29,8 @@ public final class AwsClients implements AutoCloseable {
     /** Attempts per call, throttling included; the SDK backs off with jitter between them. */
     static final int MAX_ATTEMPTS = 6;
 
+    private static final ReplyCheck REPLY_CHECK = new ReplyCheck();
+
     private final AwsSettings settings;
     private final String defaultRegion;
     private final SdkHttpClient http;
@@ -88,6 +90,7 @@ public final class AwsClients implements AutoCloseable {
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
                         .apiCallAttemptTimeout(Duration.ofSeconds(30))
                         .apiCallTimeout(Duration.ofMinutes(3))
+                        .addExecutionInterceptor(REPLY_CHECK)
                         .addExecutionInterceptor(new ExecutionInterceptor() {
                             @Override
                             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attrs) {

@@ -34,6 +34,17 @@ public final class AwsErrors {
         return t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
     }
 
+    /**
+     * The one result a reply must carry; a reply without it is refused like garbage (an SDK client
+     * exception, so the action is recorded as failed, never as done on the strength of nothing).
+     */
+    public static <T> T first(java.util.List<T> results, String what) {
+        if (results == null || results.isEmpty() || results.get(0) == null) {
+            throw SdkClientException.create("AWS answered " + what + " with no result");
+        }
+        return results.get(0);
+    }
+
     public static String requestId(Throwable t) {
         return t instanceof AwsServiceException e ? e.requestId() : null;
     }

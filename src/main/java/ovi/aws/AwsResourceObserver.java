@@ -72,7 +72,13 @@ public final class AwsResourceObserver implements ResourceObserver {
 
     private String lookUpAccount() {
         try {
-            return aws.sts().getCallerIdentity().account();
+            String account = aws.sts().getCallerIdentity().account();
+            if (account == null || !account.matches("[0-9]{12}")) {
+                throw OviException.failure("cannot tell which AWS account these credentials act in: GetCallerIdentity "
+                        + "answered without a valid account id (" + (account == null ? "none" : "'" + account + "'")
+                        + ")");
+            }
+            return account;
         } catch (SdkException e) {
             throw OviException.failure("cannot tell which AWS account these credentials act in: "
                     + AwsErrors.describe(e), e);

@@ -22,6 +22,7 @@ import ovi.engine.Recovery;
 import ovi.engine.SimpleDriftComparator;
 import ovi.model.Action;
 import ovi.model.Intent;
+import ovi.model.Scope;
 import ovi.model.WalEntry;
 import ovi.wal.InDoubt;
 import picocli.CommandLine;
@@ -59,6 +60,9 @@ import picocli.CommandLine.Spec;
 public final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    /** The store's holder column takes 200 characters: the name, '#' and a 16-digit nonce of the run. */
+    static final int MAX_INSTANCE_ID = 180;
 
     /** The config a saved plan is checked against when -c is not given. */
     static final String DEFAULT_CONFIG = "ovi.yaml";
@@ -149,15 +153,16 @@ public final class ApplyCommand implements Callable<Integer> {
 
         Applier.Report report;
         String account;
-        boolean partlyUnobserved = false;
+        Map<Scope, String> unobserved = Map.of();
         try (Session s = Session.open(cfg, state, aws, progress, saved == null)) {
             AwsActionExecutor executor = new AwsActionExecutor(s.aws);
-            settleActionsInDoubt(s, executor, cfg.owner(), runId, progress);
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
                     decisions.decisionMaker(), s.wal, progress);
+            // first of all: in an account the config does not allow, not even a recovery look-up or a claim
+            account = engine.checkAccount(cfg, runId);
+            settleActionsInDoubt(s, executor, cfg.owner(), runId, progress);
             List<Intent> intents;
             if (saved != null) {
-                account = engine.checkAccount(cfg);
                 if (!account.equals(saved.account())) {
                     throw PlanFile.invalid(planFile, "it was made for account " + saved.account()
                             + ", but these credentials act in account " + account + "; nothing was done");
@@ -173,7 +178,7 @@ public final class ApplyCommand implements Callable<Integer> {
                     throw OviException.failure("nothing could be observed, so nothing was done; first error: "
                             + plan.batch().failures().values().iterator().next());
                 }
-                partlyUnobserved = !plan.batch().failures().isEmpty();
+                unobserved = plan.batch().failures();
                 intents = plan.decisions().list().stream().map(d -> Intent.of(d, plan.runId())).toList();
                 if (!output.json()) {
                     PlanText.print(plan, stdout, OutputOptions.colour());
@@ -191,14 +196,20 @@ public final class ApplyCommand implements Callable<Integer> {
             report = applier.apply(runId, cfg.owner(), intents);
         }
         int code = report.exitCode();
-        if (partlyUnobserved && code == ExitCode.OK) {
-            progress.accept("some regions or services could not be observed: nothing was created or deleted there");
+        if (!unobserved.isEmpty() && code == ExitCode.OK) {
             code = ExitCode.PARTIAL;
         }
+        if (!unobserved.isEmpty()) {
+            // said even with -q: a cron log must show why the run is incomplete
+            stderr.println("ovi: warning: not observed, so nothing was created or deleted there: "
+                    + PlanText.scopes(unobserved));
+            stderr.flush();
+        }
         if (output.json()) {
-            stdout.println(ApplyJson.toJson(report, cfg.owner(), account, saved == null ? runId : saved.runId(), code));
+            stdout.println(ApplyJson.toJson(report, cfg.owner(), account, saved == null ? runId : saved.runId(),
+                    unobserved, code));
         } else {
-            printReport(stdout, report);
+            printReport(stdout, report, code);
         }
         stdout.flush();
         return code;
@@ -244,8 +255,8 @@ public final class ApplyCommand implements Callable<Integer> {
         if (claimTtl.isZero() || claimTtl.isNegative()) {
             throw new CommandLine.ParameterException(cl, "--claim-ttl must be positive, not " + claimTtl);
         }
-        if (instanceId != null && (instanceId.isBlank() || instanceId.length() > 200)) {
-            throw new CommandLine.ParameterException(cl, "--instance-id must be 1 to 200 characters");
+        if (instanceId != null && (instanceId.isBlank() || instanceId.length() > MAX_INSTANCE_ID)) {
+            throw new CommandLine.ParameterException(cl, "--instance-id must be 1 to " + MAX_INSTANCE_ID + " characters");
         }
     }
 
@@ -279,7 +290,9 @@ public final class ApplyCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             host = System.getenv().getOrDefault("HOSTNAME", "localhost");
         }
-        return host + ":" + ProcessHandle.current().pid();
+        String pid = ":" + ProcessHandle.current().pid();
+        return (host.length() + pid.length() > MAX_INSTANCE_ID ? host.substring(0, MAX_INSTANCE_ID - pid.length()) : host)
+                + pid;
     }
 
     private static void printIntents(PrintWriter out, PlanFile.Saved saved, List<Intent> intents) {
@@ -295,7 +308,7 @@ public final class ApplyCommand implements Callable<Integer> {
                 n.get(Action.UPDATE), n.get(Action.DELETE), n.get(Action.NOTIFY));
     }
 
-    private static void printReport(PrintWriter out, Applier.Report report) {
+    private static void printReport(PrintWriter out, Applier.Report report, int code) {
         out.println();
         out.println("Outcome:");
         for (Applier.Result r : report.results()) {
@@ -308,7 +321,7 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         Map<String, Integer> s = report.summary();
         out.printf("Apply %s: %d executed, %d failed, %d skipped, %d notified (run %s, instance %s).%n",
-                report.exitCode() == ExitCode.OK ? "complete" : "incomplete", s.get("executed"), s.get("failed"),
+                code == ExitCode.OK ? "complete" : "incomplete", s.get("executed"), s.get("failed"),
                 s.get("skipped"), s.get("notified"), report.runId(), report.holder());
     }
 

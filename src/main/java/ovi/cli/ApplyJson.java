@@ -3,17 +3,20 @@ package ovi.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 import ovi.engine.Applier;
 import ovi.model.Claim;
 import ovi.model.Intent;
 import ovi.model.Outcome;
+import ovi.model.Scope;
 
 /** The outcome of an apply as JSON (format version 1): one entry per decision. */
 final class ApplyJson {
     private ApplyJson() {
     }
 
-    static String toJson(Applier.Report report, String owner, String account, String planRunId, int exitCode) {
+    static String toJson(Applier.Report report, String owner, String account, String planRunId,
+                         Map<Scope, String> unobserved, int exitCode) {
         ObjectNode root = PlanJson.MAPPER.createObjectNode();
         root.put("formatVersion", PlanJson.FORMAT_VERSION);
         root.put("runId", report.runId());
@@ -22,6 +25,7 @@ final class ApplyJson {
         root.put("holder", report.holder());
         root.put("owner", owner);
         root.put("account", account);
+        PlanJson.putUnobserved(root, unobserved);
         ArrayNode outcomes = root.putArray("outcomes");
         for (Applier.Result r : report.results()) {
             Intent i = r.intent();

@@ -27,6 +27,14 @@ import picocli.CommandLine.Spec;
             "  ! notify   unmanaged, another owner's, blessed, or a delete skipped",
             "             by --skip-destructive",
         },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:planned (with --detailed-exitcode: and nothing would change)",
+            "1:error; with --detailed-exitcode also: a region or service not observed",
+            "2:changes present (only with --detailed-exitcode)",
+            "64:usage error",
+            "65:invalid config",
+        },
         footer = {"", "Examples:",
             "  ovi plan -c ovi.yaml",
             "  ovi plan -c ovi.yaml -o json --detailed-exitcode",
@@ -51,7 +59,9 @@ public final class PlanCommand implements Callable<Integer> {
     DecisionOptions decisions;
 
     @Option(names = "--detailed-exitcode",
-            description = "Exit 2 when the plan would create, update or delete anything (notify alone is no change).")
+            description = {"Exit 2 when the plan would create, update or delete anything (notify alone is no",
+                "change), 0 when nothing would change, 1 when a region or service could not be observed",
+                "(then nothing can be said about it, whatever else the plan shows)."})
     boolean detailedExitCode;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for a later 'ovi apply FILE'.")
@@ -94,6 +104,15 @@ public final class PlanCommand implements Callable<Integer> {
             PlanText.print(plan, stdout, OutputOptions.colour());
         }
         stdout.flush();
+        if (!plan.batch().failures().isEmpty()) {
+            // said even with -q: "no changes" is not a claim ovi can make about what it could not see
+            stderr.println("ovi: warning: not observed, so this plan says nothing about: "
+                    + PlanText.scopes(plan.batch().failures()));
+            stderr.flush();
+            if (detailedExitCode) {
+                return ExitCode.ERROR;
+            }
+        }
         return detailedExitCode && plan.decisions().hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
     }
 }

@@ -23,6 +23,17 @@ public final class PlanJson {
     private PlanJson() {
     }
 
+    /** {@code "unobserved": [{type, region, error}]}: the scopes a run could not observe, in order. */
+    static void putUnobserved(ObjectNode root, Map<Scope, String> failures) {
+        ArrayNode unobserved = root.putArray("unobserved");
+        for (Map.Entry<Scope, String> f : new TreeMap<>(failures).entrySet()) {
+            ObjectNode u = unobserved.addObject();
+            u.put("type", f.getKey().type().key());
+            u.put("region", f.getKey().region());
+            u.put("error", f.getValue());
+        }
+    }
+
     public static String toJson(Plan plan) {
         return toJson(plan, -1);
     }
@@ -51,13 +62,7 @@ public final class PlanJson {
         root.put("revision", plan.revision());
         root.put("owner", plan.owner());
         root.put("account", plan.account());
-        ArrayNode unobserved = root.putArray("unobserved");
-        for (Map.Entry<Scope, String> f : new TreeMap<>(plan.batch().failures()).entrySet()) {
-            ObjectNode u = unobserved.addObject();
-            u.put("type", f.getKey().type().key());
-            u.put("region", f.getKey().region());
-            u.put("error", f.getValue());
-        }
+        putUnobserved(root, plan.batch().failures());
         ArrayNode diffs = root.putArray("diffs");
         for (Diff d : plan.diffs()) {
             ObjectNode n = diffs.addObject();

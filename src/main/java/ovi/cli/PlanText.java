@@ -72,4 +72,9 @@ final class PlanText {
             case NOTIFY -> "\u001b[36m";
         };
     }
+
+    /** The scopes not observed, in order, as {@code ec2/us-east-1, rds/eu-west-1}. */
+    static String scopes(Map<Scope, String> failures) {
+        return String.join(", ", new TreeMap<>(failures).keySet().stream().map(Scope::toString).toList());
+    }
 }

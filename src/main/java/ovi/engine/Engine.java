@@ -50,15 +50,31 @@ public final class Engine {
         return scopes;
     }
 
-    /** Checks that the credentials act in an account the config allows; returns the account. */
-    public String checkAccount(OviConfig config) {
+    /**
+     * Checks that the credentials act in an account the config allows; returns the account. Called before
+     * anything else a run does in AWS or the store; a refusal is recorded in the WAL (a {@code refused}
+     * entry) and nothing else is written.
+     */
+    public String checkAccount(OviConfig config, String runId) {
         String account = observer.account();
+        if (account == null) {
+            throw OviException.failure("cannot tell which AWS account these credentials act in: no account id");
+        }
         if (!config.accounts().isEmpty() && !config.accounts().contains(account)) {
-            throw OviException.failure("these credentials act in account " + account + ", which is not listed under "
-                    + "accounts: " + config.accounts() + " in " + config.file() + "; nothing was decided");
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("reason", "account");
+            data.put("account", account);
+            data.put("allowed", List.copyOf(config.accounts()));
+            String why = "these credentials act in account " + account + ", which is not listed under accounts: "
+                    + config.accounts() + " in " + config.file();
+            wal.append(new AuditLog.Draft(runId, REFUSED, "account/" + account, null, why, data));
+            throw OviException.failure(why + "; nothing was decided or done");
         }
         return account;
     }
+
+    /** The WAL entry type of a run refused before it observed anything (an account not allowed). */
+    public static final String REFUSED = "refused";
 
     /** The data key of an {@code observed} entry that says when its run began. */
     public static final String STARTED_AT = "startedAt";
@@ -73,7 +89,7 @@ public final class Engine {
      * whole duration.
      */
     public Plan plan(OviConfig config, String runId, Instant started) {
-        String account = checkAccount(config);
+        String account = checkAccount(config, runId);
         ObservationBatch batch = observer.observe(scopes(config));
         ObservationStore.Revision rev = store.record(runId, batch.observedScopes(), batch.observations());
         progress.accept("recorded revision " + rev.revision() + " (" + rev.written() + " resources changed)");

@@ -11,7 +11,7 @@ import ovi.model.WalEntry;
 
 /**
  * Runs as the WAL tells them: a run is every entry with one run id. A run failed when it has a
- * {@code failed} entry or an {@code observed} entry with an {@code error}; else it is ok.
+ * {@code failed} or {@code refused} entry or an {@code observed} entry with an {@code error}; else it is ok.
  */
 public final class Runs {
     public static final String OK = "ok";
@@ -88,7 +88,7 @@ public final class Runs {
             if (e.action() != null) {
                 actions.computeIfAbsent(e.type(), k -> new TreeMap<>()).merge(e.action(), 1L, Long::sum);
             }
-            if ("failed".equals(e.type())) {
+            if ("failed".equals(e.type()) || "refused".equals(e.type())) {
                 errors.add(e.resource() + ": " + e.message());
             } else if ("observed".equals(e.type()) && e.data().get("error") != null) {
                 errors.add(e.resource() + ": not observed: " + e.data().get("error"));

@@ -222,7 +222,9 @@ class ApplyIT {
         while (!Instant.now().isAfter(expires.plusMillis(200))) {
             Thread.sleep(200);
         }
-        Cli.Result after = apply("--instance-id", "taker");
+        String longest = "taker" + "-".repeat(175); // the longest name a claim holder has room for
+        assertEquals(64, apply("--instance-id", longest + "-").code(), "one character more is a usage error");
+        Cli.Result after = apply("--instance-id", longest);
         assertEquals(0, after.code(), after::toString);
         assertEquals("executed", outcome(after.json(), "web-0").get("outcome").asText(), after::toString);
         try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
@@ -230,7 +232,7 @@ class ApplyIT {
         }
         WalEntry claimed = wal().stream().filter(e -> e.type().equals("claimed") && e.resource().equals("web-0"))
                 .reduce((a, b) -> b).orElseThrow();
-        assertEquals("taker", Claim.instance((String) claimed.data().get("holder")));
+        assertEquals(longest, Claim.instance((String) claimed.data().get("holder")));
         assertEquals(2, ((Number) claimed.data().get("fence")).intValue(), "a takeover raises the fence");
     }
 

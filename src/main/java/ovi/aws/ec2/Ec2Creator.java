@@ -2,10 +2,12 @@ package ovi.aws.ec2;
 
 import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
+import ovi.aws.AwsErrors;
 import ovi.aws.Capabilities;
 import ovi.engine.Fence;
 import ovi.model.Intent;
 import ovi.model.Outcome;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.RunInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
@@ -29,7 +31,10 @@ public final class Ec2Creator implements Capabilities.Creator {
                 .clientToken(intent.clientToken(owner))
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
                         .tags(Ec2Tags.of(d.allTags(owner))).build()));
-        String id = r.instances().get(0).instanceId();
+        String id = AwsErrors.first(r.instances(), "RunInstances").instanceId();
+        if (id == null || id.isBlank()) {
+            throw SdkClientException.create("AWS answered RunInstances with an instance that has no id");
+        }
         return new Outcome.Executed(id, AwsActionExecutor.requestId(r), "created " + id);
     }
 }

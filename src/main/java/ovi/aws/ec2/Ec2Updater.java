@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
+import ovi.aws.AwsErrors;
 import ovi.aws.Capabilities;
 import ovi.engine.Fence;
 import ovi.model.Change;
@@ -39,7 +40,8 @@ public final class Ec2Updater implements Capabilities.Updater {
         }
         Change size = intent.changes().stream().filter(c -> c.field().equals("size")).findFirst().orElse(null);
         if (size != null) {
-            Instance before = ec2.describeInstances(b -> b.instanceIds(id)).reservations().get(0).instances().get(0);
+            Instance before = AwsErrors.first(AwsErrors.first(ec2.describeInstances(b -> b.instanceIds(id))
+                    .reservations(), "DescribeInstances " + id).instances(), "DescribeInstances " + id);
             boolean wasRunning = !"stopped".equals(before.state().nameAsString())
                     && !"stopping".equals(before.state().nameAsString());
             fence.check();

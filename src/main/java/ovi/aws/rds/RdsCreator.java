@@ -8,6 +8,7 @@ import ovi.aws.Capabilities;
 import ovi.engine.Fence;
 import ovi.model.Intent;
 import ovi.model.Outcome;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.rds.model.Tag;
 
 /**
@@ -37,6 +38,9 @@ public final class RdsCreator implements Capabilities.Creator {
                 .masterUsername(MASTER_USERNAME)
                 .manageMasterUserPassword(true)
                 .tags(tags(d.allTags(owner))));
+        if (r.dbInstance() == null || !identifier.equalsIgnoreCase(r.dbInstance().dbInstanceIdentifier())) {
+            throw SdkClientException.create("AWS answered CreateDBInstance without the DB instance " + identifier);
+        }
         return new Outcome.Executed(identifier, AwsActionExecutor.requestId(r), "created " + identifier);
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
+import ovi.aws.AwsErrors;
 import ovi.aws.Capabilities;
 import ovi.engine.Fence;
 import ovi.model.Change;
@@ -63,8 +64,8 @@ public final class RdsUpdater implements Capabilities.Updater {
         intent.changes().stream().filter(c -> c.field().startsWith("tags."))
                 .forEach(c -> tags.put(c.field().substring(5), c.desired()));
         if (!tags.isEmpty()) {
-            String arn = rds.describeDBInstances(b -> b.dbInstanceIdentifier(identifier)).dbInstances().get(0)
-                    .dbInstanceArn();
+            String arn = AwsErrors.first(rds.describeDBInstances(b -> b.dbInstanceIdentifier(identifier)).dbInstances(),
+                    "DescribeDBInstances " + identifier).dbInstanceArn();
             fence.check();
             requestId = AwsActionExecutor.requestId(rds.addTagsToResource(b -> b.resourceName(arn)
                     .tags(RdsCreator.tags(tags))));

@@ -1,0 +1,182 @@
+package ovi.aws;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpResponse;
+
+/**
+ * Refuses a successful (2xx) reply that is not the document its operation returns. The SDK's XML readers
+ * are lenient: an HTML page with status 200 (a captive portal, a proxy's error page, a misrouted load
+ * balancer) reads as a DescribeInstances with no reservations, and an empty region is the worst thing to
+ * believe, since ovi then creates everything again. Such a reply becomes an {@link SdkClientException},
+ * so an observation of that scope fails (it is unobserved, nothing is decided there) and an action fails
+ * (it is never recorded as done).
+ *
+ * <p>EC2, RDS and STS speak the query protocols, whose reply is always {@code <OperationResponse ...>}.
+ * S3 replies are named per operation, and some operations legitimately answer with no body. The list
+ * operations ovi observes with must also carry their list element, even when empty, so a well-formed
+ * reply of the wrong shape is not read as "nothing there" either.
+ */
+final class ReplyCheck implements ExecutionInterceptor {
+    /** The root element of the S3 replies ovi reads. */
+    private static final Map<String, String> S3_ROOTS = Map.of(
+            "ListBuckets", "ListAllMyBucketsResult",
+            "GetBucketTagging", "Tagging",
+            "GetBucketLocation", "LocationConstraint",
+            "ListObjectVersions", "ListVersionsResult",
+            "ListObjectsV2", "ListBucketResult");
+    /** S3 operations whose reply may have no body at all. */
+    private static final Set<String> S3_BODILESS = Set.of("HeadBucket", "CreateBucket", "PutBucketTagging",
+            "DeleteBucket", "DeleteBucketTagging");
+    /** Elements a reply must contain: the lists ovi observes with, present even when empty. */
+    private static final Map<String, String> REQUIRED = Map.of(
+            "EC2/DescribeInstances", "<reservationSet",
+            "RDS/DescribeDBInstances", "<DBInstances",
+            "S3/ListBuckets", "<Buckets",
+            "STS/GetCallerIdentity", "<Account>");
+
+    @Override
+    public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+                                                           ExecutionAttributes attributes) {
+        SdkHttpResponse http = context.httpResponse();
+        if (!http.isSuccessful()) {
+            return context.responseBody(); // AWS errors are read, and classified, by the SDK
+        }
+        String service = String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))
+                .toUpperCase(java.util.Locale.ROOT);
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        byte[] body = readAll(context.responseBody().orElse(null));
+        String problem = problem(service, operation, body);
+        if (problem != null) {
+            throw SdkClientException.create("AWS answered " + operation + " with something that is not its reply ("
+                    + problem + "; HTTP " + http.statusCode() + http.firstMatchingHeader("Content-Type")
+                    .map(t -> ", " + t).orElse("") + "): " + preview(body));
+        }
+        return Optional.of(new ByteArrayInputStream(body));
+    }
+
+    /** What is wrong with a 2xx reply's body, or null when it is the operation's document. */
+    static String problem(String service, String operation, byte[] body) {
+        String root = rootElement(body);
+        if ("S3".equals(service)) {
+            if (root == null) {
+                return S3_BODILESS.contains(operation) ? null : "an empty body";
+            }
+            String want = S3_ROOTS.get(operation);
+            if (want != null && !want.equals(root)) {
+                return root.isEmpty() ? "not XML" : "a <" + root + "> document, not <" + want + ">";
+            }
+            if (want == null && (root.isEmpty() || root.equalsIgnoreCase("html"))) {
+                return root.isEmpty() ? "not XML" : "an HTML page";
+            }
+        } else {
+            String want = operation + "Response";
+            if (root == null) {
+                return "an empty body";
+            }
+            if (!want.equals(root)) {
+                return root.isEmpty() ? "not XML" : "a <" + root + "> document, not <" + want + ">";
+            }
+        }
+        String required = REQUIRED.get(service + "/" + operation);
+        if (required != null && !contains(body, required)) {
+            return "no " + required + "> element";
+        }
+        return null;
+    }
+
+    /**
+     * The name of the first element, without its namespace prefix; null for an empty body, "" for one
+     * that does not start like an XML document (after an optional declaration, comments and whitespace).
+     */
+    static String rootElement(byte[] body) {
+        String head = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
+        int i = 0;
+        if (head.startsWith("\uFEFF")) {
+            i = 1;
+        }
+        while (true) {
+            while (i < head.length() && Character.isWhitespace(head.charAt(i))) {
+                i++;
+            }
+            if (i >= head.length()) {
+                return body.length == 0 || head.isBlank() ? null : "";
+            }
+            if (head.startsWith("<?", i) || head.startsWith("<!--", i)) {
+                String close = head.startsWith("<?", i) ? "?>" : "-->";
+                int end = head.indexOf(close, i);
+                if (end < 0) {
+                    return "";
+                }
+                i = end + close.length();
+                continue;
+            }
+            if (head.startsWith("<!", i)) {
+                // a DOCTYPE: AWS never sends one; an HTML page does
+                return head.regionMatches(true, i, "<!doctype html", 0, 14) ? "html" : "";
+            }
+            if (head.charAt(i) != '<') {
+                return "";
+            }
+            int start = i + 1;
+            int end = start;
+            while (end < head.length() && !Character.isWhitespace(head.charAt(end)) && head.charAt(end) != '>'
+                    && head.charAt(end) != '/') {
+                end++;
+            }
+            String name = head.substring(start, end);
+            int colon = name.indexOf(':');
+            return colon < 0 ? name : name.substring(colon + 1);
+        }
+    }
+
+    private static boolean contains(byte[] body, String ascii) {
+        byte[] needle = ascii.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length <= body.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (body[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** The first line or so of the body, printable, for the error message. */
+    private static String preview(byte[] body) {
+        if (body.length == 0) {
+            return "(no body)";
+        }
+        String s = new String(body, 0, Math.min(body.length, 120), StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? ' ' : c);
+        }
+        return "'" + out.toString().strip() + (body.length > 120 ? "...'" : "'");
+    }
+
+    private static byte[] readAll(InputStream in) {
+        if (in == null) {
+            return new byte[0];
+        }
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            // a reply cut short: as unreadable as garbage, and as worth a retry as any network failure
+            throw SdkClientException.create("the reply from AWS was cut short: " + e.getMessage(), e);
+        }
+    }
+}
