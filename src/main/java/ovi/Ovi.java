@@ -40,6 +40,21 @@ import picocli.CommandLine.ScopeType;
         },
         footer = {"", "Run 'ovi help VERB' for the options of each verb."})
 public final class Ovi implements Runnable {
+    static {
+        protect();
+    }
+
+    /**
+     * Settings every ovi process needs before Chronicle or H2 load, however it was started (bin/ovi,
+     * {@code java -jar}, a test): Chronicle's usage analytics would look up and call a host on the internet,
+     * and H2's auto-server would listen on every interface. The JVM flags bin/ovi passes say the same; this
+     * covers {@code java -jar ovi.jar} without them. Runs in this class's static initializer, which the JVM
+     * runs before {@code main}, and before any command can touch the WAL or the store.
+     */
+    public static void protect() {
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean debug;

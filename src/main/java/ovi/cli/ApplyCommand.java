@@ -118,6 +118,7 @@ public final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        state.warnTo(stderr);
         checkUsage();
         Console console = terminal();
         if (!autoApprove && console == null) {

@@ -77,6 +77,7 @@ public final class PlanCommand implements Callable<Integer> {
         String runId = RunId.next();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        state.warnTo(stderr);
         Consumer<String> progress = output.quiet ? m -> { } : m -> {
             stderr.println("ovi: " + m);
             stderr.flush();

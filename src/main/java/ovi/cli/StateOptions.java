@@ -3,7 +3,15 @@ package ovi.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import ovi.engine.OviException;
 import ovi.store.JdbcObservationStore;
 import picocli.CommandLine.Option;
@@ -29,8 +37,14 @@ public final class StateOptions {
         if (storeUrl == null || storeUrl.isBlank()) {
             return JdbcObservationStore.openH2(dir.resolve("store"));
         }
+        if (JdbcObservationStore.hasPassword(storeUrl)) {
+            // a password on the command line is in every process listing and shell history: refused
+            throw OviException.usage("--store-url must not carry a password (" + JdbcObservationStore.redact(storeUrl)
+                    + "): put it in the OVI_STORE_PASSWORD variable and the user in --store-user");
+        }
         if (!storeUrl.startsWith("jdbc:postgresql:") && !storeUrl.startsWith("jdbc:h2:")) {
-            throw OviException.usage("--store-url must be a jdbc:postgresql: (or jdbc:h2:) URL, not " + storeUrl);
+            throw OviException.usage("--store-url must be a jdbc:postgresql: (or jdbc:h2:) URL, not "
+                    + JdbcObservationStore.redact(storeUrl));
         }
         return JdbcObservationStore.open(storeUrl, storeUser, System.getenv("OVI_STORE_PASSWORD"));
     }
@@ -58,8 +72,81 @@ public final class StateOptions {
         if (Files.exists(dir) && (!Files.isReadable(dir) || !Files.isWritable(dir))) {
             throw OviException.failure("the state directory " + dir + " is not readable and writable by this user");
         }
+        if (create) {
+            makePrivate(dir);
+        }
         return dir;
     }
+
+    /** Where warnings go (the command's stderr); set by the command before the state is opened. */
+    private java.util.function.Consumer<String> warnings = m -> { };
+
+    void warnTo(java.io.PrintWriter err) {
+        warnings = m -> {
+            err.println("ovi: warning: " + m);
+            err.flush();
+        };
+    }
+
+    /**
+     * The state directory and everything in it readable by its owner only, checked on every run that may
+     * write it: the store's lock file names the port of its auto-server, the plan key seals plans, and the
+     * WAL is the audit trail. A directory of another user is refused; group and other permissions found on
+     * the directory or a file in it are removed, with a warning when the directory itself was open. Links
+     * in it are not followed.
+     */
+    static List<String> makePrivate(Path dir, java.util.function.Consumer<String> warn) {
+        List<String> fixed = new ArrayList<>();
+        try {
+            PosixFileAttributes attrs = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            String me = System.getProperty("user.name");
+            if (me != null && !attrs.owner().getName().equals(me)) {
+                throw OviException.failure("the state directory " + dir + " belongs to " + attrs.owner().getName()
+                        + ", not to " + me + ": ovi will not keep its store, plan key and WAL where another user "
+                        + "can change them; use a directory of your own (--state-dir)");
+            }
+            boolean openToOthers = !Collections.disjoint(attrs.permissions(), OTHERS_WRITE);
+            boolean dirWasOpen = attrs.permissions().stream().anyMatch(x -> !x.name().startsWith("OWNER"));
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.toList()) {
+                    if (Files.isSymbolicLink(p)) {
+                        continue;
+                    }
+                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                    Set<PosixFilePermission> mine = EnumSet.noneOf(PosixFilePermission.class);
+                    perms.stream().filter(x -> x.name().startsWith("OWNER")).forEach(mine::add);
+                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        mine.addAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                                PosixFilePermission.OWNER_EXECUTE));
+                    }
+                    if (!mine.equals(perms)) {
+                        fixed.add(dir.relativize(p) + " (" + PosixFilePermissions.toString(perms) + ")");
+                        Files.setPosixFilePermissions(p, mine);
+                    }
+                }
+            }
+            // Files that H2 and Chronicle create follow the umask (often 644): inside a private directory
+            // nobody else can reach them, so they are fixed without a word; an open directory is worth one.
+            if (dirWasOpen) {
+                warn.accept("the state directory " + dir + " was open to other users: made it and everything in it "
+                        + "private to you (" + (fixed.size() > 3 ? fixed.subList(0, 3) + " and " + (fixed.size() - 3)
+                        + " more" : fixed) + ")" + (openToOthers ? "; others could write to it, so check its WAL "
+                        + "with 'ovi wal verify'" : ""));
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            return fixed; // not a POSIX file system: the platform's own protection applies
+        } catch (IOException e) {
+            throw OviException.failure("cannot make the state directory " + dir + " private: " + e.getMessage(), e);
+        }
+        return fixed;
+    }
+
+    private void makePrivate(Path dir) {
+        makePrivate(dir, warnings);
+    }
+
+    private static final Set<PosixFilePermission> OTHERS_WRITE = EnumSet.of(PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_WRITE);
 
     public Path explicit() {
         return stateDir;

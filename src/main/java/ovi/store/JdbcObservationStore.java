@@ -53,7 +53,17 @@ public final class JdbcObservationStore implements ObservationStore {
         this.password = password;
     }
 
-    /** The embedded H2 database in {@code dir}; AUTO_SERVER lets overlapping ovi processes share it. */
+    static {
+        // H2's auto-server listens on every interface unless told otherwise, before its first use
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
+    /**
+     * The embedded H2 database in {@code dir}; AUTO_SERVER lets overlapping ovi processes share it, on
+     * 127.0.0.1 and with the user and password of {@code dir/credentials} (see {@link StoreCredentials}).
+     */
     public static JdbcObservationStore openH2(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -65,7 +75,23 @@ public final class JdbcObservationStore implements ObservationStore {
             // the process being killed right after (the default flushes up to half a second later).
             // AUTO_RECONNECT: when the process hosting the shared store exits, the others reconnect.
             String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0";
-            return whileOpening(dir, () -> open(url, null, null));
+            return whileOpening(dir, () -> {
+                boolean existed = Files.exists(dir.resolve("ovi.mv.db"));
+                StoreCredentials creds = StoreCredentials.of(dir);
+                try {
+                    return open(url, creds.user(), creds.password());
+                } catch (OviException wrong) {
+                    // a store made before stores had credentials: give it these, once, then open it
+                    try {
+                        if (existed && creds.adopt(url)) {
+                            return open(url, creds.user(), creds.password());
+                        }
+                    } catch (SQLException e) {
+                        wrong.addSuppressed(e);
+                    }
+                    throw wrong;
+                }
+            });
         } catch (OviException e) {
             if (Files.exists(dir.resolve("ovi.mv.db"))) {
                 throw OviException.failure(e.getMessage() + "; if the store in " + dir + " is damaged, move that "
@@ -356,8 +382,21 @@ public final class JdbcObservationStore implements ObservationStore {
         return link.get();
     }
 
-    private static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    /**
+     * The URL with any password in it masked, as it may be shown: {@code password=} (any case, after
+     * {@code ?}, {@code &} or {@code ;}) and the {@code user:password@} form.
+     */
+    public static String redact(String url) {
+        if (url == null) {
+            return null;
+        }
+        return url.replaceAll("(?i)(password\\s*=)[^;&]*", "$1***")
+                .replaceAll("(//[^/@:?;]*):[^/@]*@", "$1:***@");
+    }
+
+    /** Whether a JDBC URL carries a password of its own. */
+    public static boolean hasPassword(String url) {
+        return !redact(url).equals(url);
     }
 
     @Override
