@@ -60,10 +60,16 @@ public final class AwsActionExecutor implements ActionExecutor, ResourceLookup {
 
     @Override
     public Outcome execute(Intent intent, String owner, Fence fence) {
+        return execute(intent, owner, fence, null);
+    }
+
+    @Override
+    public Outcome execute(Intent intent, String owner, Fence fence, Map<String, String> before) {
         try {
             return switch (intent.action()) {
                 case CREATE -> capability(creators, intent).create(intent, owner, fence);
-                case UPDATE -> capability(updaters, intent).update(intent, owner, fence);
+                case UPDATE -> before == null ? capability(updaters, intent).update(intent, owner, fence)
+                        : capability(updaters, intent).update(intent, owner, fence, before);
                 case DELETE -> capability(deleters, intent).delete(intent, owner, fence);
                 case NOTIFY -> throw new IllegalArgumentException("notify is not executed");
             };

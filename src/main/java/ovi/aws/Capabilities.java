@@ -28,6 +28,14 @@ public final class Capabilities {
 
     public interface Updater {
         Outcome update(Intent intent, String owner, Fence fence);
+
+        /**
+         * The update again, after a crash cut it off: {@code before} is the resource's state when it first
+         * began (see {@link ovi.engine.ActionExecutor#execute(Intent, String, Fence, java.util.Map)}).
+         */
+        default Outcome update(Intent intent, String owner, Fence fence, java.util.Map<String, String> before) {
+            return update(intent, owner, fence);
+        }
     }
 
     public interface Deleter {

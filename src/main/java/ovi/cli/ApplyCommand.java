@@ -21,6 +21,7 @@ import ovi.engine.Plan;
 import ovi.engine.Recovery;
 import ovi.engine.SimpleDriftComparator;
 import ovi.model.Action;
+import ovi.model.Claim;
 import ovi.model.Intent;
 import ovi.model.Scope;
 import ovi.model.WalEntry;
@@ -161,7 +162,7 @@ public final class ApplyCommand implements Callable<Integer> {
                     decisions.decisionMaker(), s.wal, progress);
             // first of all: in an account the config does not allow, not even a recovery look-up or a claim
             account = engine.checkAccount(cfg, runId);
-            settleActionsInDoubt(s, executor, cfg.owner(), runId, progress);
+            settleActionsInDoubt(s, executor, cfg.owner(), runId, holder, progress);
             List<Intent> intents;
             if (saved != null) {
                 if (!account.equals(saved.account())) {
@@ -222,14 +223,17 @@ public final class ApplyCommand implements Callable<Integer> {
      * recorded, unless the claim of the run that began it is still live (it may still be working on it:
      * claims keep anyone else off that resource until the claim lapses).
      */
-    private static void settleActionsInDoubt(Session s, AwsActionExecutor executor, String owner, String runId,
-                                             Consumer<String> progress) {
+    private void settleActionsInDoubt(Session s, AwsActionExecutor executor, String owner, String runId,
+                                      String instance, Consumer<String> progress) {
         List<WalEntry> inDoubt = Recovery.settleable(() -> InDoubt.in(s.wal), s.claims(), owner, Instant.now());
         if (inDoubt.isEmpty()) {
             return;
         }
         progress.accept(inDoubt.size() + " action(s) in doubt from an earlier run that stopped mid-call: looking again");
-        Recovery.Result result = new Recovery(executor, s.wal, owner, progress).resolve(runId, inDoubt);
+        // an action cut off between two calls is finished, under a claim of this run's, by the same executor
+        Recovery.RollForward finish = new Recovery.RollForward(executor, s.claims(), Claim.holder(instance), claimTtl,
+                () -> InDoubt.in(s.wal).stream().map(WalEntry::seq).collect(java.util.stream.Collectors.toSet()));
+        Recovery.Result result = new Recovery(executor, s.wal, owner, progress, finish).resolve(runId, inDoubt);
         if (!result.complete()) {
             throw OviException.failure("still in doubt after looking again, so nothing else was done: "
                     + result.unresolved().stream().map(Recovery.Unresolved::reason).toList()

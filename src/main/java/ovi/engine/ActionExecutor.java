@@ -20,4 +20,14 @@ public interface ActionExecutor {
      * @return executed, failed, or skipped when the cloud refused on purpose (a non-empty bucket)
      */
     Outcome execute(Intent intent, String owner, Fence fence);
+
+    /**
+     * Carries out an intent again after a crash cut it off between two calls, from wherever the resource
+     * now stands. {@code before} is the state the resource was in when the action first began (such as
+     * {@code state=running}), which the resource itself may no longer show (an instance stopped for a
+     * resize). Same contract as {@link #execute}; by default the same as it.
+     */
+    default Outcome execute(Intent intent, String owner, Fence fence, java.util.Map<String, String> before) {
+        return execute(intent, owner, fence);
+    }
 }

@@ -242,16 +242,9 @@ public final class Applier {
         if (check.skip != null) {
             return skip(runId, intent, check.skip, check.message);
         }
-        Fence fence = () -> {
-            // a check that passes also renews the claim, so a slow stop/modify/start keeps it
-            if (!claims.holds(claim) || claims.tryClaim(claim.resource(), claim.holder(), options.claimTtl())
-                    .filter(c -> c.fence() == claim.fence()).isEmpty()) {
-                throw new Fence.Lost("the claim on " + claim.resource() + " (fence " + claim.fence()
-                        + ") was taken over");
-            }
-        };
+        Fence fence = fence(claims, claim, options.claimTtl(), intent.id());
         try {
-            fence.check();
+            claimStillHeld(claims, claim, options.claimTtl());
         } catch (Fence.Lost e) {
             return skip(runId, intent, SkipReason.CLAIM_LOST, e.getMessage() + "; nothing was done");
         }
@@ -266,6 +259,9 @@ public final class Applier {
         if (intent.action() == Action.CREATE) {
             x.put("clientToken", intent.clientToken(owner));
         }
+        // enough to finish the action after a crash: what was wanted, and the state it was in before
+        x.putAll(Recovery.resumable(intent, now.stream().filter(o -> o.cloudId().equals(intent.cloudId())).findFirst()
+                .orElse(null)));
         wal.append(new AuditLog.Draft(runId, "executing", intent.id(), intent.action().key(),
                 intent.action().key() + " " + intent.type().key() + " " + intent.id() + " in " + intent.region(), x));
         wal.sync();
@@ -278,7 +274,7 @@ public final class Applier {
         } catch (RuntimeException e) {
             outcome = new Outcome.Failed(oneLine(e), null);
         }
-        CrashPoint.afterAwsCall(intent.id(), progress);
+        CrashPoint.afterAwsCall(intent.id());
         record(runId, intent, outcome);
         return outcome;
     }
@@ -301,6 +297,26 @@ public final class Applier {
             appendSkipped(runId, intent, s);
         } else {
             throw new IllegalStateException("an executor never notifies");
+        }
+    }
+
+    /**
+     * The check an executor makes before each mutating call: the claim is still ours (and renewed, so a
+     * slow stop/modify/start keeps it). Each check also numbers the call it guards, for the crash tests'
+     * {@code before-call:<id>:<n>} points.
+     */
+    static Fence fence(ClaimStore claims, Claim claim, Duration ttl, String id) {
+        int[] calls = {0};
+        return () -> {
+            claimStillHeld(claims, claim, ttl);
+            CrashPoint.beforeCall(id, ++calls[0]);
+        };
+    }
+
+    private static void claimStillHeld(ClaimStore claims, Claim claim, Duration ttl) {
+        if (!claims.holds(claim) || claims.tryClaim(claim.resource(), claim.holder(), ttl)
+                .filter(c -> c.fence() == claim.fence()).isEmpty()) {
+            throw new Fence.Lost("the claim on " + claim.resource() + " (fence " + claim.fence() + ") was taken over");
         }
     }
 

@@ -28,6 +28,16 @@ public final class Ec2Updater implements Capabilities.Updater {
 
     @Override
     public Outcome update(Intent intent, String owner, Fence fence) {
+        return update(intent, owner, fence, java.util.Map.of());
+    }
+
+    /**
+     * Converges from wherever the instance stands, so that an update cut off by a crash can be finished:
+     * the type is changed only if it is not yet the declared one, and an instance that ran before the
+     * resize ({@code before}, else as it is now) is started again.
+     */
+    @Override
+    public Outcome update(Intent intent, String owner, Fence fence, java.util.Map<String, String> before) {
         Ec2Client ec2 = aws.ec2(intent.region());
         String id = intent.cloudId();
         List<String> done = new ArrayList<>();
@@ -40,17 +50,26 @@ public final class Ec2Updater implements Capabilities.Updater {
         }
         Change size = intent.changes().stream().filter(c -> c.field().equals("size")).findFirst().orElse(null);
         if (size != null) {
-            Instance before = AwsErrors.first(AwsErrors.first(ec2.describeInstances(b -> b.instanceIds(id))
+            Instance now = AwsErrors.first(AwsErrors.first(ec2.describeInstances(b -> b.instanceIds(id))
                     .reservations(), "DescribeInstances " + id).instances(), "DescribeInstances " + id);
-            boolean wasRunning = !"stopped".equals(before.state().nameAsString())
-                    && !"stopping".equals(before.state().nameAsString());
-            fence.check();
-            ec2.stopInstances(b -> b.instanceIds(id));
-            ec2.waiter().waitUntilInstanceStopped(b -> b.instanceIds(id));
-            fence.check();
-            requestId = AwsActionExecutor.requestId(ec2.modifyInstanceAttribute(b -> b.instanceId(id)
-                    .instanceType(AttributeValue.builder().value(size.desired()).build())));
-            if (wasRunning) {
+            String stateNow = now.state().nameAsString();
+            String stateBefore = before.getOrDefault("state", stateNow);
+            boolean wasRunning = !"stopped".equals(stateBefore) && !"stopping".equals(stateBefore);
+            if (!size.desired().equals(now.instanceTypeAsString())) {
+                if (!"stopped".equals(stateNow)) {
+                    fence.check();
+                    ec2.stopInstances(b -> b.instanceIds(id));
+                }
+                ec2.waiter().waitUntilInstanceStopped(b -> b.instanceIds(id));
+                fence.check();
+                requestId = AwsActionExecutor.requestId(ec2.modifyInstanceAttribute(b -> b.instanceId(id)
+                        .instanceType(AttributeValue.builder().value(size.desired()).build())));
+                stateNow = "stopped";
+            }
+            if (wasRunning && !"running".equals(stateNow) && !"pending".equals(stateNow)) {
+                if ("stopping".equals(stateNow)) {
+                    ec2.waiter().waitUntilInstanceStopped(b -> b.instanceIds(id));
+                }
                 fence.check();
                 requestId = AwsActionExecutor.requestId(ec2.startInstances(b -> b.instanceIds(id)));
             }
