@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import ovi.engine.OviException;
 import ovi.store.JdbcObservationStore;
+import java.util.Optional;
 import ovi.wal.ChronicleAuditLog;
+import ovi.wal.WalHeads;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -50,12 +52,26 @@ public final class AuditState {
         return ChronicleAuditLog.open(wal);
     }
 
-    /** The store, or null when none has been written yet. */
+    /** The store (the shared one of --store-url, else the embedded one), or null when none was written yet. */
     JdbcObservationStore openStore() {
+        if (state.storeUrl != null && !state.storeUrl.isBlank()) {
+            return state.openStore(dir());
+        }
         Path store = dir().resolve("store");
         if (!Files.exists(store.resolve("ovi.mv.db"))) {
             return null;
         }
         return JdbcObservationStore.openH2(store);
+    }
+
+    /** The head of this state's WAL as the store last recorded it, if the store has one. */
+    Optional<WalHeads.Head> walHead() {
+        JdbcObservationStore store = openStore();
+        if (store == null) {
+            return Optional.empty();
+        }
+        try (store) {
+            return store.head(ChronicleAuditLog.key(walDir()));
+        }
     }
 }

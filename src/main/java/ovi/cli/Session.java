@@ -70,7 +70,9 @@ final class Session implements AutoCloseable {
                 observer.prefetch(ovi.engine.Engine.scopes(config));
             }
             wal = ChronicleAuditLog.open(dir.resolve("wal"));
-            return new Session(config, dir, aws, observer, join(store), wal);
+            JdbcObservationStore opened = join(store);
+            wal.anchorIn(opened);
+            return new Session(config, dir, aws, observer, opened, wal);
         } catch (RuntimeException e) {
             if (wal != null) {
                 wal.close();

@@ -70,16 +70,19 @@ public final class StatusCommand implements Callable<Integer> {
         Runs runs = new Runs();
         List<WalEntry> inDoubt = List.of();
         ChronicleAuditLog wal = state.openWal();
+        long[] lastSeq = {0};
         if (wal != null) {
             try (wal) {
                 InDoubt d = new InDoubt();
                 wal.readAll(e -> {
                     runs.accept(e);
                     d.accept(e);
+                    lastSeq[0] = Math.max(lastSeq[0], e.seq());
                 });
                 inDoubt = d.entries();
             }
         }
+        var head = state.walHead();
         List<Claim> claims = liveClaims();
         List<Runs.Run> all = runs.list();
         Runs.Run last = all.isEmpty() ? null : all.get(all.size() - 1);
@@ -106,6 +109,10 @@ public final class StatusCommand implements Callable<Integer> {
         }
         if (!inDoubt.isEmpty()) {
             problems.add(inDoubt.size() + " action" + (inDoubt.size() == 1 ? "" : "s") + " in doubt");
+        }
+        if (head.isPresent() && lastSeq[0] < head.get().seq()) {
+            problems.add("the WAL has lost entries: it ends at seq " + lastSeq[0] + " but entries up to seq "
+                    + head.get().seq() + " were written; see 'ovi wal verify'");
         }
         Status s = new Status(dir, last, lastSuccess, failures, all.size(), claims, inDoubt, problems);
         PrintWriter out = spec.commandLine().getOut();

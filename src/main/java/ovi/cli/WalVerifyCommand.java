@@ -37,7 +37,7 @@ public final class WalVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        var truncated = ChronicleAuditLog.truncatedFiles(state.walDir());
+        var truncated = ChronicleAuditLog.damagedFiles(state.walDir());
         if (!truncated.isEmpty()) {
             // opening the queue would let Chronicle grow the file back: report without opening it
             out.println("broken: " + String.join(", ", truncated));
@@ -45,13 +45,21 @@ public final class WalVerifyCommand implements Callable<Integer> {
             out.flush();
             return ExitCode.ERROR;
         }
+        var head = state.walHead();
         ChronicleAuditLog wal = state.openWal();
         if (wal == null) {
+            var gone = WalVerifier.missing(state.walDir(), head);
+            if (gone.isPresent()) {
+                out.println("broken: " + gone.get());
+                out.println("nothing was changed; restore the WAL from a backup");
+                out.flush();
+                return ExitCode.ERROR;
+            }
             throw OviException.failure("no WAL in " + state.walDir() + " to verify");
         }
         WalVerifier.Report r;
         try (wal) {
-            r = WalVerifier.verify(wal);
+            r = WalVerifier.verify(wal, head);
         }
         if (output.json()) {
             ObjectNode n = JsonMapper.builder().build().createObjectNode();

@@ -32,13 +32,14 @@ import ovi.engine.OviException;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 import ovi.model.Scope;
+import ovi.wal.WalHeads;
 
 /**
  * The observation store over JDBC: an embedded H2 file database by default, PostgreSQL when several
  * machines share the work. {@code resources} holds each resource's latest state, {@code resource_history}
  * every state it has had, keyed by the revision that recorded it.
  */
-public final class JdbcObservationStore implements ObservationStore {
+public final class JdbcObservationStore implements ObservationStore, WalHeads {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final Link link;
@@ -397,6 +398,61 @@ public final class JdbcObservationStore implements ObservationStore {
     /** Whether a JDBC URL carries a password of its own. */
     public static boolean hasPassword(String url) {
         return !redact(url).equals(url);
+    }
+
+    private <T> T retrying(String what, Transient.SqlCall<T> call) {
+        try {
+            return Transient.retry(Transient.ATTEMPTS, call, link::recover);
+        } catch (SQLException e) {
+            throw OviException.failure(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void raise(String wal, Head head) {
+        retrying("cannot record the WAL's head in the store", () -> {
+            Connection c = link.get();
+            // only ever forward: overlapping processes each record the head they know
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE wal_heads SET seq = ?, hash = ?, recorded_at = ? WHERE wal = ? AND seq < ?")) {
+                up.setLong(1, head.seq());
+                up.setString(2, head.hash());
+                up.setTimestamp(3, Timestamp.from(head.time()));
+                up.setString(4, wal);
+                up.setLong(5, head.seq());
+                if (up.executeUpdate() == 1) {
+                    return null;
+                }
+            }
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO wal_heads (wal, seq, hash, recorded_at) VALUES (?, ?, ?, ?)")) {
+                ins.setString(1, wal);
+                ins.setLong(2, head.seq());
+                ins.setString(3, head.hash());
+                ins.setTimestamp(4, Timestamp.from(head.time()));
+                ins.executeUpdate();
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                // a row exists with a head as high or higher: nothing to raise
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized java.util.Optional<Head> head(String wal) {
+        return retrying("cannot read the WAL's head from the store", () -> {
+            try (PreparedStatement ps = link.get().prepareStatement(
+                    "SELECT seq, hash, recorded_at FROM wal_heads WHERE wal = ?")) {
+                ps.setString(1, wal);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(new Head(rs.getLong(1), rs.getString(2).trim(),
+                            rs.getTimestamp(3).toInstant())) : java.util.Optional.<Head>empty();
+                }
+            }
+        });
     }
 
     @Override

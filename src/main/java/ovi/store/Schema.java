@@ -32,6 +32,11 @@ final class Schema {
             new String[] {
                 // every state is in resource_history; the latest row keeps only what finding changes needs
                 "ALTER TABLE resources DROP COLUMN IF EXISTS content",
+            },
+            new String[] {
+                // each WAL's head, outside the WAL: a missing tail, file or directory shows against it
+                "CREATE TABLE IF NOT EXISTS wal_heads (wal VARCHAR(1000) PRIMARY KEY, seq BIGINT NOT NULL, "
+                        + "hash CHAR(64) NOT NULL, recorded_at TIMESTAMP WITH TIME ZONE NOT NULL)",
             });
 
     static final int VERSION = MIGRATIONS.size();

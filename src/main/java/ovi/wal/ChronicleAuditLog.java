@@ -42,6 +42,8 @@ public final class ChronicleAuditLog implements AuditLog {
     private long lastIndex = Long.MIN_VALUE;
     private long lastSeq;
     private String lastHash = "";
+    private WalHeads heads;
+    private long headRecorded;
 
     private ChronicleAuditLog(Path dir, SingleChronicleQueue queue, FileChannel lockChannel, TimeProvider time) {
         this.dir = dir;
@@ -63,7 +65,8 @@ public final class ChronicleAuditLog implements AuditLog {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw OviException.failure("cannot open the WAL: " + dir + " is not a directory; move it aside");
         }
-        List<String> damaged = truncatedFiles(dir);
+        setAsideDamagedMetadata(dir);
+        List<String> damaged = damagedFiles(dir);
         if (!damaged.isEmpty()) {
             // Chronicle would map the file and silently grow it back with zeros, hiding the loss
             throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
@@ -86,10 +89,12 @@ public final class ChronicleAuditLog implements AuditLog {
     }
 
     /**
-     * Cycle files cut short: Chronicle grows them in whole pages of at least 64 KiB, so a size that is not
-     * a whole number of pages, or below that, is a file truncated after the fact.
+     * Cycle files that are damaged: cut short (Chronicle grows them in whole pages of at least 64 KiB, so a
+     * size that is not a whole number of pages, or below that, is a file truncated after the fact), or whose
+     * header is not Chronicle's (zeroed or overwritten: Chronicle would stall for half a minute on it, then
+     * rename it *.discard and carry on without its entries).
      */
-    public static List<String> truncatedFiles(Path dir) {
+    public static List<String> damagedFiles(Path dir) {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
@@ -99,6 +104,8 @@ public final class ChronicleAuditLog implements AuditLog {
                 long size = Files.size(f);
                 if (size < MIN_FILE_SIZE || size % PAGE != 0) {
                     out.add(f.getFileName() + " is truncated (" + size + " bytes)");
+                } else if (!hasHeader(f)) {
+                    out.add(f.getFileName() + " has a damaged header (not a Chronicle queue file)");
                 }
             }
         } catch (IOException e) {
@@ -107,11 +114,72 @@ public final class ChronicleAuditLog implements AuditLog {
         return out;
     }
 
+    /**
+     * Chronicle's {@code metadata.cq4t} holds only what it can work out again from the cycle files (the
+     * last cycle, index positions, locks). A damaged one made every command stall and fail on its lock; it
+     * is moved aside (kept, for a look) and Chronicle makes a new one.
+     */
+    private static void setAsideDamagedMetadata(Path dir) {
+        Path meta = dir.resolve("metadata.cq4t");
+        try {
+            if (Files.isRegularFile(meta) && (Files.size(meta) < 12 || !hasHeader(meta)) && Files.isWritable(dir)) {
+                Path aside = dir.resolve("metadata.cq4t.damaged-" + System.currentTimeMillis());
+                Files.move(meta, aside);
+                System.err.println("ovi: warning: the WAL's metadata file " + meta + " was damaged: moved it to "
+                        + aside.getFileName() + "; Chronicle rebuilds it from the cycle files (no entry is lost)");
+            }
+        } catch (IOException e) {
+            throw OviException.failure("cannot set aside the damaged WAL metadata " + meta + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Chronicle's files start with a 4-byte header word, then the field name "header" (0xB9, length 6). */
+    private static boolean hasHeader(Path f) throws IOException {
+        byte[] head = new byte[12];
+        try (var in = Files.newInputStream(f)) {
+            if (in.readNBytes(head, 0, head.length) < head.length) {
+                return false;
+            }
+        }
+        return (head[4] & 0xff) == 0xb9 && head[5] == 6
+                && new String(head, 6, 6, java.nio.charset.StandardCharsets.US_ASCII).equals("header");
+    }
+
     private static final long PAGE = 4096;
     private static final long MIN_FILE_SIZE = 64 * 1024;
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Keeps this WAL's head in {@code heads} from now on: at every {@link #sync()} (made before each change
+     * to AWS) and at {@link #close()}, so a tail, file or directory lost later shows in {@code wal verify}.
+     */
+    public void anchorIn(WalHeads heads) {
+        this.heads = heads;
+    }
+
+    /** The name this WAL's head is kept under: its host and directory. */
+    public static String key(Path dir) {
+        return HOST + ":" + dir.toAbsolutePath().normalize();
+    }
+
+    private static final String HOST = host();
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+    }
+
+    private synchronized void recordHead() {
+        if (heads != null && lastSeq > headRecorded) {
+            heads.raise(key(dir), new WalHeads.Head(lastSeq, lastHash, Instant.ofEpochMilli(time.currentTimeMillis())));
+            headRecorded = lastSeq;
+        }
     }
 
     @Override
@@ -331,10 +399,19 @@ public final class ChronicleAuditLog implements AuditLog {
         } catch (IOException e) {
             throw OviException.failure("cannot sync the WAL in " + dir + ": " + e.getMessage(), e);
         }
+        recordHead();
     }
 
     @Override
     public synchronized void close() {
+        try {
+            recordHead();
+        } finally {
+            closeQueue();
+        }
+    }
+
+    private void closeQueue() {
         queue.close();
         try {
             lockChannel.close();

@@ -40,8 +40,17 @@ public final class WalVerifier {
     }
 
     public static Report verify(ChronicleAuditLog wal) {
+        return verify(wal, Optional.empty());
+    }
+
+    /**
+     * Verifies the chain and, with the head the store recorded for this WAL, that nothing after it went
+     * missing: a log that ends before the recorded head, or whose entry at the head is another, is broken.
+     */
+    public static Report verify(ChronicleAuditLog wal, Optional<WalHeads.Head> head) {
         Anchor anchor = Anchor.read(wal.dir()).orElse(null);
         State s = new State(anchor);
+        s.head = head.orElse(null);
         try {
             wal.scan((e, pos) -> {
                 if (s.problem == null) {
@@ -62,11 +71,23 @@ public final class WalVerifier {
             s.problem = new Problem(s.lastSeq, null, "the log ends at seq " + s.lastSeq + " but the retention anchor "
                     + "says entries up to seq " + anchor.seq() + " existed");
         }
+        if (s.problem == null && s.head != null && s.lastSeq < s.head.seq()) {
+            s.problem = new Problem(s.lastSeq + 1, null, (s.count == 0 ? "the log is empty" : "the log ends at seq "
+                    + s.lastSeq) + ", but entries up to seq " + s.head.seq() + " were written (as the store recorded at "
+                    + s.head.time() + "): entries " + (s.lastSeq + 1) + ".." + s.head.seq() + " are missing");
+        }
         return new Report(s.count, s.firstSeq, s.lastSeq, anchor, s.problem);
+    }
+
+    /** A WAL directory that is gone: broken when the store recorded entries written to it. */
+    public static Optional<Problem> missing(Path dir, Optional<WalHeads.Head> head) {
+        return head.map(h -> new Problem(0, null, "the WAL directory " + dir + " is missing, but entries up to seq "
+                + h.seq() + " were written to it (as the store recorded at " + h.time() + ")"));
     }
 
     private static final class State {
         final Anchor anchor;
+        WalHeads.Head head;
         long count;
         long firstSeq;
         long lastSeq;
@@ -98,6 +119,10 @@ public final class WalVerifier {
                         + ": an entry before it was replaced or removed");
             } else if (anchor != null && e.seq() == anchor.seq() && !anchor.hash().equals(e.hash())) {
                 problem = new Problem(e.seq(), file, "does not match the retention anchor");
+            }
+            if (problem == null && head != null && e.seq() == head.seq() && !head.hash().equals(e.hash())) {
+                problem = new Problem(e.seq(), file, "is not the entry that was written at this seq (its hash differs "
+                        + "from the head the store recorded at " + head.time() + ")");
             }
             if (problem == null) {
                 count++;
