@@ -7,14 +7,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "wal", mixinStandardHelpOptions = true,
         description = {
-            "Read, verify and prune the write-ahead log (the audit trail).",
+            "Read, verify, repair and prune the write-ahead log (the audit trail).",
             "Every observation, decision, claim and action ovi recorded, each entry",
             "chained to the one before by a SHA-256 hash.",
         },
-        subcommands = {WalShowCommand.class, WalVerifyCommand.class, WalPruneCommand.class},
+        subcommands = {WalShowCommand.class, WalVerifyCommand.class, WalRepairCommand.class, WalPruneCommand.class},
         footer = {"", "Examples:",
             "  ovi wal show -c ovi.yaml --since 2h",
             "  ovi wal verify --state-dir /var/lib/ovi",
+            "  ovi wal repair --state-dir /var/lib/ovi",
             "  ovi wal prune -c ovi.yaml --wal-retention 30d"})
 public final class WalCommand implements Runnable {
     @Spec
@@ -22,6 +23,6 @@ public final class WalCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: ovi wal show, verify or prune");
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: ovi wal show, verify, repair or prune");
     }
 }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
             "  ovi wal show -c ovi.yaml -f -o jsonl | jq .message"})
 public final class WalShowCommand implements Callable<Integer> {
     static final Set<String> TYPES = Set.of("observed", "decided", "claimed", "executing", "executed", "failed",
-            "skipped", "released", "refused");
+            "skipped", "released", "refused", "repaired");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     enum Format { text, json, jsonl }

@@ -442,6 +442,18 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads {
     }
 
     @Override
+    public synchronized void reset(String wal, Head head) {
+        retrying("cannot record the WAL's head in the store", () -> {
+            try (PreparedStatement del = link.get().prepareStatement("DELETE FROM wal_heads WHERE wal = ?")) {
+                del.setString(1, wal);
+                del.executeUpdate();
+            }
+            return null;
+        });
+        raise(wal, head);
+    }
+
+    @Override
     public synchronized java.util.Optional<Head> head(String wal) {
         return retrying("cannot read the WAL's head from the store", () -> {
             try (PreparedStatement ps = link.get().prepareStatement(

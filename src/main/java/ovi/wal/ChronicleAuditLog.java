@@ -70,7 +70,8 @@ public final class ChronicleAuditLog implements AuditLog {
         if (!damaged.isEmpty()) {
             // Chronicle would map the file and silently grow it back with zeros, hiding the loss
             throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
-                    + "; ovi will not open it (nothing was changed); restore the file from a backup or move the WAL aside");
+                    + "; ovi will not open it (nothing was changed); restore the file from a backup, or run "
+                    + "'ovi wal repair' to set the damaged part aside and go on");
         }
         try {
             Files.createDirectories(dir);
@@ -188,7 +189,7 @@ public final class ChronicleAuditLog implements AuditLog {
             return List.of();
         }
         List<WalEntry> written = new ArrayList<>(drafts.size());
-        locked(() -> {
+        guarded(() -> locked(() -> {
             try (ExcerptAppender appender = queue.createAppender()) {
                 catchUp();
                 for (Draft d : drafts) {
@@ -196,8 +197,10 @@ public final class ChronicleAuditLog implements AuditLog {
                     WalEntry unsigned = new WalEntry(seq, Instant.ofEpochMilli(time.currentTimeMillis()), d.runId(),
                             d.type(), d.resource(), d.action(), d.message(), d.data(), lastHash, null);
                     WalEntry entry = WalCodec.sign(unsigned);
+                    String json = WalCodec.toJson(entry);
+                    ensureRoomFor(json.length());
                     try (DocumentContext dc = appender.writingDocument()) {
-                        dc.wire().write(FIELD).text(WalCodec.toJson(entry));
+                        dc.wire().write(FIELD).text(json);
                     }
                     lastIndex = appender.lastIndexAppended();
                     lastSeq = seq;
@@ -206,8 +209,81 @@ public final class ChronicleAuditLog implements AuditLog {
                 }
             }
             return null;
-        });
+        }));
         return written;
+    }
+
+    /**
+     * Entries exactly as they are (seq, prev and hash kept), after the chain's head: how a repair carries
+     * the good part of a damaged log over into a new queue.
+     */
+    synchronized void appendVerbatim(List<WalEntry> entries) {
+        guarded(() -> locked(() -> {
+            try (ExcerptAppender appender = queue.createAppender()) {
+                catchUp();
+                for (WalEntry e : entries) {
+                    if (e.seq() != lastSeq + 1 && lastSeq != 0) {
+                        throw new IllegalStateException("seq " + e.seq() + " does not follow " + lastSeq);
+                    }
+                    try (DocumentContext dc = appender.writingDocument()) {
+                        dc.wire().write(FIELD).text(WalCodec.toJson(e));
+                    }
+                    lastIndex = appender.lastIndexAppended();
+                    lastSeq = e.seq();
+                    lastHash = e.hash();
+                }
+            }
+            return null;
+        }));
+    }
+
+    /**
+     * Below this much free space an append is refused before it starts: a full disk mid-write is worse.
+     * {@code -Dovi.wal.minFreeBytes} lowers it, for the test that fills a disk under a write on purpose.
+     */
+    static final long MIN_FREE_BYTES = Long.getLong("ovi.wal.minFreeBytes", 4L << 20);
+
+    private void ensureRoomFor(long bytes) {
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < MIN_FREE_BYTES + bytes) {
+                throw OviException.failure("the disk holding the WAL in " + dir + " is (nearly) full: " + free
+                        + " bytes free; nothing was appended, so nothing is done in AWS either; free some space and "
+                        + "run again");
+            }
+        } catch (IOException e) {
+            throw OviException.failure("cannot tell how much room the WAL in " + dir + " has: " + e.getMessage(), e);
+        }
+    }
+
+    /** Set once an append failed mid-write: this log object appends nothing more. */
+    private String broken;
+
+    /**
+     * Runs an append. The queue writes through a memory map: when the disk fills up under it the JVM
+     * reports the failed page as an InternalError, which is turned into one clear error here; the entry
+     * it cut short is found by 'ovi wal verify' and set aside by 'ovi wal repair'.
+     */
+    private void guarded(Runnable append) {
+        if (broken != null) {
+            throw OviException.failure("the WAL in " + dir + " cannot be appended to since: " + broken);
+        }
+        try {
+            append.run();
+        } catch (OviException e) {
+            throw e;
+        } catch (InternalError | RuntimeException e) {
+            long free = -1;
+            try {
+                free = Files.getFileStore(dir).getUsableSpace();
+            } catch (IOException ignored) {
+                // the free space is only for the message
+            }
+            broken = "an append failed mid-write (" + (free >= 0 && free < (1L << 20) ? "the disk is full, "
+                    + free + " bytes free" : String.valueOf(e.getMessage())) + ")";
+            throw OviException.failure("cannot append to the WAL in " + dir + ": " + broken + "; nothing more is done; "
+                    + "once there is room, run 'ovi wal verify' and, if it reports damage, 'ovi wal repair'", e);
+        }
     }
 
     /** Another process may have appended since our last write: read the chain's head from the queue. */
@@ -224,13 +300,21 @@ public final class ChronicleAuditLog implements AuditLog {
         }
         try (ExcerptTailer tailer = queue.createTailer()) {
             if (!tailer.moveToIndex(last)) {
-                throw OviException.failure("the WAL in " + dir + " has no readable last entry; run 'ovi wal verify'");
+                throw OviException.failure("the WAL in " + dir + " has no readable last entry; run 'ovi wal verify', "
+                        + "then 'ovi wal repair'");
             }
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
-                    throw OviException.failure("the WAL in " + dir + " has no readable last entry; run 'ovi wal verify'");
+                    throw OviException.failure("the WAL in " + dir + " has no readable last entry; run 'ovi wal verify', "
+                            + "then 'ovi wal repair'");
                 }
-                WalEntry head = WalCodec.parse(dc.wire().read(FIELD).text());
+                WalEntry head;
+                try {
+                    head = WalCodec.parse(dc.wire().read(FIELD).text());
+                } catch (IllegalArgumentException e) {
+                    throw OviException.failure("the last entry of the WAL in " + dir + " is unreadable (" + e.getMessage()
+                            + "); run 'ovi wal verify', then 'ovi wal repair'");
+                }
                 lastSeq = head.seq();
                 lastHash = head.hash();
                 lastIndex = last;
@@ -286,7 +370,7 @@ public final class ChronicleAuditLog implements AuditLog {
 
     private OviException unreadable(Position pos, RuntimeException ex) {
         return OviException.failure("the WAL entry at index " + Long.toHexString(pos.index()) + " in "
-                + pos.file() + " is unreadable: " + ex.getMessage() + "; run 'ovi wal verify'", ex);
+                + pos.file() + " is unreadable: " + ex.getMessage() + "; run 'ovi wal verify', then 'ovi wal repair'", ex);
     }
 
     Position position(long index) {

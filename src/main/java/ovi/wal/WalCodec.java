@@ -63,23 +63,58 @@ public final class WalCodec {
         }
     }
 
+    /**
+     * Reads one entry. Anything that is not an entry as ovi writes them (not JSON, not an object, a field
+     * of the wrong type) is an {@link IllegalArgumentException} whose message says what, in words, never
+     * with a parser's class names.
+     */
     public static WalEntry parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("an excerpt without an ovi entry");
         }
+        com.fasterxml.jackson.databind.JsonNode root;
         try {
-            ObjectNode n = (ObjectNode) MAPPER.readTree(text);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> data = n.hasNonNull("data") ? MAPPER.convertValue(n.get("data"), Map.class) : Map.of();
-            return new WalEntry(n.path("seq").asLong(), Instant.parse(n.path("time").asText()), str(n, "runId"),
-                    str(n, "type"), str(n, "resource"), str(n, "action"), str(n, "message"), data, str(n, "prev"),
-                    str(n, "hash"));
-        } catch (JsonProcessingException | ClassCastException | java.time.format.DateTimeParseException ex) {
-            throw new IllegalArgumentException("unreadable WAL entry: " + ex.getMessage(), ex);
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalArgumentException("not JSON (" + ex.getOriginalMessage().split("\n")[0] + ", at character "
+                    + ex.getLocation().getCharOffset() + ")");
         }
+        if (!(root instanceof ObjectNode n)) {
+            throw new IllegalArgumentException("not a JSON object but " + (root == null ? "nothing"
+                    : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        if (!n.path("seq").canConvertToLong() || !n.path("seq").isIntegralNumber() || n.path("seq").asLong() < 1) {
+            throw new IllegalArgumentException("its seq is missing or not a whole number above 0");
+        }
+        Instant time;
+        try {
+            time = Instant.parse(text(n, "time", true));
+        } catch (java.time.format.DateTimeParseException ex) {
+            throw new IllegalArgumentException("its time is not an ISO-8601 instant");
+        }
+        if (n.hasNonNull("data") && !n.get("data").isObject()) {
+            throw new IllegalArgumentException("its data is not a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = n.hasNonNull("data") ? MAPPER.convertValue(n.get("data"), Map.class) : Map.of();
+        return new WalEntry(n.get("seq").asLong(), time, text(n, "runId", true), text(n, "type", true),
+                text(n, "resource", false), text(n, "action", false), text(n, "message", false), data,
+                text(n, "prev", true), text(n, "hash", false));
     }
 
-    private static String str(ObjectNode n, String field) {
-        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    private static String text(ObjectNode n, String field, boolean required) {
+        com.fasterxml.jackson.databind.JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new IllegalArgumentException("its " + field + " is missing");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("its " + field + " is not text but "
+                    + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return v.asText();
     }
+
 }

@@ -23,6 +23,12 @@ public interface WalHeads {
     /** Records {@code head} for the WAL {@code wal} unless a later one (a higher seq) is recorded already. */
     void raise(String wal, Head head);
 
+    /**
+     * Records {@code head} for the WAL {@code wal} whatever was recorded before: only for 'ovi wal repair',
+     * which sets a damaged part aside and says so in the log (a {@code repaired} entry).
+     */
+    void reset(String wal, Head head);
+
     /** The head recorded for {@code wal}, if any. */
     Optional<Head> head(String wal);
 }
