@@ -46,8 +46,21 @@ public final class AuditState {
         if (!Files.isDirectory(wal)) {
             return null;
         }
-        if (!Files.isReadable(wal) || !Files.isWritable(wal)) {
-            throw OviException.failure("the WAL directory " + wal + " is not readable and writable by this user");
+        if (!Files.isReadable(wal)) {
+            throw OviException.failure("the WAL directory " + wal + " is not readable by this user");
+        }
+        // a read-only copy (a backup, an auditor's mount) is read as it is, with nothing written to it
+        return StateOptions.writable(wal) ? ChronicleAuditLog.open(wal) : ChronicleAuditLog.openReadOnly(wal);
+    }
+
+    /** The WAL, to change it (prune): it must be writable. */
+    ChronicleAuditLog openWalForWriting() {
+        Path wal = walDir();
+        if (!Files.isDirectory(wal)) {
+            return null;
+        }
+        if (!StateOptions.writable(wal)) {
+            throw OviException.failure("the WAL directory " + wal + " is not writable by this user");
         }
         return ChronicleAuditLog.open(wal);
     }
@@ -61,7 +74,7 @@ public final class AuditState {
         if (!Files.exists(store.resolve("ovi.mv.db"))) {
             return null;
         }
-        return JdbcObservationStore.openH2(store);
+        return StateOptions.writable(store) ? JdbcObservationStore.openH2(store) : JdbcObservationStore.openH2ReadOnly(store);
     }
 
     /** The head of this state's WAL as the store last recorded it, if the store has one. */

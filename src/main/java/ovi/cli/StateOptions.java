@@ -69,8 +69,12 @@ public final class StateOptions {
                 throw OviException.failure("cannot create the state directory " + dir + ": " + e.getMessage(), e);
             }
         }
-        if (Files.exists(dir) && (!Files.isReadable(dir) || !Files.isWritable(dir))) {
+        if (create && Files.exists(dir) && (!Files.isReadable(dir) || !Files.isWritable(dir))) {
             throw OviException.failure("the state directory " + dir + " is not readable and writable by this user");
+        }
+        if (!create && Files.exists(dir) && !Files.isReadable(dir)) {
+            // the audit verbs only read: a read-only copy of a state directory is enough for them
+            throw OviException.failure("the state directory " + dir + " is not readable by this user");
         }
         if (create) {
             makePrivate(dir);
@@ -147,6 +151,14 @@ public final class StateOptions {
 
     private static final Set<PosixFilePermission> OTHERS_WRITE = EnumSet.of(PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_WRITE);
+
+    /**
+     * Whether ovi may write in {@code dir}: access(2) says no for a directory this user cannot write and for
+     * any directory on a read-only mount, root included (the FileStore's own flag misses bind mounts).
+     */
+    static boolean writable(Path dir) {
+        return Files.isWritable(dir);
+    }
 
     public Path explicit() {
         return stateDir;

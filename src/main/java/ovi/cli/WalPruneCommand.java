@@ -40,7 +40,7 @@ public final class WalPruneCommand implements Callable<Integer> {
         if (retention.isZero()) {
             throw OviException.usage("--wal-retention must be more than 0");
         }
-        ChronicleAuditLog wal = state.openWal();
+        ChronicleAuditLog wal = state.openWalForWriting();
         PrintWriter out = spec.commandLine().getOut();
         if (wal == null) {
             out.println("nothing to prune: no WAL in " + state.walDir());

@@ -103,6 +103,26 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads {
         }
     }
 
+    /**
+     * The embedded database in {@code dir} as it is, on a file system ovi may not write (a read-only copy
+     * of a state directory): read-only access, no lock file, no auto-server, no migration.
+     */
+    public static JdbcObservationStore openH2ReadOnly(Path dir) {
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";ACCESS_MODE_DATA=r;FILE_LOCK=NO";
+        String user = "";
+        String password = "";
+        if (Files.exists(dir.resolve(StoreCredentials.FILE))) {
+            StoreCredentials creds = StoreCredentials.read(dir);
+            user = creds.user();
+            password = creds.password();
+        }
+        try {
+            return new JdbcObservationStore(Link.connect(url, user, password), url, user, password);
+        } catch (SQLException e) {
+            throw OviException.failure("cannot read the store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     private static final Object OPENING = new Object();
 
     /**

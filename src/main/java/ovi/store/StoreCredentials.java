@@ -49,6 +49,12 @@ record StoreCredentials(String user, String password) {
                 throw OviException.failure("cannot write the store's credentials " + file + ": " + e.getMessage(), e);
             }
         }
+        return read(dir);
+    }
+
+    /** The credentials kept in {@code dir}, which must exist. */
+    static StoreCredentials read(Path dir) {
+        Path file = dir.resolve(FILE);
         try {
             String[] lines = Files.readString(file, StandardCharsets.US_ASCII).split("\n");
             if (lines.length < 2 || !lines[0].matches("[A-Z][A-Z0-9_]{0,30}") || !lines[1].matches("[0-9a-f]{48}")) {

@@ -90,6 +90,27 @@ public final class ChronicleAuditLog implements AuditLog {
     }
 
     /**
+     * Opens the WAL in {@code dir} to read only, writing nothing there (for the audit verbs on a read-only
+     * copy of a state directory); appending to it fails.
+     */
+    public static ChronicleAuditLog openReadOnly(Path dir) {
+        List<String> damaged = damagedFiles(dir);
+        if (!damaged.isEmpty()) {
+            throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
+                    + "; restore the file from a backup, or run 'ovi wal repair' on a writable copy");
+        }
+        try {
+            SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile())
+                    .rollCycle(RollCycles.FAST_DAILY)
+                    .readOnly(true)
+                    .build();
+            return new ChronicleAuditLog(dir, queue, null, SystemTimeProvider.INSTANCE);
+        } catch (RuntimeException e) {
+            throw OviException.failure("cannot read the WAL in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Cycle files that are damaged: cut short (Chronicle grows them in whole pages of at least 64 KiB, so a
      * size that is not a whole number of pages, or below that, is a file truncated after the fact), or whose
      * header is not Chronicle's (zeroed or overwritten: Chronicle would stall for half a minute on it, then
@@ -459,6 +480,9 @@ public final class ChronicleAuditLog implements AuditLog {
      * would get OverlappingFileLockException.
      */
     private <T> T locked(java.util.function.Supplier<T> work) {
+        if (lockChannel == null) {
+            throw OviException.failure("the WAL in " + dir + " was opened to read only");
+        }
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
         jvmLock.lock();
         try (FileLock ignored = lockChannel.lock()) {
@@ -497,6 +521,9 @@ public final class ChronicleAuditLog implements AuditLog {
 
     private void closeQueue() {
         queue.close();
+        if (lockChannel == null) {
+            return;
+        }
         try {
             lockChannel.close();
         } catch (IOException ignored) {
