@@ -74,8 +74,9 @@ public final class Ovi implements Runnable {
     /** The command line with every verb wired; results go to {@code out}, diagnostics to {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Ovi());
-        cl.setOut(out);
-        cl.setErr(err);
+        // text from outside (config values, AWS's replies) must not drive the terminal: see the filter
+        cl.setOut(ovi.cli.TerminalSafeWriter.wrap(out));
+        cl.setErr(ovi.cli.TerminalSafeWriter.wrap(err));
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(ErrorHandler::usage);
         // everything after 'ovi watch VERB' belongs to that verb

@@ -1,7 +1,10 @@
 package ovi.config;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,17 +16,47 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Reads {@code file} as UTF-8 and validates it; a file that cannot be read is one problem at line 0. */
+    /** The largest config ovi reads: far above any real one, far below what would exhaust memory. */
+    static final int MAX_BYTES = 10 << 20;
+
+    /**
+     * Reads {@code file} as UTF-8 and validates it; a file that cannot be read is one problem at line 0.
+     * Only a regular file (or a link to one) of at most {@link #MAX_BYTES} is read: {@code /dev/zero}, a
+     * FIFO or a huge file would otherwise hang ovi or exhaust its memory.
+     */
     public static OviConfig load(Path file) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            if (!Files.exists(file)) {
+                throw fileProblem(file, "no such file");
+            }
+            if (Files.isDirectory(file)) {
+                throw fileProblem(file, "a directory, not a config file");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw fileProblem(file, "not a regular file (a device, FIFO or socket); give the path of a YAML file");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw fileProblem(file, "larger than " + (MAX_BYTES >> 20) + " MB (" + Files.size(file) + " bytes); is "
+                        + "it really an ovi config?");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_BYTES + 1); // bounded even if it grows after the check
+            }
+            if (bytes.length > MAX_BYTES) {
+                throw fileProblem(file, "larger than " + (MAX_BYTES >> 20) + " MB");
+            }
         } catch (NoSuchFileException e) {
             throw fileProblem(file, "no such file");
-        } catch (MalformedInputException e) {
-            throw fileProblem(file, "not a UTF-8 text file");
         } catch (IOException e) {
             throw fileProblem(file, "cannot read the file: " + e.getMessage());
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw fileProblem(file, "not a UTF-8 text file");
         }
         return parse(text, file);
     }
@@ -36,10 +69,34 @@ public final class ConfigLoader {
      */
     public static OviConfig parse(String yaml, Path file) throws ConfigException {
         Problems problems = new Problems(file);
+        var longLine = longLine(yaml);
+        if (longLine.isPresent()) {
+            problems.add(new YamlTree.Mark(longLine.get(), 1), "", "line " + longLine.get() + " is longer than "
+                    + MAX_LINE + " characters; no value in an ovi config is that long");
+            problems.throwIfAny();
+        }
         var config = YamlTree.read(yaml, problems)
                 .flatMap(root -> new ConfigValidator(problems).validate(root, file));
         problems.throwIfAny();
         return config.orElseThrow(() -> new IllegalStateException("config rejected without a problem"));
+    }
+
+    /** The longest line a config may have: YAML's scanner is slow on huge scalars, and none is needed. */
+    static final int MAX_LINE = 16 * 1024;
+
+    private static java.util.Optional<Integer> longLine(String text) {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == '\n') {
+                if (i - start > MAX_LINE) {
+                    return java.util.Optional.of(line);
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static ConfigException fileProblem(Path file, String message) {

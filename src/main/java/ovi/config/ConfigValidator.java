@@ -48,6 +48,11 @@ final class ConfigValidator {
     private static final Pattern EC2_SIZE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9-]+");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
+    // Names AWS keeps for its own kinds of bucket and access point (S3 bucket naming rules).
+    private static final List<String> BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
+    private static final List<String> BUCKET_SUFFIXES = List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3");
+    // The characters AWS allows in tag keys and values: letters, digits, white space and _ . : / = + - @
+    private static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{N}\\p{Zs}_.:/=+\\-@]*");
     // AWS's own limits on tag keys and values.
     private static final int MAX_TAG_KEY = 128;
     private static final int MAX_TAG_VALUE = 256;
@@ -109,7 +114,40 @@ final class ConfigValidator {
     }
 
     private Optional<String> region(Entry e, String key) {
-        return matching(e, key, REGION, "an AWS region such as us-east-1 or us-gov-west-1");
+        return matching(e, key, REGION, "an AWS region such as us-east-1 or us-gov-west-1").filter(r -> {
+            if (REGIONS.contains(r)) {
+                return true;
+            }
+            problems.add(e.value().at(), key, "'" + r + "' is not an AWS region this ovi knows; the nearest are "
+                    + nearest(r));
+            return false;
+        });
+    }
+
+    /** Every region the AWS SDK knows of, partitions included (GovCloud, China, ...). */
+    private static final java.util.Set<String> REGIONS = software.amazon.awssdk.regions.Region.regions().stream()
+            .map(software.amazon.awssdk.regions.Region::id).filter(id -> !id.startsWith("aws-"))
+            .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+
+    private static String nearest(String r) {
+        return REGIONS.stream().sorted(java.util.Comparator.comparingInt((String k) -> distance(r, k))
+                .thenComparing(k -> k)).limit(3).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int[] cur = new int[b.length() + 1];
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            prev = cur;
+        }
+        return prev[b.length()];
     }
 
     private List<String> accounts(Entry e) {
@@ -317,6 +355,13 @@ final class ConfigValidator {
                                 + " contain '..' or look like an IP address");
                         return false;
                     }
+                    String reserved = BUCKET_PREFIXES.stream().filter(b::startsWith).findFirst()
+                            .or(() -> BUCKET_SUFFIXES.stream().filter(b::endsWith).findFirst()).orElse(null);
+                    if (reserved != null) {
+                        problems.add(e.value().at(), key, "'" + b + "' is not a valid S3 bucket name: AWS reserves "
+                                + (b.startsWith(reserved) ? "the prefix '" : "the suffix '") + reserved + "'");
+                        return false;
+                    }
                     return true;
                 });
         bucket.ifPresent(b -> {
@@ -345,18 +390,36 @@ final class ConfigValidator {
                 problems.add(tag.keyAt(), tagKey, "tag keys starting with 'ovi:' are reserved for ovi's own tags");
                 continue;
             }
+            if (tag.key().toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+                problems.add(tag.keyAt(), tagKey, "tag keys starting with 'aws:' are reserved by AWS");
+                continue;
+            }
+            if (!TAG_TEXT.matcher(tag.key()).matches()) {
+                problems.add(tag.keyAt(), tagKey, "a tag key may hold only letters, digits, spaces and _ . : / = + - @");
+                continue;
+            }
             if (tag.key().isBlank() || tag.key().length() > MAX_TAG_KEY) {
                 problems.add(tag.keyAt(), tagKey, "a tag key must be 1 to " + MAX_TAG_KEY + " characters");
                 continue;
             }
             // Numbers and booleans become their text: AWS tags are strings, and "version: 2" is natural.
-            if (!(tag.value() instanceof Scalar v) || v.kind() == Kind.NULL) {
+            if (!(tag.value() instanceof Scalar v)) {
                 problems.add(tag.value().at(), tagKey, "a tag value must be a string, number or boolean, not "
                         + tag.value().describe());
                 continue;
             }
+            if (v.kind() == Kind.NULL) {
+                // "team:" reads as an empty string and "team: ~" as null: both say "no value", which AWS
+                // keeps as an empty tag value
+                tags.put(tag.key(), "");
+                continue;
+            }
             if (v.text().length() > MAX_TAG_VALUE) {
                 problems.add(v.at(), tagKey, "a tag value must be at most " + MAX_TAG_VALUE + " characters");
+                continue;
+            }
+            if (!TAG_TEXT.matcher(v.text()).matches()) {
+                problems.add(v.at(), tagKey, "a tag value may hold only letters, digits, spaces and _ . : / = + - @");
                 continue;
             }
             tags.put(tag.key(), v.text());

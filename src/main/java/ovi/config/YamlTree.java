@@ -24,7 +24,19 @@ import java.util.Optional;
  * the first mistake; a config author wants every mistake with its line and column in one go.
  */
 final class YamlTree {
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    private static final YAMLFactory FACTORY = factory();
+
+    /** Bounds on what the parser accepts, well above any real config and well below harm. */
+    private static YAMLFactory factory() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(ConfigLoader.MAX_BYTES);
+        options.setNestingDepthLimit(20);
+        options.setMaxAliasesForCollections(10);
+        return YAMLFactory.builder().loaderOptions(options)
+                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxStringLength(ConfigLoader.MAX_LINE).maxNestingDepth(20).build())
+                .build();
+    }
 
     private YamlTree() {
     }
@@ -142,6 +154,7 @@ final class YamlTree {
             JsonToken token = p.currentToken();
             switch (token) {
                 case START_OBJECT -> {
+                    tagged(p, at);
                     Map<String, Entry> entries = new LinkedHashMap<>();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String key = p.currentName();
@@ -161,6 +174,7 @@ final class YamlTree {
                     return new MapNode(entries, at);
                 }
                 case START_ARRAY -> {
+                    tagged(p, at);
                     List<Node> items = new ArrayList<>();
                     while (p.nextToken() != JsonToken.END_ARRAY) {
                         path.addLast("[" + items.size() + "]");
@@ -170,6 +184,7 @@ final class YamlTree {
                     return new ListNode(items, at);
                 }
                 default -> {
+                    tagged(p, at);
                     if (p instanceof YAMLParser y && y.isCurrentAlias()) {
                         // Jackson hands back the alias name, not the anchored value: refuse rather than mislead.
                         problems.add(at, path(), "YAML aliases (*" + p.getText() + ") are not supported; write the"
@@ -177,6 +192,17 @@ final class YamlTree {
                     }
                     return scalar(p, token, at);
                 }
+            }
+        }
+
+        /**
+         * An explicit YAML tag ({@code !!python/object:os.system}, {@code !foo}, {@code !!binary}) would
+         * otherwise be dropped without a word and the value read as if it were plain: refused instead.
+         */
+        private void tagged(JsonParser p, Mark at) throws IOException {
+            if (p instanceof YAMLParser y && y.getTypeId() != null) {
+                problems.add(at, path(), "YAML tags (" + y.getTypeId() + ") are not allowed in an ovi config; write "
+                        + "the value plainly");
             }
         }
 

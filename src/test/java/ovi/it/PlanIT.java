@@ -138,21 +138,26 @@ class PlanIT {
 
     @Test
     void anUnobservableRegionYieldsNoCreateOrDelete() throws Exception {
-        // moto answers HTTP 500 for a region it does not know: that region cannot be observed
+        // every call to eu-south-2 fails with HTTP 500 (through the fault proxy): that region cannot be observed
         Files.writeString(config, CONFIG + """
                   - type: ec2
                     name: far
-                    region: zz-nowhere-1
+                    region: eu-south-2
                     size: t3.micro
                     image: ami-12c6146b
                 """);
-        Cli.Result r = Cli.run("plan", "-c", config.toString(), "-o", "json", "-q");
+        Cli.Result r;
+        try (FaultProxy proxy = FaultProxy.start()) {
+            proxy.when(q -> "eu-south-2".equals(q.region()), -1, FaultProxy.serverError());
+            r = Cli.run("plan", "-c", config.toString(), "-o", "json", "-q", "--endpoint-url",
+                    proxy.endpoint().toString());
+        }
         assertEquals(0, r.code(), r::toString);
         JsonNode plan = r.json();
         List<String> unobserved = new ArrayList<>();
         plan.get("unobserved").forEach(u -> unobserved.add(u.get("type").asText() + "/" + u.get("region").asText()));
-        assertTrue(unobserved.contains("ec2/zz-nowhere-1"), r::toString);
-        assertTrue(unobserved.contains("rds/zz-nowhere-1"), r::toString);
+        assertTrue(unobserved.contains("ec2/eu-south-2"), r::toString);
+        assertTrue(unobserved.contains("rds/eu-south-2"), r::toString);
         assertFalse(ids(plan.get("decisions")).contains("far-0"), "no create where nothing could be seen");
         assertTrue(ids(plan.get("diffs")).contains("far-0"), "the difference is still reported");
         assertEquals("create", decision(plan, "web-0").get("action").asText(), "observed regions still decide");
@@ -263,6 +268,19 @@ class PlanIT {
         assertEquals(64, plan.get("checksum").asText().length());
         assertEquals(4, plan.get("decisions").size());
         assertEquals("t3.micro", decision(plan, "web-0").get("desired").get("attributes").get("size").asText());
+    }
+
+    @Test
+    void terminalControlCharactersInAConfigAreShownEscapedNeverSentRaw() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        // YAML's own escapes (\e, \a) put ESC and BEL into the value
+        Files.writeString(bad, CONFIG.replace("owner: team-web", "owner: \"team\\e[2J\\e]0;pwned\\a\""));
+
+        Cli.Result r = Cli.run("plan", "-c", bad.toString(), "-q");
+
+        assertEquals(65, r.code(), r::toString);
+        assertTrue(r.err().contains("team\\x1b[2J\\x1b]0;pwned\\x07"), r::toString);
+        assertTrue(r.err().chars().noneMatch(c -> c == 0x1b || c == 0x07), "no raw control character: " + r);
     }
 
     @Test
