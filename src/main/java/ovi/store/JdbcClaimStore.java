@@ -137,11 +137,7 @@ public final class JdbcClaimStore implements ClaimStore, AutoCloseable {
     }
 
     private <T> T retrying(String what, Transient.SqlCall<T> call) {
-        try {
-            return Transient.retry(Transient.ATTEMPTS, call, link::recover);
-        } catch (SQLException e) {
-            throw OviException.failure(what + ": " + e.getMessage(), e);
-        }
+        return Transient.orFail(what, link, call);
     }
 
     @Override

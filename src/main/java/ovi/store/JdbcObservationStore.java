@@ -421,11 +421,7 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads {
     }
 
     private <T> T retrying(String what, Transient.SqlCall<T> call) {
-        try {
-            return Transient.retry(Transient.ATTEMPTS, call, link::recover);
-        } catch (SQLException e) {
-            throw OviException.failure(what + ": " + e.getMessage(), e);
-        }
+        return Transient.orFail(what, link, call);
     }
 
     @Override

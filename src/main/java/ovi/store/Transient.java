@@ -37,6 +37,18 @@ final class Transient {
      * Runs {@code call}, again after a short jittered pause when it fails with a passing trouble, up to
      * {@code attempts} times; {@code beforeRetry} undoes what a failed attempt left (a rollback).
      */
+    /**
+     * {@link #retry} over a link with the usual attempts; what still fails is one error saying {@code what}
+     * could not be done.
+     */
+    static <T> T orFail(String what, Link link, SqlCall<T> call) {
+        try {
+            return retry(ATTEMPTS, call, link::recover);
+        } catch (SQLException e) {
+            throw ovi.engine.OviException.failure(what + ": " + e.getMessage(), e);
+        }
+    }
+
     static <T> T retry(int attempts, SqlCall<T> call, Runnable beforeRetry) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {

@@ -47,6 +47,20 @@ public final class Cli {
         return new ProcessBuilder(cmd);
     }
 
+    /** Reads a process's stderr until {@code line} appears (or it ends, which fails the test). */
+    public static void awaitLine(Process p, String line) throws java.io.IOException {
+        StringBuilder seen = new StringBuilder();
+        java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        for (String l; (l = err.readLine()) != null; ) {
+            seen.append(l).append('\n');
+            if (l.contains(line)) {
+                return;
+            }
+        }
+        throw new AssertionError("ovi ended before '" + line + "'; stderr:\n" + seen);
+    }
+
     public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +54,7 @@ class CrashRecoveryIT {
     void anApplyKilledMidCallLeavesAnActionInDoubtThatTheNextApplySettlesWithoutADuplicate() throws Exception {
         // given: an apply killed with SIGKILL right after RunInstances for web-0 returned
         Process p = startApply("after-aws-call:web-0", "--claim-ttl", "3s", "--concurrency", "1");
-        waitFor(p, "crash point after-aws-call:web-0 reached");
+        Cli.awaitLine(p, "crash point after-aws-call:web-0 reached");
         p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(1, instances("web-0").size(), "the create had reached AWS");
@@ -101,7 +98,7 @@ class CrashRecoveryIT {
     @Test
     void anActionInDoubtIsNotSettledWhileTheClaimOfItsRunIsLive() throws Exception {
         Process p = startApply("after-aws-call:web-0", "--claim-ttl", "5m", "--concurrency", "1");
-        waitFor(p, "crash point after-aws-call:web-0 reached");
+        Cli.awaitLine(p, "crash point after-aws-call:web-0 reached");
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
 
@@ -179,7 +176,7 @@ class CrashRecoveryIT {
 
         String point = "before-call:" + id + ":" + call;
         Process p = startApply(point, "--claim-ttl", "2s", "--concurrency", "1");
-        waitFor(p, "crash point " + point + " reached");
+        Cli.awaitLine(p, "crash point " + point + " reached");
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(1, Cli.run("status", "--state-dir", state.toString(), "--check", "-q").code(),
@@ -257,18 +254,6 @@ class CrashRecoveryIT {
                 .redirectOutput(dir.resolve("doomed.out").toFile()).start();
     }
 
-    /** Reads the process's stderr until {@code line} appears (or it ends, which fails the test). */
-    private static void waitFor(Process p, String line) throws Exception {
-        StringBuilder seen = new StringBuilder();
-        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        for (String l; (l = err.readLine()) != null; ) {
-            seen.append(l).append('\n');
-            if (l.contains(line)) {
-                return;
-            }
-        }
-        throw new AssertionError("the apply ended before '" + line + "'; stderr:\n" + seen);
-    }
 
     private static List<String> instances(String oviId) {
         try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {

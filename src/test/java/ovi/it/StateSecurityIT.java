@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,7 +103,7 @@ class StateSecurityIT {
                 "apply", "-c", config.toString(), "--state-dir", state.toString(), "--auto-approve"));
         Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile()).start();
         try {
-            waitFor(p, "crash point after-aws-call:web-0 reached");
+            Cli.awaitLine(p, "crash point after-aws-call:web-0 reached");
 
             Process jcmd = new ProcessBuilder(bin.resolve("jcmd").toString(), String.valueOf(p.pid()),
                     "VM.system_properties").redirectErrorStream(true).start();
@@ -123,17 +121,5 @@ class StateSecurityIT {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static void waitFor(Process p, String line) throws Exception {
-        StringBuilder seen = new StringBuilder();
-        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        for (String l; (l = err.readLine()) != null; ) {
-            seen.append(l).append('\n');
-            if (l.contains(line)) {
-                return;
-            }
-        }
-        throw new AssertionError("ovi ended before '" + line + "'; stderr:\n" + seen);
     }
 }
