@@ -30,14 +30,6 @@ import picocli.CommandLine.ScopeType;
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:ok",
-            "1:error (AWS, store, WAL, a safety refusal, a failed check)",
-            "2:changes present (only with --detailed-exitcode)",
-            "3:apply partly failed",
-            "64:usage error",
-            "65:invalid config or plan file",
-        },
         footer = {"", "Run 'ovi help VERB' for the options of each verb."})
 public final class Ovi implements Runnable {
     static {
@@ -79,6 +71,7 @@ public final class Ovi implements Runnable {
         cl.setErr(ovi.cli.TerminalSafeWriter.wrap(err));
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(ErrorHandler::usage);
+        cl.getCommandSpec().usageMessage().exitCodeList(ExitCode.table());
         // everything after 'ovi watch VERB' belongs to that verb
         cl.getSubcommands().get("watch").setStopAtPositional(true);
         return cl;

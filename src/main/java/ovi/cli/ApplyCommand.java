@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -102,8 +101,8 @@ public final class ApplyCommand implements Callable<Integer> {
                     + "decided (default: ${DEFAULT-VALUE}).")
     int maxChanges;
 
-    @Option(names = "--claim-ttl", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-            description = "How long a claim lasts if this process dies holding it: 90s, 5m, 1h "
+    @Option(names = "--claim-ttl", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.DurationConverter.class,
+            description = "How long a claim lasts if this process dies holding it: 90s, 5m, 1h30m "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration claimTtl;
 
@@ -328,31 +327,5 @@ public final class ApplyCommand implements Callable<Integer> {
         out.printf("Apply %s: %d executed, %d failed, %d skipped, %d notified (run %s, instance %s).%n",
                 code == ExitCode.OK ? "complete" : "incomplete", s.get("executed"), s.get("failed"),
                 s.get("skipped"), s.get("notified"), report.runId(), report.holder());
-    }
-
-    /** Durations as people write them: 90s, 5m, 1h, or ISO-8601 (PT5M). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            try {
-                if (v.startsWith("pt")) {
-                    return Duration.parse(v.toUpperCase(Locale.ROOT));
-                }
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                }
-                long n = Long.parseLong(v.substring(0, v.length() - 1));
-                return switch (v.charAt(v.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    default -> throw new NumberFormatException();
-                };
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 90s, 5m "
-                        + "or 1h");
-            }
-        }
     }
 }

@@ -12,4 +12,17 @@ public final class ExitCode {
 
     private ExitCode() {
     }
+
+    /** Every code with what it means, in order: the one table the help and the README follow. */
+    public static java.util.Map<String, String> table() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(String.valueOf(OK), "ok");
+        m.put(String.valueOf(ERROR), "error (AWS, store, WAL, a safety refusal, a failed check, a region or "
+                + "service not observed with --detailed-exitcode)");
+        m.put(String.valueOf(CHANGES), "changes present (only with --detailed-exitcode)");
+        m.put(String.valueOf(PARTIAL), "apply partly failed, or a region or service was not observed");
+        m.put(String.valueOf(USAGE), "usage error");
+        m.put(String.valueOf(DATA), "invalid config or plan file");
+        return m;
+    }
 }

@@ -16,7 +16,8 @@ class DurationsTest {
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
     @ParameterizedTest
-    @CsvSource({"30s,PT30S", "15m,PT15M", "2h,PT2H", "7d,PT168H", "2w,PT336H", "PT2H,PT2H", "pt90m,PT1H30M"})
+    @CsvSource({"30s,PT30S", "15m,PT15M", "2h,PT2H", "7d,PT168H", "2w,PT336H", "PT2H,PT2H", "pt90m,PT1H30M",
+        "500ms,PT0.5S", "1500ms,PT1.5S", "1h30m,PT1H30M", "2d12h,PT60H", "1w2d3h4m5s6ms,PT219H4M5.006S", "90s,PT1M30S"})
     void durations(String text, String iso) {
         assertEquals(Duration.parse(iso), Durations.parse(text));
     }
@@ -34,10 +35,24 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "2", "2x", "-2h", "two hours", "PT-2H"})
+    @ValueSource(strings = {"", "2", "2x", "-2h", "two hours", "PT-2H", "30m1h", "1h1h", "1h 30m", "soon", "h"})
     void badDurationsSayWhatWasExpected(String text) {
         var e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
-        assertTrue(e.getMessage().contains("30s, 15m, 2h, 7d"), e.getMessage());
+        assertTrue(e.getMessage().contains("500ms, 30s, 15m, 1h30m, 2d, 1w"), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyDurationOptionReadsTheSameGrammar() {
+        // --claim-ttl had a twin parser of its own that knew ms but not days; --interval the reverse
+        var picocli = new picocli.CommandLine(new ApplyCommand());
+        picocli.parseArgs("-c", "x.yaml", "--claim-ttl", "1d12h");
+        assertEquals(Duration.ofHours(36), ((ApplyCommand) picocli.getCommand()).claimTtl);
+        picocli = new picocli.CommandLine(new ApplyCommand());
+        picocli.parseArgs("-c", "x.yaml", "--claim-ttl", "500ms");
+        assertEquals(Duration.ofMillis(500), ((ApplyCommand) picocli.getCommand()).claimTtl);
+        var watch = new picocli.CommandLine(new WatchCommand()).setStopAtPositional(true);
+        watch.parseArgs("--interval", "500ms", "plan", "-c", "x.yaml");
+        assertEquals(Duration.ofMillis(500), ((WatchCommand) watch.getCommand()).interval);
     }
 
     @ParameterizedTest
