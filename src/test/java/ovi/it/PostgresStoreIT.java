@@ -115,6 +115,44 @@ class PostgresStoreIT {
         }
     }
 
+    /**
+     * The audit verbs read the store --store-url names: status its claims and the WAL's recorded head,
+     * history its revisions. They read the embedded store instead, so status on an unreachable server
+     * printed no claims and exited 0, and history said there was no store.
+     */
+    @Test
+    void statusAndHistoryReadTheSharedStore() throws Exception {
+        Moto.reset();
+        String url = Postgres.freshDatabase();
+        Path config = dir.resolve("ovi.yaml");
+        Path state = dir.resolve("state");
+        Files.writeString(config, PlanIT.CONFIG);
+        try (var ec2 = Moto.ec2(Moto.REGION)) {
+            Moto.runInstance(ec2, "t3.micro", Moto.managed("team-web", "web-0", "team", "web"));
+        }
+        Cli.Result plan = Cli.run("plan", "-c", config.toString(), "--state-dir", state.toString(), "--store-url", url,
+                "--store-user", Postgres.user(), "-q");
+        assertEquals(0, plan.code(), plan::toString);
+        try (var store = JdbcObservationStore.open(url, Postgres.user(), Postgres.password());
+             var c = store.openConnection()) {
+            new JdbcClaimStore(c, Clock.systemUTC()).tryClaim("team-web/ec2/web-1", "machine-z#1", Duration.ofMinutes(5));
+        }
+
+        Cli.Result status = Cli.run("status", "--state-dir", state.toString(), "--store-url", url, "--store-user",
+                Postgres.user(), "-o", "json");
+        assertEquals(0, status.code(), status::toString);
+        assertEquals("machine-z#1", status.json().get("claims").get(0).get("holder").asText(), status::toString);
+        Cli.Result history = Cli.run("history", "--state-dir", state.toString(), "--store-url", url, "--store-user",
+                Postgres.user(), "web-0");
+        assertEquals(0, history.code(), history::toString);
+        assertTrue(history.out().contains("first seen"), history::toString);
+
+        Cli.Result unreachable = Cli.run("status", "--state-dir", state.toString(), "--store-url",
+                "jdbc:postgresql://127.0.0.1:1/x", "-o", "json");
+        assertEquals(1, unreachable.code(), "a store that cannot be reached is an error, not 'no claims': "
+                + unreachable);
+    }
+
     @Test
     void aStoreUrlThatIsNotJdbcIsAUsageError() throws Exception {
         Path config = dir.resolve("ovi.yaml");
