@@ -65,27 +65,59 @@ public final class ChronicleAuditLog implements AuditLog {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw OviException.failure("cannot open the WAL: " + dir + " is not a directory; move it aside");
         }
-        setAsideDamagedMetadata(dir);
-        List<String> damaged = damagedFiles(dir);
-        if (!damaged.isEmpty()) {
-            // Chronicle would map the file and silently grow it back with zeros, hiding the loss
-            throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
-                    + "; ovi will not open it (nothing was changed); restore the file from a backup, or run "
-                    + "'ovi wal repair' to set the damaged part aside and go on");
-        }
+        FileChannel lock = null;
         try {
             Files.createDirectories(dir);
-            FileChannel lock = FileChannel.open(dir.resolve("append.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile())
-                    .rollCycle(RollCycles.FAST_DAILY)
-                    .timeProvider(time)
-                    .build();
+            lock = FileChannel.open(dir.resolve("append.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // Checked and opened under the lock appends take: another run creating the metadata or a new
+            // cycle file at this moment would otherwise look damaged (a file of 0 bytes, no header yet) and
+            // be set aside or refused.
+            SingleChronicleQueue queue = underLock(dir, lock, () -> {
+                setAsideDamagedMetadata(dir);
+                List<String> damaged = damagedFiles(dir);
+                if (!damaged.isEmpty()) {
+                    // Chronicle would map the file and silently grow it back with zeros, hiding the loss
+                    throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
+                            + "; ovi will not open it (nothing was changed); restore the file from a backup, or run "
+                            + "'ovi wal repair' to set the damaged part aside and go on");
+                }
+                return SingleChronicleQueueBuilder.single(dir.toFile())
+                        .rollCycle(RollCycles.FAST_DAILY)
+                        .timeProvider(time)
+                        .build();
+            });
             return new ChronicleAuditLog(dir, queue, lock, time);
+        } catch (OviException e) {
+            closeQuietly(lock);
+            throw e;
         } catch (IOException | RuntimeException e) {
+            closeQuietly(lock);
             String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
                     ? fs.getFile() + ": " + fs.getReason() : String.valueOf(e.getMessage());
             throw OviException.failure("cannot open the WAL in " + dir + ": " + why, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // nothing was written through it
+            }
+        }
+    }
+
+    /** Runs {@code work} holding this JVM's lock on the directory, then the file lock other processes honour. */
+    private static <T> T underLock(Path dir, FileChannel lockChannel, java.util.function.Supplier<T> work) {
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        jvmLock.lock();
+        try (FileLock ignored = lockChannel.lock()) {
+            return work.get();
+        } catch (IOException e) {
+            throw OviException.failure("cannot lock the WAL in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            jvmLock.unlock();
         }
     }
 
@@ -483,15 +515,7 @@ public final class ChronicleAuditLog implements AuditLog {
         if (lockChannel == null) {
             throw OviException.failure("the WAL in " + dir + " was opened to read only");
         }
-        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
-        jvmLock.lock();
-        try (FileLock ignored = lockChannel.lock()) {
-            return work.get();
-        } catch (IOException e) {
-            throw OviException.failure("cannot lock the WAL in " + dir + ": " + e.getMessage(), e);
-        } finally {
-            jvmLock.unlock();
-        }
+        return underLock(dir, lockChannel, work);
     }
 
     @Override
