@@ -7,7 +7,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -16,20 +20,15 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The SDK clients of one run, sharing one HTTP client, one credential provider, one retry strategy and
- * one call counter. Clients are made per region on first use.
+ * one call counter. Clients are made per service and region on first use; each kind asks for its own.
  */
 public final class AwsClients implements AutoCloseable {
     /** Attempts per call, throttling included; the SDK backs off with jitter between them. */
     static final int MAX_ATTEMPTS = 6;
-
-    private static final ReplyCheck REPLY_CHECK = new ReplyCheck();
 
     private final AwsSettings settings;
     private final String defaultRegion;
@@ -55,34 +54,41 @@ public final class AwsClients implements AutoCloseable {
         return calls.get();
     }
 
-    public Ec2Client ec2(String region) {
-        return client("ec2:" + region, () -> configure(Ec2Client.builder(), region).build());
+    /**
+     * The client of one service in one region, made on first use with the run's shared settings: HTTP
+     * client, credentials, retry strategy, timeouts, call counter and the check that a successful reply
+     * is the document its operation returns ({@code replies}).
+     *
+     * @param service   the service's name, for the cache ({@code ec2}, {@code s3})
+     * @param region    the region, or null for the run's default region
+     * @param builder   the SDK's builder ({@code Ec2Client::builder})
+     * @param customize further settings of the service's own (S3's path style), or {@code b -> b}
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> C client(
+            String service, String region, Supplier<B> builder, UnaryOperator<B> customize, ReplyCheck.Rules replies) {
+        String r = region == null ? defaultRegion : region;
+        return client(service + ":" + r, () -> customize.apply(configure(builder.get(), r, replies)).build());
     }
 
-    public RdsClient rds(String region) {
-        return client("rds:" + region, () -> configure(RdsClient.builder(), region).build());
-    }
-
-    /** One S3 client for the account; it follows buckets into their own regions. */
-    public S3Client s3() {
-        return client("s3", () -> configure(S3Client.builder(), defaultRegion)
-                // an endpoint override (moto, a local gateway) serves every bucket under one host
-                .forcePathStyle(settings.endpoint() != null)
-                .crossRegionAccessEnabled(true)
-                .build());
+    /** Whether an endpoint is set ({@code --endpoint-url}, {@code AWS_ENDPOINT_URL}): moto or a local gateway. */
+    public boolean endpointOverridden() {
+        return settings.endpoint() != null;
     }
 
     public StsClient sts() {
-        return client("sts", () -> configure(StsClient.builder(), defaultRegion).build());
+        return client("sts", null, StsClient::builder, b -> b, STS_REPLIES);
     }
+
+    private static final ReplyCheck.Rules STS_REPLIES = ReplyCheck.Rules.query(
+            java.util.Map.of("GetCallerIdentity", "<Account>"));
 
     @SuppressWarnings("unchecked")
     private <C extends AutoCloseable> C client(String key, java.util.function.Supplier<C> make) {
         return (C) clients.computeIfAbsent(key, k -> make.get());
     }
 
-    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
-    B configure(B builder, String region) {
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String region,
+                                                                                     ReplyCheck.Rules replies) {
         builder.region(Region.of(region))
                 .credentialsProvider(credentials)
                 .httpClient(http)
@@ -90,7 +96,7 @@ public final class AwsClients implements AutoCloseable {
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
                         .apiCallAttemptTimeout(Duration.ofSeconds(30))
                         .apiCallTimeout(Duration.ofMinutes(3))
-                        .addExecutionInterceptor(REPLY_CHECK)
+                        .addExecutionInterceptor(new ReplyCheck(replies))
                         .addExecutionInterceptor(new ExecutionInterceptor() {
                             @Override
                             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attrs) {

@@ -45,6 +45,11 @@ public final class AwsErrors {
         return results.get(0);
     }
 
+    /** AWS's request id of a response, for the WAL. */
+    public static String requestId(software.amazon.awssdk.awscore.AwsResponse r) {
+        return r.responseMetadata() == null ? null : r.responseMetadata().requestId();
+    }
+
     public static String requestId(Throwable t) {
         return t instanceof AwsServiceException e ? e.requestId() : null;
     }

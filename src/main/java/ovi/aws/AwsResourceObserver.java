@@ -13,35 +13,29 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import ovi.engine.Kinds;
 import ovi.engine.ObservationBatch;
 import ovi.engine.OviException;
 import ovi.engine.ResourceObserver;
 import ovi.model.Observation;
 import ovi.model.Scope;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.Reservation;
-import software.amazon.awssdk.services.rds.model.DBInstance;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Bucket;
 
 /**
- * Lists EC2 instances, RDS DB instances and S3 buckets with their tags, every scope on its own thread.
- * Page sizes are the APIs' maximum and tags come with the list calls, except S3, which has no other way
- * to give a bucket's tags than one call per bucket.
+ * Lists every kind in every scope through the kind's own {@link ovi.engine.ResourceKind#list}, every scope
+ * on its own thread; asks STS which account the credentials act in.
  */
 public final class AwsResourceObserver implements ResourceObserver {
-    static final List<String> LIVE_EC2_STATES = Observations.LIVE_EC2_STATES;
-
     private final AwsClients aws;
+    private final Kinds kinds;
     private final Consumer<String> progress;
     private volatile CompletableFuture<String> account;
     private volatile CompletableFuture<ObservationBatch> prefetched;
     private volatile Set<Scope> prefetchedScopes;
 
-    public AwsResourceObserver(AwsClients aws, Consumer<String> progress) {
+    public AwsResourceObserver(AwsClients aws, Kinds kinds, Consumer<String> progress) {
         this.aws = aws;
+        this.kinds = kinds;
         this.progress = progress;
     }
 
@@ -153,50 +147,6 @@ public final class AwsResourceObserver implements ResourceObserver {
     }
 
     private List<Observation> observe(Scope scope) {
-        return switch (scope.type()) {
-            case EC2 -> ec2(scope.region());
-            case RDS -> rds(scope.region());
-            case S3 -> s3();
-        };
-    }
-
-    private List<Observation> ec2(String region) {
-        List<Observation> out = new ArrayList<>();
-        for (var page : aws.ec2(region).describeInstancesPaginator(r -> r.maxResults(1000)
-                .filters(Filter.builder().name("instance-state-name").values(LIVE_EC2_STATES).build()))) {
-            for (Reservation res : page.reservations()) {
-                for (Instance i : res.instances()) {
-                    out.add(Observations.ec2(region, i));
-                }
-            }
-        }
-        return out;
-    }
-
-    private List<Observation> rds(String region) {
-        List<Observation> out = new ArrayList<>();
-        for (var page : aws.rds(region).describeDBInstancesPaginator(r -> r.maxRecords(100))) {
-            for (DBInstance db : page.dbInstances()) {
-                if (Observations.live(db)) {
-                    out.add(Observations.rds(region, db));
-                }
-            }
-        }
-        return out;
-    }
-
-    private List<Observation> s3() {
-        S3Client s3 = aws.s3();
-        List<Observation> out = new ArrayList<>();
-        for (var page : s3.listBucketsPaginator(r -> r.maxBuckets(1000))) {
-            for (Bucket b : page.buckets()) {
-                String region = b.bucketRegion();
-                if (region == null || region.isEmpty()) {
-                    region = Observations.bucketRegion(s3, b.name());
-                }
-                out.add(Observations.s3(region, b.name(), Observations.bucketTags(s3, b.name())));
-            }
-        }
-        return out;
+        return kinds.of(scope.type()).list(scope.region());
     }
 }

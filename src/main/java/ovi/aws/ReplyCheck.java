@@ -22,28 +22,58 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * so an observation of that scope fails (it is unobserved, nothing is decided there) and an action fails
  * (it is never recorded as done).
  *
- * <p>EC2, RDS and STS speak the query protocols, whose reply is always {@code <OperationResponse ...>}.
- * S3 replies are named per operation, and some operations legitimately answer with no body. The list
- * operations ovi observes with must also carry their list element, even when empty, so a well-formed
- * reply of the wrong shape is not read as "nothing there" either.
+ * <p>What a reply must look like is the kind's to say, per client ({@link Rules}): the query protocols
+ * (EC2, RDS, STS, IAM, SNS) always answer {@code <OperationResponse ...>}; REST-XML services (S3) name
+ * their replies per operation, and some operations legitimately answer with no body. The list operations
+ * ovi observes with must also carry their list element, even when empty, so a well-formed reply of the
+ * wrong shape is not read as "nothing there" either.
  */
-final class ReplyCheck implements ExecutionInterceptor {
-    /** The root element of the S3 replies ovi reads. */
-    private static final Map<String, String> S3_ROOTS = Map.of(
-            "ListBuckets", "ListAllMyBucketsResult",
-            "GetBucketTagging", "Tagging",
-            "GetBucketLocation", "LocationConstraint",
-            "ListObjectVersions", "ListVersionsResult",
-            "ListObjectsV2", "ListBucketResult");
-    /** S3 operations whose reply may have no body at all. */
-    private static final Set<String> S3_BODILESS = Set.of("HeadBucket", "CreateBucket", "PutBucketTagging",
-            "DeleteBucket", "DeleteBucketTagging");
-    /** Elements a reply must contain: the lists ovi observes with, present even when empty. */
-    private static final Map<String, String> REQUIRED = Map.of(
-            "EC2/DescribeInstances", "<reservationSet",
-            "RDS/DescribeDBInstances", "<DBInstances",
-            "S3/ListBuckets", "<Buckets",
-            "STS/GetCallerIdentity", "<Account>");
+public final class ReplyCheck implements ExecutionInterceptor {
+    /** How a service's successful replies are written. */
+    public enum Protocol {
+        /** EC2, RDS, STS, IAM, SNS: the reply to {@code Op} is always {@code <OpResponse ...>}. */
+        QUERY_XML,
+        /** S3: replies are named per operation, and some have no body. */
+        REST_XML,
+        /** DynamoDB, SQS, Lambda: a JSON object, which some operations may leave out. */
+        JSON
+    }
+
+    /**
+     * What the successful replies of one service look like.
+     *
+     * @param protocol how replies are written
+     * @param roots    REST-XML: the root element of each operation's reply
+     * @param bodiless REST-XML and JSON: operations whose reply may have no body at all
+     * @param required the text a reply to an operation must contain (its list element, even when empty)
+     */
+    public record Rules(Protocol protocol, Map<String, String> roots, Set<String> bodiless,
+                        Map<String, String> required) {
+        public Rules {
+            java.util.Objects.requireNonNull(protocol, "protocol");
+            roots = Map.copyOf(roots);
+            bodiless = Set.copyOf(bodiless);
+            required = Map.copyOf(required);
+        }
+
+        public static Rules query(Map<String, String> required) {
+            return new Rules(Protocol.QUERY_XML, Map.of(), Set.of(), required);
+        }
+
+        public static Rules restXml(Map<String, String> roots, Set<String> bodiless, Map<String, String> required) {
+            return new Rules(Protocol.REST_XML, roots, bodiless, required);
+        }
+
+        public static Rules json(Set<String> bodiless, Map<String, String> required) {
+            return new Rules(Protocol.JSON, Map.of(), bodiless, required);
+        }
+    }
+
+    private final Rules rules;
+
+    public ReplyCheck(Rules rules) {
+        this.rules = rules;
+    }
 
     @Override
     public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
@@ -52,11 +82,9 @@ final class ReplyCheck implements ExecutionInterceptor {
         if (!http.isSuccessful()) {
             return context.responseBody(); // AWS errors are read, and classified, by the SDK
         }
-        String service = String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))
-                .toUpperCase(java.util.Locale.ROOT);
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         byte[] body = readAll(context.responseBody().orElse(null));
-        String problem = problem(service, operation, body);
+        String problem = problem(rules, operation, body);
         if (problem != null) {
             throw SdkClientException.create("AWS answered " + operation + " with something that is not its reply ("
                     + problem + "; HTTP " + http.statusCode() + http.firstMatchingHeader("Content-Type")
@@ -66,13 +94,16 @@ final class ReplyCheck implements ExecutionInterceptor {
     }
 
     /** What is wrong with a 2xx reply's body, or null when it is the operation's document. */
-    static String problem(String service, String operation, byte[] body) {
+    static String problem(Rules rules, String operation, byte[] body) {
+        if (rules.protocol() == Protocol.JSON) {
+            return jsonProblem(rules, operation, body);
+        }
         String root = rootElement(body);
-        if ("S3".equals(service)) {
+        if (rules.protocol() == Protocol.REST_XML) {
             if (root == null) {
-                return S3_BODILESS.contains(operation) ? null : "an empty body";
+                return rules.bodiless().contains(operation) ? null : "an empty body";
             }
-            String want = S3_ROOTS.get(operation);
+            String want = rules.roots().get(operation);
             if (want != null && !want.equals(root)) {
                 return root.isEmpty() ? "not XML" : "a <" + root + "> document, not <" + want + ">";
             }
@@ -88,9 +119,25 @@ final class ReplyCheck implements ExecutionInterceptor {
                 return root.isEmpty() ? "not XML" : "a <" + root + "> document, not <" + want + ">";
             }
         }
-        String required = REQUIRED.get(service + "/" + operation);
+        String required = rules.required().get(operation);
         if (required != null && !contains(body, required)) {
             return "no " + required + "> element";
+        }
+        return null;
+    }
+
+    private static String jsonProblem(Rules rules, String operation, byte[] body) {
+        String head = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8).strip();
+        if (head.isEmpty()) {
+            return rules.bodiless().contains(operation) ? null : "an empty body";
+        }
+        if (!head.startsWith("{")) {
+            return head.startsWith("<") ? (head.regionMatches(true, 0, "<!doctype html", 0, 14)
+                    || head.regionMatches(true, 0, "<html", 0, 5) ? "an HTML page" : "XML, not JSON") : "not JSON";
+        }
+        String required = rules.required().get(operation);
+        if (required != null && !contains(body, required)) {
+            return "no " + required + " member";
         }
         return null;
     }

@@ -156,7 +156,7 @@ public final class ApplyCommand implements Callable<Integer> {
         String account;
         Map<Scope, String> unobserved = Map.of();
         try (Session s = Session.open(cfg, state, aws, progress, saved == null)) {
-            AwsActionExecutor executor = new AwsActionExecutor(s.aws);
+            AwsActionExecutor executor = new AwsActionExecutor(s.kinds);
             Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
                     decisions.decisionMaker(), s.wal, progress);
             // first of all: in an account the config does not allow, not even a recovery look-up or a claim

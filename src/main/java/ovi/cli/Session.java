@@ -9,7 +9,9 @@ import ovi.aws.AwsResourceObserver;
 import ovi.config.ConfigException;
 import ovi.config.ConfigLoader;
 import ovi.config.OviConfig;
+import ovi.engine.Kinds;
 import ovi.engine.OviException;
+import ovi.kinds.ResourceKinds;
 import ovi.store.JdbcObservationStore;
 import ovi.wal.ChronicleAuditLog;
 
@@ -21,16 +23,19 @@ final class Session implements AutoCloseable {
     final OviConfig config;
     final Path stateDir;
     final AwsClients aws;
+    /** Every registered kind, bound to {@link #aws}. */
+    final Kinds kinds;
     final AwsResourceObserver observer;
     final JdbcObservationStore store;
     final ChronicleAuditLog wal;
     private ovi.store.JdbcClaimStore claims;
 
-    private Session(OviConfig config, Path stateDir, AwsClients aws, AwsResourceObserver observer,
+    private Session(OviConfig config, Path stateDir, AwsClients aws, Kinds kinds, AwsResourceObserver observer,
                     JdbcObservationStore store, ChronicleAuditLog wal) {
         this.config = config;
         this.stateDir = stateDir;
         this.aws = aws;
+        this.kinds = kinds;
         this.observer = observer;
         this.store = store;
         this.wal = wal;
@@ -61,10 +66,12 @@ final class Session implements AutoCloseable {
                     t.start();
                 });
         AwsClients aws = null;
+        Kinds kinds = null;
         ChronicleAuditLog wal = null;
         try {
             aws = new AwsClients(awsOptions.settings(), config.region());
-            AwsResourceObserver observer = new AwsResourceObserver(aws, progress);
+            kinds = ResourceKinds.bind(aws);
+            AwsResourceObserver observer = new AwsResourceObserver(aws, kinds, progress);
             observer.prefetchAccount();
             if (prefetch) {
                 observer.prefetch(ovi.engine.Engine.scopes(config));
@@ -72,7 +79,7 @@ final class Session implements AutoCloseable {
             wal = ChronicleAuditLog.open(dir.resolve("wal"));
             JdbcObservationStore opened = join(store);
             wal.anchorIn(opened);
-            return new Session(config, dir, aws, observer, opened, wal);
+            return new Session(config, dir, aws, kinds, observer, opened, wal);
         } catch (RuntimeException e) {
             if (wal != null) {
                 wal.close();

@@ -18,6 +18,7 @@ import ovi.config.YamlTree.MapNode;
 import ovi.config.YamlTree.Mark;
 import ovi.config.YamlTree.Node;
 import ovi.config.YamlTree.Scalar;
+import ovi.model.Field;
 import ovi.model.ResourceType;
 import ovi.model.Tags;
 
@@ -32,25 +33,12 @@ final class ConfigValidator {
     static final List<String> TOP_KEYS =
             List.of("version", "provider", "region", "owner", "accounts", "blessed", "resources");
     static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "tags");
-    /** The type fields each type requires; any other type's field is refused. */
-    static final Map<ResourceType, List<String>> TYPE_KEYS = Map.of(
-            ResourceType.EC2, List.of("size", "image"),
-            ResourceType.RDS, List.of("size", "engine", "storage"),
-            ResourceType.S3, List.of("bucket"));
-    static final List<String> RESOURCE_KEYS =
-            List.of("type", "name", "count", "region", "size", "image", "engine", "storage", "bucket", "tags");
     static final int MAX_COUNT = 1000;
 
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
-    private static final Pattern EC2_SIZE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9-]+");
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
-    // Names AWS keeps for its own kinds of bucket and access point (S3 bucket naming rules).
-    private static final List<String> BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
-    private static final List<String> BUCKET_SUFFIXES = List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3");
     // The characters AWS allows in tag keys and values: letters, digits, white space and _ . : / = + - @
     private static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{N}\\p{Zs}_.:/=+\\-@]*");
     // AWS's own limits on tag keys and values.
@@ -191,12 +179,12 @@ final class ConfigValidator {
             return specs;
         }
         Map<String, String> nameOwners = new HashMap<>();
-        Map<String, String> bucketOwners = new HashMap<>();
+        Map<String, String> identityOwners = new HashMap<>();
         List<Node> items = list.get().items();
         for (int i = 0; i < items.size(); i++) {
             String path = "resources[" + i + "]";
             if (items.get(i) instanceof MapNode entry) {
-                resource(entry, i, path, defaultRegion, nameOwners, bucketOwners).ifPresent(specs::add);
+                resource(entry, i, path, defaultRegion, nameOwners, identityOwners).ifPresent(specs::add);
             } else {
                 problems.add(items.get(i).at(), path, "each resource must be a mapping with at least a type, not "
                         + items.get(i).describe());
@@ -206,17 +194,20 @@ final class ConfigValidator {
     }
 
     private Optional<ResourceSpec> resource(MapNode entry, int index, String path, String defaultRegion,
-                                            Map<String, String> nameOwners, Map<String, String> bucketOwners) {
+                                            Map<String, String> nameOwners, Map<String, String> identityOwners) {
         int before = problems.count();
-        unknownKeys(entry, path, RESOURCE_KEYS, "in a resource");
+        unknownKeys(entry, path, resourceKeys(), "in a resource");
 
         Optional<ResourceType> type = required(entry, path, "type").flatMap(e -> type(e, path));
         type.ifPresent(t -> typeFields(entry, path, t));
 
         Optional<String> name = name(entry, index, path, type, nameOwners);
-        int count = entry.get("count").map(e -> count(e, path, type)).orElse(1);
+        // a declaration that names the resource itself (a bucket name) stands for one resource
+        Optional<ResourceType> namesOne = type.filter(t -> t.identity().filter(f -> entry.get(f.name()).isPresent())
+                .isPresent());
+        int count = entry.get("count").map(e -> count(e, path, namesOne)).orElse(1);
         String region = entry.get("region").flatMap(e -> region(e, path + ".region")).orElse(defaultRegion);
-        Map<String, String> attributes = type.map(t -> attributes(entry, path, t, bucketOwners)).orElse(Map.of());
+        Map<String, String> attributes = type.map(t -> attributes(entry, path, t, identityOwners)).orElse(Map.of());
         Map<String, String> tags = entry.get("tags").map(e -> tags(e, path + ".tags")).orElse(Map.of());
 
         if (problems.count() > before || type.isEmpty() || name.isEmpty() || region == null) {
@@ -230,24 +221,36 @@ final class ConfigValidator {
             Optional<ResourceType> type = ResourceType.parse(text);
             if (type.isEmpty()) {
                 problems.add(e.value().at(), path + ".type", "unknown resource type '" + text + "'; expected one of "
-                        + keys(List.of(ResourceType.values())));
+                        + keys(ResourceType.all()));
             }
             return type;
         });
     }
 
+    /** Every key a resource may have: the common ones and every kind's fields. */
+    static List<String> resourceKeys() {
+        List<String> keys = new ArrayList<>(COMMON_KEYS.subList(0, COMMON_KEYS.size() - 1));
+        ResourceType.all().forEach(t -> t.fields().forEach(f -> {
+            if (!keys.contains(f.name())) {
+                keys.add(f.name());
+            }
+        }));
+        keys.add("tags");
+        return keys;
+    }
+
     /** Refuses another type's fields and reports this type's missing ones. */
     private void typeFields(MapNode entry, String path, ResourceType type) {
-        List<String> own = TYPE_KEYS.get(type);
+        List<String> own = type.fields().stream().map(Field::name).toList();
         for (Entry e : entry.entries().values()) {
-            if (!own.contains(e.key()) && RESOURCE_KEYS.contains(e.key()) && !COMMON_KEYS.contains(e.key())) {
+            if (!own.contains(e.key()) && resourceKeys().contains(e.key()) && !COMMON_KEYS.contains(e.key())) {
                 problems.add(e.keyAt(), path + "." + e.key(), "'" + e.key() + "' is not allowed for " + type
                         + "; " + type + " takes " + String.join(", ", own));
             }
         }
-        for (String key : own) {
-            if (entry.get(key).isEmpty()) {
-                problems.add(entry.at(), path + "." + key, "missing required key '" + key + "' for " + type);
+        for (Field f : type.fields()) {
+            if (f.required() && entry.get(f.name()).isEmpty()) {
+                problems.add(entry.at(), path + "." + f.name(), "missing required key '" + f.name() + "' for " + type);
             }
         }
     }
@@ -278,7 +281,7 @@ final class ConfigValidator {
         return name;
     }
 
-    private int count(Entry e, String path, Optional<ResourceType> type) {
+    private int count(Entry e, String path, Optional<ResourceType> namesOne) {
         String key = path + ".count";
         if (!(e.value() instanceof Scalar s) || s.kind() != Kind.INTEGER || s.integer() == null) {
             problems.add(e.value().at(), key, "count must be an integer from 0 to " + MAX_COUNT + ", not "
@@ -290,88 +293,72 @@ final class ConfigValidator {
             return 1;
         }
         int count = s.integer().intValueExact();
-        if (type.orElse(null) == ResourceType.S3 && count != 1) {
-            // A bucket name is global: two copies of one s3 entry could never both exist.
-            problems.add(s.at(), key, "an s3 resource names one bucket, so its count must be 1, not " + count);
+        if (namesOne.isPresent() && count != 1) {
+            // The declaration names the resource itself (a bucket name): two copies could never both exist.
+            ResourceType t = namesOne.get();
+            problems.add(s.at(), key, "a" + ("aeiou".indexOf(t.key().charAt(0)) >= 0 ? "n " : " ") + t + " resource names one "
+                    + t.noun() + ", so its count must be 1, not " + count);
         }
         return count;
     }
 
+    /** The kind's fields, each read by its own reader; an identity field must be unique in the config. */
     private Map<String, String> attributes(MapNode entry, String path, ResourceType type,
-                                           Map<String, String> bucketOwners) {
+                                           Map<String, String> identityOwners) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        switch (type) {
-            case EC2 -> {
-                entry.get("size").flatMap(e -> matching(e, path + ".size", EC2_SIZE,
-                        "an EC2 instance type such as t3.micro")).ifPresent(v -> attributes.put("size", v));
-                entry.get("image").flatMap(e -> nonBlank(e, path + ".image"))
-                        .ifPresent(v -> attributes.put("image", v));
-            }
-            case RDS -> {
-                entry.get("size").flatMap(e -> rdsClass(e, path + ".size")).ifPresent(v -> attributes.put("size", v));
-                entry.get("engine").flatMap(e -> nonBlank(e, path + ".engine"))
-                        .ifPresent(v -> attributes.put("engine", v));
-                entry.get("storage").flatMap(e -> storage(e, path + ".storage"))
-                        .ifPresent(v -> attributes.put("storage", v));
-            }
-            case S3 -> entry.get("bucket").flatMap(e -> bucket(e, path, bucketOwners))
-                    .ifPresent(v -> attributes.put("bucket", v));
+        for (Field f : type.fields()) {
+            entry.get(f.name()).flatMap(e -> field(e, path + "." + f.name(), f)).ifPresent(v -> {
+                attributes.put(f.name(), v);
+                if (f.identity()) {
+                    String first = identityOwners.putIfAbsent(type.key() + ":" + v, path);
+                    if (first != null) {
+                        problems.add(entry.get(f.name()).get().value().at(), path + "." + f.name(), f.name() + " '" + v
+                                + "' is already declared by " + first + "; " + type.noun() + " names are global");
+                    }
+                }
+            });
         }
         return attributes;
     }
 
-    private Optional<String> rdsClass(Entry e, String key) {
-        return nonBlank(e, key).filter(v -> {
-            if (v.startsWith("db.") && v.length() > 3) {
-                return true;
-            }
-            problems.add(e.value().at(), key, "'" + v + "' is not an RDS instance class; those start with 'db.',"
-                    + " e.g. db.t3.micro");
-            return false;
-        });
-    }
-
-    private Optional<String> storage(Entry e, String key) {
-        // "storage: 20" reads as a YAML integer and means 20 GiB, so numbers are taken as their text.
-        if (!(e.value() instanceof Scalar s) || !(s.kind() == Kind.STRING || s.kind() == Kind.INTEGER
-                || s.kind() == Kind.FLOAT)) {
-            problems.add(e.value().at(), key, "storage must be a size such as 20Gi, not " + e.value().describe());
-            return Optional.empty();
-        }
+    private Optional<String> field(Entry e, String key, Field f) {
+        Node n = e.value();
+        Field.Value value = n instanceof Scalar s
+                ? new Field.Value(s.text(), s.kind() == Kind.STRING, s.kind() == Kind.INTEGER || s.kind() == Kind.FLOAT,
+                        plain(n), n.describe())
+                : new Field.Value("", false, false, plain(n), n.describe());
         try {
-            return Optional.of(Long.toString(StorageSize.parseGiB(s.text())));
+            return Optional.of(f.reader().read(value));
         } catch (IllegalArgumentException ex) {
-            problems.add(s.at(), key, ex.getMessage());
+            problems.add(n.at(), key, ex.getMessage());
             return Optional.empty();
         }
     }
 
-    private Optional<String> bucket(Entry e, String path, Map<String, String> bucketOwners) {
-        String key = path + ".bucket";
-        Optional<String> bucket = matching(e, key, BUCKET, "an S3 bucket name: 3 to 63 lower-case letters, digits,"
-                + " '.' or '-', starting and ending with a letter or digit").filter(b -> {
-                    if (b.contains("..") || IP_ADDRESS.matcher(b).matches()) {
-                        problems.add(e.value().at(), key, "'" + b + "' is not a valid S3 bucket name: it must not"
-                                + " contain '..' or look like an IP address");
-                        return false;
-                    }
-                    String reserved = BUCKET_PREFIXES.stream().filter(b::startsWith).findFirst()
-                            .or(() -> BUCKET_SUFFIXES.stream().filter(b::endsWith).findFirst()).orElse(null);
-                    if (reserved != null) {
-                        problems.add(e.value().at(), key, "'" + b + "' is not a valid S3 bucket name: AWS reserves "
-                                + (b.startsWith(reserved) ? "the prefix '" : "the suffix '") + reserved + "'");
-                        return false;
-                    }
-                    return true;
-                });
-        bucket.ifPresent(b -> {
-            String first = bucketOwners.putIfAbsent(b, path);
-            if (first != null) {
-                problems.add(e.value().at(), key, "bucket '" + b + "' is already declared by " + first
-                        + "; bucket names are global");
+    /** A node as plain Java values, for a kind's field reader (which must not depend on the YAML reader). */
+    private static Object plain(Node n) {
+        if (n instanceof MapNode m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.entries().values().forEach(e -> out.put(e.key(), plain(e.value())));
+            return out;
+        }
+        if (n instanceof ListNode l) {
+            return l.items().stream().map(ConfigValidator::plain).toList();
+        }
+        Scalar s = (Scalar) n;
+        return switch (s.kind()) {
+            case STRING -> s.text();
+            case INTEGER -> s.integer() != null && s.integer().bitLength() < 64 ? (Object) s.integer().longValue() : s.text();
+            case FLOAT -> {
+                try {
+                    yield Double.valueOf(s.text());
+                } catch (NumberFormatException ex) {
+                    yield s.text(); // .inf, .nan: a reader refuses them as it would any other text
+                }
             }
-        });
-        return bucket;
+            case BOOLEAN -> Boolean.valueOf(s.text().toLowerCase(java.util.Locale.ROOT).matches("true|yes|on"));
+            case NULL -> null;
+        };
     }
 
     private Map<String, String> tags(Entry e, String key) {
@@ -455,15 +442,6 @@ final class ConfigValidator {
         return Optional.empty();
     }
 
-    private Optional<String> nonBlank(Entry e, String key) {
-        return string(e, key).filter(v -> {
-            if (!v.isBlank()) {
-                return true;
-            }
-            problems.add(e.value().at(), key, "must not be empty");
-            return false;
-        });
-    }
 
     private Optional<String> matching(Entry e, String key, Pattern pattern, String expected) {
         return string(e, key).filter(v -> {

@@ -3,13 +3,16 @@ package ovi.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import ovi.model.DesiredResource;
+import ovi.model.Field;
 
 /**
  * A loaded, valid config. Build one with {@link ConfigLoader}; every value here has been checked.
@@ -34,13 +37,22 @@ public record OviConfig(Path file, String provider, String region, String owner,
         resources = List.copyOf(resources);
     }
 
-    /** Every resource the config declares, in config order, {@code <name>-0} to {@code <name>-(count-1)}. */
+    /**
+     * Every resource the config declares, in config order, {@code <name>-0} to {@code <name>-(count-1)}, with
+     * the defaults of the fields it leaves out (a name {@code <owner>-<id>}).
+     */
     public List<DesiredResource> desired() {
         List<DesiredResource> all = new ArrayList<>();
         for (ResourceSpec spec : resources) {
             for (int n = 0; n < spec.count(); n++) {
-                all.add(new DesiredResource(spec.name() + "-" + n, spec.type(), spec.region(),
-                        spec.attributes(), spec.tags()));
+                String id = spec.name() + "-" + n;
+                Map<String, String> attributes = new LinkedHashMap<>(spec.attributes());
+                for (Field f : spec.type().fields()) {
+                    if (f.byDefault() != null && !attributes.containsKey(f.name())) {
+                        attributes.put(f.name(), f.byDefault().apply(owner, id));
+                    }
+                }
+                all.add(new DesiredResource(id, spec.type(), spec.region(), attributes, spec.tags()));
             }
         }
         return List.copyOf(all);

@@ -39,11 +39,11 @@ public final class Engine {
         this.progress = progress;
     }
 
-    /** Every scope a config needs observed: each type in each region it names, and S3 once. */
+    /** Every scope a config needs observed: each regional kind in each region it names, each global kind once. */
     public static Set<Scope> scopes(OviConfig config) {
         Set<Scope> scopes = new TreeSet<>();
         for (String region : config.regions()) {
-            for (ResourceType t : ResourceType.values()) {
+            for (ResourceType t : ResourceType.all()) {
                 scopes.add(Scope.of(t, region));
             }
         }

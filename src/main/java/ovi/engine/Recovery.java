@@ -247,14 +247,14 @@ public final class Recovery {
      * it, and this run leaves it alone.
      */
     private AuditLog.Draft settleIntent(String runId, WalEntry e, Intent intent, Optional<Observation> found) {
-        String noun = noun(intent.type());
+        String noun = intent.type().noun();
         String at = found.map(o -> " (" + o.cloudId() + ")").orElse("");
         Map<String, Object> data = new LinkedHashMap<>();
         data.put(RESOLVES_SEQ, e.seq());
         data.put(IN_DOUBT_RUN, e.runId());
         found.ifPresent(o -> data.put("cloudId", o.cloudId()));
         data.put("requestId", null);
-        List<String> undone = undone(e, intent, found, owner);
+        List<String> undone = undone(e, intent, found, owner, lookup);
         String how;
         boolean tookEffect;
         switch (intent.action()) {
@@ -306,9 +306,11 @@ public final class Recovery {
     /**
      * What the resource as found still lacks of what the action wanted: for a create, ovi's own tags (a
      * resource of ours that otherwise differs was created, and its drift is the next plan's); for an
-     * update, each change not yet applied, and an instance resized but not started again when it ran.
+     * update, each change not yet applied, and whatever else the kind says is left (an instance resized
+     * but not started again when it ran).
      */
-    static List<String> undone(WalEntry e, Intent intent, Optional<Observation> found, String owner) {
+    static List<String> undone(WalEntry e, Intent intent, Optional<Observation> found, String owner,
+                               ResourceLookup kindSays) {
         List<String> off = new ArrayList<>();
         if (found.isEmpty()) {
             return off;
@@ -328,13 +330,7 @@ public final class Recovery {
                     off.add(c.field() + " is " + (now == null ? "absent" : now) + ", not " + c.desired());
                 }
             }
-            Object before = before(e).get("state");
-            boolean ran = "running".equals(before) || "pending".equals(before);
-            String state = o.attribute("state");
-            if (intent.type() == ResourceType.EC2 && intent.disruptive() && ran
-                    && !"running".equals(state) && !"pending".equals(state)) {
-                off.add("it is " + state + ", not running as before the resize");
-            }
+            off.addAll(kindSays.unfinished(intent, before(e), o));
         }
         return off;
     }
@@ -374,7 +370,7 @@ public final class Recovery {
     }
 
     private static AuditLog.Draft settle(String runId, WalEntry e, ResourceType type, Optional<Observation> found) {
-        String noun = noun(type);
+        String noun = type.noun();
         String action = e.action() == null ? "action" : e.action();
         String at = found.map(o -> " (" + o.cloudId() + ")").orElse("");
         Map<String, Object> data = new LinkedHashMap<>();
@@ -439,14 +435,6 @@ public final class Recovery {
             }
         }
         return off;
-    }
-
-    private static String noun(ResourceType t) {
-        return switch (t) {
-            case EC2 -> "instance";
-            case RDS -> "DB instance";
-            case S3 -> "bucket";
-        };
     }
 
     private static String str(WalEntry e, String key) {

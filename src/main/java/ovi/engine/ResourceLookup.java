@@ -27,4 +27,12 @@ public interface ResourceLookup {
      * @throws RuntimeException when the cloud cannot answer: the caller then acts on nothing, never on a guess
      */
     List<Observation> find(Target target);
+
+    /**
+     * What a resource found after a crash still lacks of an update beyond the update's own changes, as its
+     * kind says ({@link ResourceKind#unfinished}); {@code before} is its state when the update began.
+     */
+    default List<String> unfinished(ovi.model.Intent intent, java.util.Map<String, String> before, Observation found) {
+        return List.of();
+    }
 }

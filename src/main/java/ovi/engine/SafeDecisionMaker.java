@@ -11,7 +11,8 @@ import ovi.model.Scope;
 /**
  * missing -> create, drifted -> update, unwanted -> delete unless blessed or destructive actions are
  * skipped, unmanaged -> notify. Nothing is created or deleted in a scope that could not be observed, and
- * a run that would delete every managed resource is refused unless explicitly allowed.
+ * a run that would delete every managed resource is refused unless explicitly allowed. An action the
+ * resource's kind cannot carry out is planned as a notify, never as an action that would fail later.
  */
 public final class SafeDecisionMaker implements DecisionMaker {
     private final boolean skipDestructive;
@@ -30,7 +31,7 @@ public final class SafeDecisionMaker implements DecisionMaker {
                 // A resource we could not see may well exist: creating or deleting it would be a guess.
                 continue;
             }
-            decisions.add(decide(diff));
+            decisions.add(withinCapabilities(decide(diff)));
         }
         long deletes = decisions.stream().filter(d -> d.action() == Action.DELETE).count();
         if (!allowEmpty && deletes > 0 && deletes >= managed) {
@@ -38,6 +39,15 @@ public final class SafeDecisionMaker implements DecisionMaker {
                     + managed + "); check the config, or pass --allow-empty if that is really intended");
         }
         return new Decisions(decisions);
+    }
+
+    /** A decision the kind cannot carry out (a kind with no deleter) is planned as a notify that says so. */
+    private static Decision withinCapabilities(Decision d) {
+        if (d.diff().type().can(d.action())) {
+            return d;
+        }
+        return Decision.notify(d.diff(), d.reason() + "; ovi cannot " + d.action().key() + " " + d.type().noun()
+                + "s (" + d.type() + "), so it only notifies");
     }
 
     private Decision decide(Diff diff) {

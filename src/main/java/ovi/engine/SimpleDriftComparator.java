@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import ovi.model.Change;
 import ovi.model.DesiredResource;
 import ovi.model.Diff;
+import ovi.model.Field;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 
@@ -78,7 +79,8 @@ public final class SimpleDriftComparator implements DriftComparator {
     /** The field-level changes; region is part of identity, not of drift. */
     static List<Change> changes(DesiredResource d, Observation o) {
         List<Change> changes = new ArrayList<>(2);
-        for (String field : comparedFields(d.type())) {
+        for (Field f : d.type().compared()) {
+            String field = f.name();
             String want = d.attribute(field);
             String have = o.attribute(field);
             if (want != null && !want.equals(have)) {
@@ -92,13 +94,5 @@ public final class SimpleDriftComparator implements DriftComparator {
             }
         }
         return changes;
-    }
-
-    private static List<String> comparedFields(ResourceType type) {
-        return switch (type) {
-            case EC2 -> List.of("size");
-            case RDS -> List.of("size", "engine", "storage");
-            case S3 -> List.of();
-        };
     }
 }

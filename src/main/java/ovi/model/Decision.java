@@ -42,13 +42,12 @@ public record Decision(Action action, Diff diff, String reason) {
         return diff.cloudId();
     }
 
-    /** An update that stops and starts the resource (an EC2 instance type change): shown as such in plans. */
+    /** An update that stops and starts the resource (a disruptive field changes): shown as such in plans. */
     public boolean disruptive() {
         return disruptive(action, type(), diff.changes());
     }
 
     static boolean disruptive(Action action, ResourceType type, java.util.List<Change> changes) {
-        return action == Action.UPDATE && type == ResourceType.EC2
-                && changes.stream().anyMatch(c -> c.field().equals("size"));
+        return action == Action.UPDATE && type.disruptive(changes);
     }
 }

@@ -10,8 +10,7 @@ import java.util.TreeMap;
  * @param id         the ovi id, {@code <name>-<n>}
  * @param type       the resource type
  * @param region     the region it belongs in (for S3 the bucket's region)
- * @param attributes type fields: {@code size}, {@code image} (ec2); {@code size}, {@code engine},
- *                   {@code storage} in whole GiB (rds); {@code bucket} (s3)
+ * @param attributes the kind's declared fields ({@link ResourceType#fields()}), in canonical form
  * @param tags       the declared tags, without ovi's own
  */
 public record DesiredResource(String id, ResourceType type, String region, Map<String, String> attributes,
@@ -35,6 +34,11 @@ public record DesiredResource(String id, ResourceType type, String region, Map<S
         all.put(Tags.OWNER, owner);
         all.put(Tags.ID, id);
         return all;
+    }
+
+    /** The cloud id the declaration chooses (a bucket's name), or null when the cloud assigns it on create. */
+    public String cloudId() {
+        return type.identity().map(f -> attributes.get(f.name())).orElse(null);
     }
 
     public Scope scope() {

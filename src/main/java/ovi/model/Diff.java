@@ -43,7 +43,7 @@ public sealed interface Diff permits Diff.Missing, Diff.Unwanted, Diff.Drifted, 
         public String id() { return desired.id(); }
         public ResourceType type() { return desired.type(); }
         public String region() { return desired.region(); }
-        public String cloudId() { return desired.type() == ResourceType.S3 ? desired.attribute("bucket") : null; }
+        public String cloudId() { return desired.cloudId(); }
         public Observation current() { return null; }
     }
 

@@ -47,7 +47,7 @@ public record Intent(Action action, String kind, String id, ResourceType type, S
                 current == null ? null : current.contentHash(), desired, d.diff().changes(), d.reason(), planRunId);
     }
 
-    /** An EC2 instance type change needs the instance stopped and started again. */
+    /** An update of a disruptive field (an EC2 instance type) stops and starts the resource. */
     public boolean disruptive() {
         return Decision.disruptive(action, type, changes);
     }

@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * @param type       the resource type
  * @param region     the region it lives in (for S3 the bucket's region)
  * @param cloudId    AWS's own id: instance id, DB instance identifier, bucket name
- * @param attributes what the comparator may read: {@code size}, {@code image}, {@code state} (ec2);
- *                   {@code size}, {@code engine}, {@code storage}, {@code state} (rds); none for s3
+ * @param attributes what the kind observes: its compared fields by the same names, and others such as
+ *                   {@code state}
  * @param tags       every tag the resource carries
  */
 public record Observation(ResourceType type, String region, String cloudId, Map<String, String> attributes,

@@ -1,4 +1,4 @@
-package ovi.config;
+package ovi.model;
 
 import java.math.BigDecimal;
 import java.util.Map;

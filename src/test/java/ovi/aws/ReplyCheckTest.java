@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.rds.RdsKind;
+import ovi.aws.s3.S3Kind;
 import org.junit.jupiter.api.Test;
 
 class ReplyCheckTest {
@@ -25,21 +28,34 @@ class ReplyCheckTest {
 
     @Test
     void aQueryReplyMustBeTheOperationsResponseWithItsList() {
-        assertNull(ReplyCheck.problem("EC2", "DescribeInstances",
+        assertNull(ReplyCheck.problem(Ec2Kind.REPLIES, "DescribeInstances",
                 b("<DescribeInstancesResponse><requestId>1</requestId><reservationSet/></DescribeInstancesResponse>")));
-        assertTrue(ReplyCheck.problem("EC2", "DescribeInstances",
+        assertTrue(ReplyCheck.problem(Ec2Kind.REPLIES, "DescribeInstances",
                 b("<DescribeInstancesResponse><requestId>1</requestId></DescribeInstancesResponse>")).contains("reservationSet"));
-        assertTrue(ReplyCheck.problem("RDS", "CreateDBInstance", b("<html><body>hi</body></html>")).contains("<html>"));
-        assertTrue(ReplyCheck.problem("STS", "GetCallerIdentity", b("")).contains("empty"));
-        assertTrue(ReplyCheck.problem("EC2", "RunInstances", b("OK")).contains("not XML"));
+        assertTrue(ReplyCheck.problem(RdsKind.REPLIES, "CreateDBInstance", b("<html><body>hi</body></html>")).contains("<html>"));
+        assertTrue(ReplyCheck.problem(ReplyCheck.Rules.query(java.util.Map.of("GetCallerIdentity", "<Account>")), "GetCallerIdentity", b("")).contains("empty"));
+        assertTrue(ReplyCheck.problem(Ec2Kind.REPLIES, "RunInstances", b("OK")).contains("not XML"));
     }
 
     @Test
     void s3RepliesAreCheckedPerOperationAndSomeMayBeEmpty() {
-        assertNull(ReplyCheck.problem("S3", "PutBucketTagging", b("")));
-        assertNull(ReplyCheck.problem("S3", "ListBuckets", b("<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")));
-        assertTrue(ReplyCheck.problem("S3", "ListBuckets", b("<!DOCTYPE html><html>")).contains("not <ListAllMyBucketsResult>"));
-        assertTrue(ReplyCheck.problem("S3", "GetBucketTagging", b("")).contains("empty"));
-        assertTrue(ReplyCheck.problem("S3", "CreateBucket", b("<html><body/></html>")).contains("HTML"));
+        assertNull(ReplyCheck.problem(S3Kind.REPLIES, "PutBucketTagging", b("")));
+        assertNull(ReplyCheck.problem(S3Kind.REPLIES, "ListBuckets", b("<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")));
+        assertTrue(ReplyCheck.problem(S3Kind.REPLIES, "ListBuckets", b("<!DOCTYPE html><html>")).contains("not <ListAllMyBucketsResult>"));
+        assertTrue(ReplyCheck.problem(S3Kind.REPLIES, "GetBucketTagging", b("")).contains("empty"));
+        assertTrue(ReplyCheck.problem(S3Kind.REPLIES, "CreateBucket", b("<html><body/></html>")).contains("HTML"));
+    }
+
+    @Test
+    void aJsonReplyMustBeAnObjectAndMayBeEmptyOnlyWhereTheServiceSaysSo() {
+        var rules = ReplyCheck.Rules.json(java.util.Set.of("DeleteQueue"), java.util.Map.of("GetQueueAttributes",
+                "\"Attributes\""));
+        assertNull(ReplyCheck.problem(rules, "ListQueues", b(" {\"QueueUrls\": []}")));
+        assertNull(ReplyCheck.problem(rules, "DeleteQueue", b("")));
+        assertTrue(ReplyCheck.problem(rules, "ListQueues", b("")).contains("empty"));
+        assertTrue(ReplyCheck.problem(rules, "ListQueues", b("<!DOCTYPE html><html>")).contains("HTML"));
+        assertTrue(ReplyCheck.problem(rules, "ListQueues", b("<ListQueuesResponse/>")).contains("XML, not JSON"));
+        assertTrue(ReplyCheck.problem(rules, "ListQueues", b("OK")).contains("not JSON"));
+        assertTrue(ReplyCheck.problem(rules, "GetQueueAttributes", b("{}")).contains("Attributes"));
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import ovi.aws.ec2.Ec2Kind;
 import ovi.engine.ObservationBatch;
 import ovi.engine.ResourceObserver;
 import ovi.model.DesiredResource;
@@ -54,14 +55,14 @@ final class SyntheticObserver implements ResourceObserver {
             Map<String, String> tags = new HashMap<>(d.allTags(SyntheticWorld.OWNER));
             Map<String, String> attrs = new HashMap<>();
             String cloudId;
-            switch (d.type()) {
-                case EC2 -> {
+            switch (d.type().key()) {
+                case "ec2" -> {
                     cloudId = String.format("i-%017x", i);
                     attrs.put("size", drift ? "t3.large" : d.attribute("size"));
                     attrs.put("image", d.attribute("image"));
                     attrs.put("state", "running");
                 }
-                case RDS -> {
+                case "rds" -> {
                     cloudId = d.id();
                     attrs.put("size", drift ? "db.t3.large" : d.attribute("size"));
                     attrs.put("engine", d.attribute("engine"));
@@ -79,11 +80,11 @@ final class SyntheticObserver implements ResourceObserver {
         }
         for (int r = 0; r < SyntheticWorld.REGIONS.size(); r++) {
             String region = SyntheticWorld.REGIONS.get(r);
-            if (!scopes.contains(Scope.of(ResourceType.EC2, region))) {
+            if (!scopes.contains(Scope.of(Ec2Kind.TYPE, region))) {
                 continue;
             }
             for (int u = 0; u < world.unmanagedPerRegion(); u++) {
-                out.add(new Observation(ResourceType.EC2, region, String.format("i-f%02d%014x", r, u),
+                out.add(new Observation(Ec2Kind.TYPE, region, String.format("i-f%02d%014x", r, u),
                         Map.of("size", "m5.large", "image", "ami-0000", "state", "running"), Map.of("Name", "hand-made-" + u)));
             }
         }

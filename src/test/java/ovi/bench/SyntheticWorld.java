@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.rds.RdsKind;
+import ovi.aws.s3.S3Kind;
 import ovi.config.OviConfig;
 import ovi.config.ResourceSpec;
 import ovi.model.DesiredResource;
@@ -30,11 +33,11 @@ final class SyntheticWorld {
         int rds = n * 9 / 100;
         int ec2 = n - rds - s3;
         List<ResourceSpec> specs = new ArrayList<>();
-        add(specs, ResourceType.EC2, ec2, Map.of("size", "t3.micro", "image", "ami-12c6146b"));
-        add(specs, ResourceType.RDS, rds, Map.of("size", "db.t3.micro", "engine", "postgres", "storage", "20"));
+        add(specs, Ec2Kind.TYPE, ec2, Map.of("size", "t3.micro", "image", "ami-12c6146b"));
+        add(specs, RdsKind.TYPE, rds, Map.of("size", "db.t3.micro", "engine", "postgres", "storage", "20"));
         for (int i = 0; i < s3; i++) {
             String region = REGIONS.get(i % REGIONS.size());
-            specs.add(new ResourceSpec("assets" + i, ResourceType.S3, 1, region,
+            specs.add(new ResourceSpec("assets" + i, S3Kind.TYPE, 1, region,
                     Map.of("bucket", "bench-assets-" + i), Map.of("team", "bench")));
         }
         this.config = new OviConfig(null, "aws", REGIONS.get(0), OWNER, List.of(), Set.of(), specs);
@@ -73,10 +76,10 @@ final class SyntheticWorld {
         long buckets = 0;
         for (Scope s : scopes) {
             int k = counts.getOrDefault(s, 0);
-            switch (s.type()) {
-                case EC2 -> calls += pages(k + unmanagedPerRegion(), 1000);
-                case RDS -> calls += pages(k, 100);
-                case S3 -> {
+            switch (s.type().key()) {
+                case "ec2" -> calls += pages(k + unmanagedPerRegion(), 1000);
+                case "rds" -> calls += pages(k, 100);
+                default -> {
                     calls += pages(k, 1000);
                     buckets += k;
                 }

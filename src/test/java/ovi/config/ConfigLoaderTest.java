@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.rds.RdsKind;
+import ovi.aws.s3.S3Kind;
 import ovi.model.DesiredResource;
 import ovi.model.ResourceType;
 import org.junit.jupiter.api.Test;
@@ -80,19 +83,19 @@ class ConfigLoaderTest {
                 desired.stream().map(DesiredResource::id).toList());
 
         DesiredResource web1 = desired.get(1);
-        assertEquals(ResourceType.EC2, web1.type());
+        assertEquals(Ec2Kind.TYPE, web1.type());
         assertEquals("us-east-1", web1.region());
         assertEquals(Map.of("size", "t3.micro", "image", "ami-123"), web1.attributes());
         assertEquals(Map.of("team", "platform", "cost", "42", "public", "true"), web1.tags());
 
         DesiredResource db = desired.get(3);
-        assertEquals(ResourceType.RDS, db.type());
+        assertEquals(RdsKind.TYPE, db.type());
         assertEquals("eu-west-1", db.region());
         assertEquals(Map.of("size", "db.t3.micro", "engine", "postgres", "storage", "512"), db.attributes());
         assertEquals(Map.of(), db.tags());
 
         DesiredResource bucket = desired.get(4);
-        assertEquals(ResourceType.S3, bucket.type());
+        assertEquals(S3Kind.TYPE, bucket.type());
         assertEquals("us-east-1", bucket.region());
         assertEquals(Map.of("bucket", "my-bucket"), bucket.attributes());
 
@@ -144,7 +147,7 @@ class ConfigLoaderTest {
         OviConfig config = ConfigLoader.load(Path.of("config-examples/multi-region.yaml"));
         assertEquals("team-platform", config.owner());
         assertEquals(List.of("eu-west-1", "us-east-1", "us-west-2"), List.copyOf(config.regions()));
-        assertEquals(Set.of(ResourceType.EC2, ResourceType.RDS, ResourceType.S3),
+        assertEquals(Set.of(Ec2Kind.TYPE, RdsKind.TYPE, S3Kind.TYPE),
                 config.desired().stream().map(DesiredResource::type).collect(Collectors.toSet()));
     }
 

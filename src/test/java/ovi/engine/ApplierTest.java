@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import ovi.aws.ec2.Ec2Kind;
 import ovi.model.Action;
 import ovi.model.Change;
 import ovi.model.Claim;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class ApplierTest {
     static final String OWNER = "team-web";
-    static final DesiredResource WEB0 = new DesiredResource("web-0", ResourceType.EC2, "us-east-1",
+    static final DesiredResource WEB0 = new DesiredResource("web-0", Ec2Kind.TYPE, "us-east-1",
             Map.of("size", "t3.micro", "image", "ami-1"), Map.of("team", "web"));
 
     final FakeWal wal = new FakeWal();
@@ -49,22 +50,22 @@ class ApplierTest {
         Map<String, String> tags = new HashMap<>(Map.of("ovi:managed", "true", "ovi:owner", OWNER, "ovi:id", id,
                 "team", "web"));
         tags.putAll(extraTags);
-        return new Observation(ResourceType.EC2, "us-east-1", cloudId, Map.of("size", size, "image", "ami-1"), tags);
+        return new Observation(Ec2Kind.TYPE, "us-east-1", cloudId, Map.of("size", size, "image", "ami-1"), tags);
     }
 
     static Intent create() {
-        return new Intent(Action.CREATE, "missing", "web-0", ResourceType.EC2, "us-east-1", null, null, WEB0, List.of(),
+        return new Intent(Action.CREATE, "missing", "web-0", Ec2Kind.TYPE, "us-east-1", null, null, WEB0, List.of(),
                 "declared but not found", "run-1");
     }
 
     static Intent update(Observation seen) {
-        return new Intent(Action.UPDATE, "drifted", "web-0", ResourceType.EC2, "us-east-1", seen.cloudId(),
+        return new Intent(Action.UPDATE, "drifted", "web-0", Ec2Kind.TYPE, "us-east-1", seen.cloudId(),
                 seen.contentHash(), WEB0, List.of(new Change("size", seen.attribute("size"), "t3.micro")), "drift",
                 "run-1");
     }
 
     static Intent delete(String id, Observation seen) {
-        return new Intent(Action.DELETE, "unwanted", id, ResourceType.EC2, "us-east-1", seen.cloudId(),
+        return new Intent(Action.DELETE, "unwanted", id, Ec2Kind.TYPE, "us-east-1", seen.cloudId(),
                 seen.contentHash(), null, List.of(), "not declared", "run-1");
     }
 
@@ -80,14 +81,14 @@ class ApplierTest {
                 "the holder is the instance name and a nonce of the run: " + executing.data());
         assertEquals(List.of("create web-0 synced=2"), calls, "the executing entry is synced before the call");
         assertEquals("req-1", wal.entries.get(2).data().get("requestId"));
-        assertTrue(claims.current(Claim.key(OWNER, ResourceType.EC2, "web-0")).orElseThrow()
+        assertTrue(claims.current(Claim.key(OWNER, Ec2Kind.TYPE, "web-0")).orElseThrow()
                 .expiresAt().isBefore(Instant.now().plusSeconds(1)), "released");
         assertEquals(ExitCode.OK, r.exitCode());
     }
 
     @Test
     void aLiveClaimOfAnotherInstanceSkipsTheResource() {
-        claims.tryClaim(Claim.key(OWNER, ResourceType.EC2, "web-0"), "other", Duration.ofMinutes(5));
+        claims.tryClaim(Claim.key(OWNER, Ec2Kind.TYPE, "web-0"), "other", Duration.ofMinutes(5));
 
         Applier.Report r = applier(5, false).apply("run-2", OWNER, List.of(create()));
 
@@ -172,7 +173,7 @@ class ApplierTest {
     void aClaimTakenOverBeforeTheCallStopsTheAction() {
         ActionExecutor slow = (intent, owner, fence) -> {
             // another instance takes over (the TTL lapsed) before our call
-            String key = Claim.key(OWNER, ResourceType.EC2, "web-0");
+            String key = Claim.key(OWNER, Ec2Kind.TYPE, "web-0");
             claims.rows.put(key, new Claim(key, "thief", 99, Instant.now(), Instant.now().plusSeconds(60)));
             fence.check();
             calls.add("called anyway");

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import ovi.aws.ec2.Ec2Kind;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 import ovi.model.WalEntry;
@@ -74,7 +75,7 @@ class RecoveryTest {
     }
 
     private static Observation instance(String cloudId, String size, String oviId) {
-        return new Observation(ResourceType.EC2, "us-east-1", cloudId, Map.of("size", size),
+        return new Observation(Ec2Kind.TYPE, "us-east-1", cloudId, Map.of("size", size),
                 Map.of("ovi:id", oviId, "ovi:owner", "team-web", "ovi:managed", "true"));
     }
 
@@ -114,7 +115,7 @@ class RecoveryTest {
         assertEquals("r-crashed", out.data().get("inDoubtRunId"));
         assertEquals("i-123", out.data().get("cloudId"));
         assertEquals("after a crash: the instance exists (i-123), the create took effect", out.message());
-        assertEquals(new ResourceLookup.Target(ResourceType.EC2, "us-east-1", "team-web", "web-0", null, "tok-1"),
+        assertEquals(new ResourceLookup.Target(Ec2Kind.TYPE, "us-east-1", "team-web", "web-0", null, "tok-1"),
                 lookup.asked.get(0));
         assertEquals(1, wal.syncs, "each resolution is synced before the run goes on");
     }

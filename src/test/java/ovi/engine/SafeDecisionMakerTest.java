@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import ovi.aws.ec2.Ec2Kind;
 import ovi.model.Action;
 import ovi.model.Change;
 import ovi.model.DesiredResource;
@@ -17,9 +18,9 @@ import ovi.model.Scope;
 import org.junit.jupiter.api.Test;
 
 class SafeDecisionMakerTest {
-    static final DesiredResource WEB = new DesiredResource("web-0", ResourceType.EC2, "us-east-1", Map.of("size", "t3.micro"), Map.of());
-    static final Observation I1 = new Observation(ResourceType.EC2, "us-east-1", "i-1", Map.of("size", "t3.large"), Map.of());
-    static final Observation FAR = new Observation(ResourceType.EC2, "eu-west-1", "i-2", Map.of(), Map.of());
+    static final DesiredResource WEB = new DesiredResource("web-0", Ec2Kind.TYPE, "us-east-1", Map.of("size", "t3.micro"), Map.of());
+    static final Observation I1 = new Observation(Ec2Kind.TYPE, "us-east-1", "i-1", Map.of("size", "t3.large"), Map.of());
+    static final Observation FAR = new Observation(Ec2Kind.TYPE, "eu-west-1", "i-2", Map.of(), Map.of());
 
     static Diff.Unwanted unwanted(Observation o, boolean blessed) {
         return new Diff.Unwanted(o, "old-0", blessed, "managed by ovi but no longer declared");
@@ -53,9 +54,9 @@ class SafeDecisionMakerTest {
 
     @Test
     void nothingIsDecidedInAnUnobservedScope() {
-        var far = new DesiredResource("far-0", ResourceType.EC2, "eu-west-1", Map.of(), Map.of());
+        var far = new DesiredResource("far-0", Ec2Kind.TYPE, "eu-west-1", Map.of(), Map.of());
         var d = new SafeDecisionMaker(false, false).decide(List.of(new Diff.Missing(far, "m"), new Diff.Missing(WEB, "m")),
-                Set.of(Scope.of(ResourceType.EC2, "eu-west-1")), 0);
+                Set.of(Scope.of(Ec2Kind.TYPE, "eu-west-1")), 0);
         assertEquals(List.of("web-0"), d.list().stream().map(ovi.model.Decision::id).toList());
     }
 
@@ -67,5 +68,23 @@ class SafeDecisionMakerTest {
         assertEquals(2, new SafeDecisionMaker(false, true).decide(diffs, Set.of(), 2).summary().get(Action.DELETE));
         assertEquals(2, new SafeDecisionMaker(false, false).decide(diffs, Set.of(), 3).summary().get(Action.DELETE),
                 "deleting some of them is not refused");
+    }
+
+    @Test
+    void anActionTheKindCannotCarryOutIsPlannedAsANotifyThatSaysSo() {
+        // given a kind that can be listed and created but has no updater or deleter
+        ResourceType readOnly = ResourceType.regional("keep", "vault", List.of(), Set.of(Action.CREATE));
+        Observation vault = new Observation(readOnly, "us-east-1", "v-1", Map.of(), Map.of());
+        var missing = new Diff.Missing(new DesiredResource("v-0", readOnly, "us-east-1", Map.of(), Map.of()), "m");
+        var drifted = new Diff.Drifted(new DesiredResource("v-1", readOnly, "us-east-1", Map.of(), Map.of("team", "a")),
+                vault, List.of(new Change("tags.team", "b", "a")), "differs");
+        // when
+        Decisions d = new SafeDecisionMaker(false, true).decide(List.of(missing, drifted, unwanted(vault, false)),
+                Set.of(), 1);
+        // then
+        assertEquals(List.of(Action.CREATE, Action.NOTIFY, Action.NOTIFY), actions(d));
+        assertTrue(d.list().get(1).reason().contains("ovi cannot update vaults (keep)"), d.list().get(1).reason());
+        assertTrue(d.list().get(2).reason().contains("ovi cannot delete vaults (keep)"), d.list().get(2).reason());
+        assertTrue(d.list().get(2).reason().startsWith("managed by ovi but no longer declared"), d.list().get(2).reason());
     }
 }

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.rds.RdsKind;
 import ovi.model.Change;
 import ovi.model.DesiredResource;
 import ovi.model.Diff;
@@ -21,11 +23,11 @@ class SimpleDriftComparatorTest {
     final SimpleDriftComparator comparator = new SimpleDriftComparator();
 
     static DesiredResource ec2(String id, String size, Map<String, String> tags) {
-        return new DesiredResource(id, ResourceType.EC2, "us-east-1", Map.of("size", size, "image", "ami-1"), tags);
+        return new DesiredResource(id, Ec2Kind.TYPE, "us-east-1", Map.of("size", size, "image", "ami-1"), tags);
     }
 
     static Observation instance(String cloudId, String size, Map<String, String> tags) {
-        return new Observation(ResourceType.EC2, "us-east-1", cloudId, Map.of("size", size, "image", "ami-2"), tags);
+        return new Observation(Ec2Kind.TYPE, "us-east-1", cloudId, Map.of("size", size, "image", "ami-2"), tags);
     }
 
     static Map<String, String> managed(String owner, String id, String... more) {
@@ -67,9 +69,9 @@ class SimpleDriftComparatorTest {
 
     @Test
     void rdsEngineAndStorageAreCompared() {
-        var want = new DesiredResource("db-0", ResourceType.RDS, "us-east-1",
+        var want = new DesiredResource("db-0", RdsKind.TYPE, "us-east-1",
                 Map.of("size", "db.t3.micro", "engine", "postgres", "storage", "20"), Map.of());
-        var have = new Observation(ResourceType.RDS, "us-east-1", "team-web-db-0",
+        var have = new Observation(RdsKind.TYPE, "us-east-1", "team-web-db-0",
                 Map.of("size", "db.t3.micro", "engine", "mysql", "storage", "30"), managed(OWNER, "db-0"));
         Diff.Drifted d = assertInstanceOf(Diff.Drifted.class, compare(List.of(want), List.of(have), Set.of()).get(0));
         assertEquals(Set.of("engine", "storage"), Set.copyOf(d.changes().stream().map(Change::field).toList()));
@@ -119,7 +121,7 @@ class SimpleDriftComparatorTest {
 
     @Test
     void idsAreMatchedWithinATypeOnly() {
-        var rdsWithEc2Id = new Observation(ResourceType.RDS, "us-east-1", "x", Map.of(), managed(OWNER, "web-0"));
+        var rdsWithEc2Id = new Observation(RdsKind.TYPE, "us-east-1", "x", Map.of(), managed(OWNER, "web-0"));
         var diffs = compare(List.of(ec2("web-0", "t3.micro", Map.of())), List.of(rdsWithEc2Id), Set.of());
         assertEquals(Set.of("missing", "unwanted"), Set.copyOf(diffs.stream().map(Diff::kind).toList()));
     }

@@ -25,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ovi.aws.ec2.Ec2Kind;
 import ovi.model.Claim;
 import ovi.model.ResourceType;
 import ovi.model.WalEntry;
@@ -203,7 +204,7 @@ class ApplyIT {
         try (JdbcObservationStore store = JdbcObservationStore.openH2(state.resolve("store"));
              Connection c = store.openConnection()) {
             var claims = new JdbcClaimStore(c, Clock.systemUTC());
-            Claim dead = claims.tryClaim(Claim.key("team-web", ResourceType.EC2, "web-0"), "dead-host:4242",
+            Claim dead = claims.tryClaim(Claim.key("team-web", Ec2Kind.TYPE, "web-0"), "dead-host:4242",
                     Duration.ofSeconds(6)).orElseThrow();
             expires = dead.expiresAt();
         }

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import ovi.aws.AwsClients;
 import ovi.aws.AwsActionExecutor;
+import ovi.aws.AwsClients;
 import ovi.aws.AwsSettings;
-import ovi.engine.ResourceLookup;
+import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.rds.RdsKind;
+import ovi.aws.s3.S3Kind;
 import ovi.engine.ResourceLookup.Target;
+import ovi.engine.ResourceLookup;
+import ovi.kinds.ResourceKinds;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +34,7 @@ class AwsResourceLookupIT {
     void setUp() throws Exception {
         Moto.reset();
         aws = new AwsClients(AwsSettings.of(null, Moto.endpoint().toString()), Moto.REGION);
-        lookup = new AwsActionExecutor(aws);
+        lookup = new AwsActionExecutor(ResourceKinds.bind(aws));
     }
 
     @AfterEach
@@ -44,7 +48,7 @@ class AwsResourceLookupIT {
     }
 
     private static Target ec2(String oviId, String cloudId, String token) {
-        return new Target(ResourceType.EC2, Moto.REGION, "team-web", oviId, cloudId, token);
+        return new Target(Ec2Kind.TYPE, Moto.REGION, "team-web", oviId, cloudId, token);
     }
 
     @Test
@@ -91,13 +95,13 @@ class AwsResourceLookupIT {
                             .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
         }
         String identifier = ovi.aws.rds.RdsNames.identifier("team-web", "db-0");
-        Target t = new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-0", identifier, null);
+        Target t = new Target(RdsKind.TYPE, Moto.REGION, "team-web", "db-0", identifier, null);
         Observation o = first(t).orElseThrow();
         assertEquals("20", o.attribute("storage"));
         assertEquals("db-0", o.oviId());
-        assertEquals(identifier, first(new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-0", null, null))
+        assertEquals(identifier, first(new Target(RdsKind.TYPE, Moto.REGION, "team-web", "db-0", null, null))
                 .orElseThrow().cloudId(), "found by the identifier ovi derives from owner and id when none is given");
-        assertTrue(first(new Target(ResourceType.RDS, Moto.REGION, "team-web", "db-1", "db-1-web", null)).isEmpty());
+        assertTrue(first(new Target(RdsKind.TYPE, Moto.REGION, "team-web", "db-1", "db-1-web", null)).isEmpty());
     }
 
     @Test
@@ -108,11 +112,11 @@ class AwsResourceLookupIT {
                     software.amazon.awssdk.services.s3.model.Tag.builder().key("ovi:id").value("assets-0").build()))));
             s3.createBucket(r -> r.bucket("untagged"));
         }
-        Observation o = first(new Target(ResourceType.S3, Moto.REGION, "team-web", "assets-0", "team-web-assets", null))
+        Observation o = first(new Target(S3Kind.TYPE, Moto.REGION, "team-web", "assets-0", "team-web-assets", null))
                 .orElseThrow();
         assertEquals(Map.of("ovi:id", "assets-0"), o.tags());
-        assertEquals(Map.of(), first(new Target(ResourceType.S3, Moto.REGION, "team-web", "x", "untagged", null))
+        assertEquals(Map.of(), first(new Target(S3Kind.TYPE, Moto.REGION, "team-web", "x", "untagged", null))
                 .orElseThrow().tags());
-        assertTrue(first(new Target(ResourceType.S3, Moto.REGION, "team-web", "x", "no-such-bucket-here", null)).isEmpty());
+        assertTrue(first(new Target(S3Kind.TYPE, Moto.REGION, "team-web", "x", "no-such-bucket-here", null)).isEmpty());
     }
 }

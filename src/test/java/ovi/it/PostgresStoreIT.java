@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import ovi.aws.ec2.Ec2Kind;
 import ovi.model.Claim;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
@@ -22,13 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The shared store on a real PostgreSQL server: the same semantics as the embedded H2 store. */
 class PostgresStoreIT {
-    static final Scope EC2 = Scope.of(ResourceType.EC2, "us-east-1");
+    static final Scope EC2 = Scope.of(Ec2Kind.TYPE, "us-east-1");
 
     @TempDir
     Path dir;
 
     static Observation i(String id, String size) {
-        return new Observation(ResourceType.EC2, "us-east-1", id, Map.of("size", size), Map.of("ovi:id", "web-" + id));
+        return new Observation(Ec2Kind.TYPE, "us-east-1", id, Map.of("size", size), Map.of("ovi:id", "web-" + id));
     }
 
     @Test

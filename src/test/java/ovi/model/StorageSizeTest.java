@@ -1,4 +1,4 @@
-package ovi.config;
+package ovi.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.rds.RdsKind;
 import ovi.engine.ObservationStore;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
@@ -17,14 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The H2 store in a real file database. */
 class JdbcObservationStoreTest {
-    static final Scope EC2 = Scope.of(ResourceType.EC2, "us-east-1");
-    static final Scope RDS = Scope.of(ResourceType.RDS, "us-east-1");
+    static final Scope EC2 = Scope.of(Ec2Kind.TYPE, "us-east-1");
+    static final Scope RDS = Scope.of(RdsKind.TYPE, "us-east-1");
 
     @TempDir
     Path dir;
 
     static Observation i(String id, String size) {
-        return new Observation(ResourceType.EC2, "us-east-1", id, Map.of("size", size), Map.of("ovi:id", "web-" + id));
+        return new Observation(Ec2Kind.TYPE, "us-east-1", id, Map.of("size", size), Map.of("ovi:id", "web-" + id));
     }
 
     @Test

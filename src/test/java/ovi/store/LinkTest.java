@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import ovi.aws.ec2.Ec2Kind;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 import ovi.model.Scope;
@@ -33,9 +34,9 @@ class LinkTest {
 
     @Test
     void claimsAndRecordsGoOnAfterTheDatabaseIsShutUnderThem() throws Exception {
-        Observation web = new Observation(ResourceType.EC2, "us-east-1", "i-1", Map.of("size", "t3.micro"),
+        Observation web = new Observation(Ec2Kind.TYPE, "us-east-1", "i-1", Map.of("size", "t3.micro"),
                 Map.of("ovi:id", "web-0"));
-        Set<Scope> scopes = Set.of(Scope.of(ResourceType.EC2, "us-east-1"));
+        Set<Scope> scopes = Set.of(Scope.of(Ec2Kind.TYPE, "us-east-1"));
         try (JdbcObservationStore store = JdbcObservationStore.openH2(dir);
              JdbcClaimStore claims = store.claims(Clock.systemUTC())) {
             assertTrue(claims.tryClaim("r1", "me", Duration.ofMinutes(5)).isPresent());
@@ -46,7 +47,7 @@ class LinkTest {
             assertTrue(claims.tryClaim("r2", "me", Duration.ofMinutes(5)).isPresent(), "a claim after the shutdown");
             assertEquals(Set.of("r1", "r2"), Set.copyOf(claims.live().stream().map(c -> c.resource()).toList()),
                     "the claim made before the shutdown was kept");
-            Observation resized = new Observation(ResourceType.EC2, "us-east-1", "i-1", Map.of("size", "t3.large"),
+            Observation resized = new Observation(Ec2Kind.TYPE, "us-east-1", "i-1", Map.of("size", "t3.large"),
                     Map.of("ovi:id", "web-0"));
             assertEquals(1, store.record("run-2", scopes, List.of(resized)).written(), "a recording after the shutdown");
             assertEquals(2, store.history("web-0").size());

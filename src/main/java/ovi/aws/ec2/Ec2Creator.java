@@ -1,9 +1,8 @@
 package ovi.aws.ec2;
 
-import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
 import ovi.aws.AwsErrors;
-import ovi.aws.Capabilities;
+import ovi.engine.ResourceKind;
 import ovi.engine.Fence;
 import ovi.model.Intent;
 import ovi.model.Outcome;
@@ -13,10 +12,10 @@ import software.amazon.awssdk.services.ec2.model.RunInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /** RunInstances with the declared image, size and tags, and a ClientToken so a retry makes no second one. */
-public final class Ec2Creator implements Capabilities.Creator {
+final class Ec2Creator implements ResourceKind.Creator {
     private final AwsClients aws;
 
-    public Ec2Creator(AwsClients aws) {
+    Ec2Creator(AwsClients aws) {
         this.aws = aws;
     }
 
@@ -24,7 +23,7 @@ public final class Ec2Creator implements Capabilities.Creator {
     public Outcome create(Intent intent, String owner, Fence fence) {
         var d = intent.desired();
         fence.check();
-        RunInstancesResponse r = aws.ec2(intent.region()).runInstances(b -> b
+        RunInstancesResponse r = Ec2Kind.ec2(aws, intent.region()).runInstances(b -> b
                 .imageId(d.attribute("image"))
                 .instanceType(d.attribute("size"))
                 .minCount(1).maxCount(1)
@@ -35,6 +34,6 @@ public final class Ec2Creator implements Capabilities.Creator {
         if (id == null || id.isBlank()) {
             throw SdkClientException.create("AWS answered RunInstances with an instance that has no id");
         }
-        return new Outcome.Executed(id, AwsActionExecutor.requestId(r), "created " + id);
+        return new Outcome.Executed(id, AwsErrors.requestId(r), "created " + id);
     }
 }

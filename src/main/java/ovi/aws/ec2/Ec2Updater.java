@@ -2,10 +2,9 @@ package ovi.aws.ec2;
 
 import java.util.ArrayList;
 import java.util.List;
-import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
 import ovi.aws.AwsErrors;
-import ovi.aws.Capabilities;
+import ovi.engine.ResourceKind;
 import ovi.engine.Fence;
 import ovi.model.Change;
 import ovi.model.Intent;
@@ -19,16 +18,11 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * Tags with CreateTags; an instance type change by stop, modify, start (disruptive: the plan says so). An
  * instance that was stopped stays stopped.
  */
-public final class Ec2Updater implements Capabilities.Updater {
+final class Ec2Updater implements ResourceKind.Updater {
     private final AwsClients aws;
 
-    public Ec2Updater(AwsClients aws) {
+    Ec2Updater(AwsClients aws) {
         this.aws = aws;
-    }
-
-    @Override
-    public Outcome update(Intent intent, String owner, Fence fence) {
-        return update(intent, owner, fence, java.util.Map.of());
     }
 
     /**
@@ -38,14 +32,14 @@ public final class Ec2Updater implements Capabilities.Updater {
      */
     @Override
     public Outcome update(Intent intent, String owner, Fence fence, java.util.Map<String, String> before) {
-        Ec2Client ec2 = aws.ec2(intent.region());
+        Ec2Client ec2 = Ec2Kind.ec2(aws, intent.region());
         String id = intent.cloudId();
         List<String> done = new ArrayList<>();
         String requestId = null;
         List<Tag> tags = Ec2Tags.changed(intent.changes());
         if (!tags.isEmpty()) {
             fence.check();
-            requestId = AwsActionExecutor.requestId(ec2.createTags(b -> b.resources(id).tags(tags)));
+            requestId = AwsErrors.requestId(ec2.createTags(b -> b.resources(id).tags(tags)));
             done.add("tags " + String.join(", ", tags.stream().map(Tag::key).toList()));
         }
         Change size = intent.changes().stream().filter(c -> c.field().equals("size")).findFirst().orElse(null);
@@ -62,7 +56,7 @@ public final class Ec2Updater implements Capabilities.Updater {
                 }
                 ec2.waiter().waitUntilInstanceStopped(b -> b.instanceIds(id));
                 fence.check();
-                requestId = AwsActionExecutor.requestId(ec2.modifyInstanceAttribute(b -> b.instanceId(id)
+                requestId = AwsErrors.requestId(ec2.modifyInstanceAttribute(b -> b.instanceId(id)
                         .instanceType(AttributeValue.builder().value(size.desired()).build())));
                 stateNow = "stopped";
             }
@@ -71,7 +65,7 @@ public final class Ec2Updater implements Capabilities.Updater {
                     ec2.waiter().waitUntilInstanceStopped(b -> b.instanceIds(id));
                 }
                 fence.check();
-                requestId = AwsActionExecutor.requestId(ec2.startInstances(b -> b.instanceIds(id)));
+                requestId = AwsErrors.requestId(ec2.startInstances(b -> b.instanceIds(id)));
             }
             done.add("size " + size.current() + " -> " + size.desired() + (wasRunning ? " (stopped and started)" : ""));
         }

@@ -2,9 +2,9 @@ package ovi.aws.rds;
 
 import java.util.List;
 import java.util.Map;
-import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
-import ovi.aws.Capabilities;
+import ovi.aws.AwsErrors;
+import ovi.engine.ResourceKind;
 import ovi.engine.Fence;
 import ovi.model.Intent;
 import ovi.model.Outcome;
@@ -15,13 +15,13 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * CreateDBInstance under an identifier derived from owner and id. The master password is managed by RDS
  * (in Secrets Manager), so no secret ever passes through ovi's config, plan, WAL or logs.
  */
-public final class RdsCreator implements Capabilities.Creator {
+final class RdsCreator implements ResourceKind.Creator {
     /** The master user name of the DB instances ovi creates. */
     public static final String MASTER_USERNAME = "ovi";
 
     private final AwsClients aws;
 
-    public RdsCreator(AwsClients aws) {
+    RdsCreator(AwsClients aws) {
         this.aws = aws;
     }
 
@@ -30,7 +30,7 @@ public final class RdsCreator implements Capabilities.Creator {
         var d = intent.desired();
         String identifier = RdsNames.identifier(owner, intent.id());
         fence.check();
-        var r = aws.rds(intent.region()).createDBInstance(b -> b
+        var r = RdsKind.rds(aws, intent.region()).createDBInstance(b -> b
                 .dbInstanceIdentifier(identifier)
                 .dbInstanceClass(d.attribute("size"))
                 .engine(d.attribute("engine"))
@@ -41,7 +41,7 @@ public final class RdsCreator implements Capabilities.Creator {
         if (r.dbInstance() == null || !identifier.equalsIgnoreCase(r.dbInstance().dbInstanceIdentifier())) {
             throw SdkClientException.create("AWS answered CreateDBInstance without the DB instance " + identifier);
         }
-        return new Outcome.Executed(identifier, AwsActionExecutor.requestId(r), "created " + identifier);
+        return new Outcome.Executed(identifier, AwsErrors.requestId(r), "created " + identifier);
     }
 
     static List<Tag> tags(Map<String, String> tags) {

@@ -1,18 +1,18 @@
 package ovi.aws.rds;
 
 import java.time.Instant;
-import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
-import ovi.aws.Capabilities;
+import ovi.aws.AwsErrors;
+import ovi.engine.ResourceKind;
 import ovi.engine.Fence;
 import ovi.model.Intent;
 import ovi.model.Outcome;
 
 /** DeleteDBInstance, always with a final snapshot: a deleted database can be brought back. */
-public final class RdsDeleter implements Capabilities.Deleter {
+final class RdsDeleter implements ResourceKind.Deleter {
     private final AwsClients aws;
 
-    public RdsDeleter(AwsClients aws) {
+    RdsDeleter(AwsClients aws) {
         this.aws = aws;
     }
 
@@ -21,9 +21,9 @@ public final class RdsDeleter implements Capabilities.Deleter {
         String identifier = intent.cloudId();
         String snapshot = snapshotName(identifier, Instant.now());
         fence.check();
-        var r = aws.rds(intent.region()).deleteDBInstance(b -> b.dbInstanceIdentifier(identifier)
+        var r = RdsKind.rds(aws, intent.region()).deleteDBInstance(b -> b.dbInstanceIdentifier(identifier)
                 .skipFinalSnapshot(false).finalDBSnapshotIdentifier(snapshot));
-        return new Outcome.Executed(identifier, AwsActionExecutor.requestId(r),
+        return new Outcome.Executed(identifier, AwsErrors.requestId(r),
                 "deleting " + identifier + " (final snapshot " + snapshot + ")");
     }
 

@@ -4,10 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
 import ovi.aws.AwsErrors;
-import ovi.aws.Capabilities;
+import ovi.engine.ResourceKind;
 import ovi.engine.Fence;
 import ovi.model.Change;
 import ovi.model.Intent;
@@ -19,15 +18,15 @@ import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
  * ModifyDBInstance (class, storage; applied immediately) and AddTagsToResource. The engine cannot change,
  * and storage can only grow: AWS refuses to shrink it, so ovi reports that before calling anything.
  */
-public final class RdsUpdater implements Capabilities.Updater {
+final class RdsUpdater implements ResourceKind.Updater {
     private final AwsClients aws;
 
-    public RdsUpdater(AwsClients aws) {
+    RdsUpdater(AwsClients aws) {
         this.aws = aws;
     }
 
     @Override
-    public Outcome update(Intent intent, String owner, Fence fence) {
+    public Outcome update(Intent intent, String owner, Fence fence, Map<String, String> before) {
         String identifier = intent.cloudId();
         Change engine = change(intent, "engine");
         if (engine != null) {
@@ -41,7 +40,7 @@ public final class RdsUpdater implements Capabilities.Updater {
                     + shrink.desired() + " GiB): declare storage of at least " + shrink.current()
                     + " GiB, or replace the DB instance by hand; nothing was changed", null);
         }
-        RdsClient rds = aws.rds(intent.region());
+        RdsClient rds = RdsKind.rds(aws, intent.region());
         List<String> done = new ArrayList<>();
         String requestId = null;
         Change size = change(intent, "size");
@@ -58,7 +57,7 @@ public final class RdsUpdater implements Capabilities.Updater {
                 done.add("storage " + storage.current() + " -> " + storage.desired() + " GiB");
             }
             fence.check();
-            requestId = AwsActionExecutor.requestId(rds.modifyDBInstance(b.build()));
+            requestId = AwsErrors.requestId(rds.modifyDBInstance(b.build()));
         }
         Map<String, String> tags = new TreeMap<>();
         intent.changes().stream().filter(c -> c.field().startsWith("tags."))
@@ -67,7 +66,7 @@ public final class RdsUpdater implements Capabilities.Updater {
             String arn = AwsErrors.first(rds.describeDBInstances(b -> b.dbInstanceIdentifier(identifier)).dbInstances(),
                     "DescribeDBInstances " + identifier).dbInstanceArn();
             fence.check();
-            requestId = AwsActionExecutor.requestId(rds.addTagsToResource(b -> b.resourceName(arn)
+            requestId = AwsErrors.requestId(rds.addTagsToResource(b -> b.resourceName(arn)
                     .tags(RdsCreator.tags(tags))));
             done.add("tags " + String.join(", ", tags.keySet()));
         }

@@ -1,8 +1,8 @@
 package ovi.aws.s3;
 
-import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
-import ovi.aws.Capabilities;
+import ovi.aws.AwsErrors;
+import ovi.engine.ResourceKind;
 import ovi.aws.Observations;
 import ovi.engine.Fence;
 import ovi.model.Intent;
@@ -11,17 +11,17 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** DeleteBucket, only of an empty bucket: ovi never deletes objects; a non-empty bucket is reported. */
-public final class S3Deleter implements Capabilities.Deleter {
+final class S3Deleter implements ResourceKind.Deleter {
     private final AwsClients aws;
 
-    public S3Deleter(AwsClients aws) {
+    S3Deleter(AwsClients aws) {
         this.aws = aws;
     }
 
     @Override
     public Outcome delete(Intent intent, String owner, Fence fence) {
         String bucket = intent.cloudId();
-        S3Client s3 = aws.s3();
+        S3Client s3 = S3Kind.s3(aws);
         // versions and delete markers count: a versioned bucket with only markers cannot be deleted either
         var versions = s3.listObjectVersions(b -> b.bucket(bucket).maxKeys(1));
         if (!versions.versions().isEmpty() || !versions.deleteMarkers().isEmpty()) {
@@ -30,7 +30,7 @@ public final class S3Deleter implements Capabilities.Deleter {
         fence.check();
         try {
             var r = s3.deleteBucket(b -> b.bucket(bucket));
-            return new Outcome.Executed(bucket, AwsActionExecutor.requestId(r), "deleted bucket " + bucket);
+            return new Outcome.Executed(bucket, AwsErrors.requestId(r), "deleted bucket " + bucket);
         } catch (AwsServiceException e) {
             if (Observations.errorCode(e, "BucketNotEmpty")) {
                 return notEmpty(bucket);

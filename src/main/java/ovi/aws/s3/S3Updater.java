@@ -3,7 +3,8 @@ package ovi.aws.s3;
 import java.util.Map;
 import java.util.TreeMap;
 import ovi.aws.AwsClients;
-import ovi.aws.Capabilities;
+import ovi.aws.AwsErrors;
+import ovi.engine.ResourceKind;
 import ovi.aws.Observations;
 import ovi.engine.Fence;
 import ovi.model.Intent;
@@ -11,18 +12,18 @@ import ovi.model.Outcome;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** PutBucketTagging replaces the whole set: the bucket's other tags are read first and kept. */
-public final class S3Updater implements Capabilities.Updater {
+final class S3Updater implements ResourceKind.Updater {
     private final AwsClients aws;
 
-    public S3Updater(AwsClients aws) {
+    S3Updater(AwsClients aws) {
         this.aws = aws;
     }
 
     @Override
-    public Outcome update(Intent intent, String owner, Fence fence) {
+    public Outcome update(Intent intent, String owner, Fence fence, Map<String, String> before) {
         String bucket = intent.cloudId();
-        S3Client s3 = aws.s3();
-        Map<String, String> tags = new TreeMap<>(Observations.bucketTags(s3, bucket));
+        S3Client s3 = S3Kind.s3(aws);
+        Map<String, String> tags = new TreeMap<>(S3Buckets.bucketTags(s3, bucket));
         intent.changes().stream().filter(c -> c.field().startsWith("tags."))
                 .forEach(c -> tags.put(c.field().substring(5), c.desired()));
         fence.check();

@@ -1,0 +1,102 @@
+package ovi.aws.rds;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import ovi.aws.AwsClients;
+import ovi.aws.Observations;
+import ovi.engine.ResourceKind;
+import ovi.engine.ResourceLookup;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+
+/** RDS DB instances through one run's clients. */
+final class RdsInstances implements ResourceKind {
+    private final AwsClients aws;
+    private final RdsCreator creator;
+    private final RdsUpdater updater;
+    private final RdsDeleter deleter;
+
+    RdsInstances(AwsClients aws) {
+        this.aws = aws;
+        this.creator = new RdsCreator(aws);
+        this.updater = new RdsUpdater(aws);
+        this.deleter = new RdsDeleter(aws);
+    }
+
+    @Override
+    public ResourceType type() {
+        return RdsKind.TYPE;
+    }
+
+    @Override
+    public List<Observation> list(String region) {
+        List<Observation> out = new ArrayList<>();
+        for (var page : RdsKind.rds(aws, region).describeDBInstancesPaginator(r -> r.maxRecords(100))) {
+            for (DBInstance db : page.dbInstances()) {
+                if (live(db)) {
+                    out.add(observation(region, db));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A DB instance by identifier: the observed one, or the one ovi would create. */
+    @Override
+    public List<Observation> find(ResourceLookup.Target t) {
+        String identifier = t.cloudId() != null ? t.cloudId() : RdsNames.identifier(t.owner(), t.oviId());
+        List<Observation> out = new ArrayList<>();
+        try {
+            for (DBInstance db : RdsKind.rds(aws, t.region()).describeDBInstances(b -> b.dbInstanceIdentifier(identifier))
+                    .dbInstances()) {
+                if (live(db)) {
+                    out.add(observation(t.region(), db));
+                }
+            }
+        } catch (AwsServiceException e) {
+            if (Observations.errorCode(e, "DBInstanceNotFound", "DBInstanceNotFoundFault")) {
+                return List.of();
+            }
+            throw e;
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Creator> creator() {
+        return Optional.of(creator);
+    }
+
+    @Override
+    public Optional<Updater> updater() {
+        return Optional.of(updater);
+    }
+
+    @Override
+    public Optional<Deleter> deleter() {
+        return Optional.of(deleter);
+    }
+
+    /** A DB instance being deleted is on its way out: not observed. */
+    static boolean live(DBInstance db) {
+        return !"deleting".equals(db.dbInstanceStatus());
+    }
+
+    static Observation observation(String region, DBInstance db) {
+        Map<String, String> tags = new HashMap<>();
+        db.tagList().forEach(t -> tags.put(t.key(), t.value()));
+        Map<String, String> attrs = new HashMap<>();
+        Observations.putIfPresent(attrs, "size", db.dbInstanceClass());
+        Observations.putIfPresent(attrs, "engine", db.engine());
+        if (db.allocatedStorage() != null) {
+            attrs.put("storage", db.allocatedStorage().toString());
+        }
+        Observations.putIfPresent(attrs, "state", db.dbInstanceStatus());
+        return new Observation(RdsKind.TYPE, region, db.dbInstanceIdentifier(), attrs, tags);
+    }
+}

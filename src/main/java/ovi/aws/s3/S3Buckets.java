@@ -1,0 +1,115 @@
+package ovi.aws.s3;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import ovi.aws.AwsClients;
+import ovi.aws.Observations;
+import ovi.engine.ResourceKind;
+import ovi.engine.ResourceLookup;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
+
+/**
+ * S3 buckets through one run's clients. Tags come one call per bucket: S3 has no other way to give them.
+ */
+final class S3Buckets implements ResourceKind {
+    private final AwsClients aws;
+    private final S3Creator creator;
+    private final S3Updater updater;
+    private final S3Deleter deleter;
+
+    S3Buckets(AwsClients aws) {
+        this.aws = aws;
+        this.creator = new S3Creator(aws);
+        this.updater = new S3Updater(aws);
+        this.deleter = new S3Deleter(aws);
+    }
+
+    @Override
+    public ResourceType type() {
+        return S3Kind.TYPE;
+    }
+
+    @Override
+    public List<Observation> list(String region) {
+        S3Client s3 = S3Kind.s3(aws);
+        List<Observation> out = new ArrayList<>();
+        for (var page : s3.listBucketsPaginator(r -> r.maxBuckets(1000))) {
+            for (Bucket b : page.buckets()) {
+                String bucketRegion = b.bucketRegion();
+                if (bucketRegion == null || bucketRegion.isEmpty()) {
+                    bucketRegion = bucketRegion(s3, b.name());
+                }
+                out.add(observation(bucketRegion, b.name(), bucketTags(s3, b.name())));
+            }
+        }
+        return out;
+    }
+
+    /** A bucket by name (HeadBucket), with its region and tags; one owned by another account has no tags to us. */
+    @Override
+    public List<Observation> find(ResourceLookup.Target t) {
+        String bucket = t.cloudId();
+        if (bucket == null) {
+            throw new IllegalArgumentException("a bucket is looked up by its name, and none was given for " + t.oviId());
+        }
+        S3Client s3 = S3Kind.s3(aws);
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404) {
+                return List.of();
+            }
+            if (e.statusCode() == 403) {
+                // it exists, but is not ours to look into
+                return List.of(observation(t.region(), bucket, Map.of()));
+            }
+            throw e;
+        }
+        return List.of(observation(bucketRegion(s3, bucket), bucket, bucketTags(s3, bucket)));
+    }
+
+    @Override
+    public Optional<Creator> creator() {
+        return Optional.of(creator);
+    }
+
+    @Override
+    public Optional<Updater> updater() {
+        return Optional.of(updater);
+    }
+
+    @Override
+    public Optional<Deleter> deleter() {
+        return Optional.of(deleter);
+    }
+
+    static Observation observation(String region, String bucket, Map<String, String> tags) {
+        return new Observation(S3Kind.TYPE, region, bucket, Map.of(), tags);
+    }
+
+    /** A bucket's region; GetBucketLocation answers null or "" for us-east-1, by an old convention. */
+    static String bucketRegion(S3Client s3, String bucket) {
+        String loc = s3.getBucketLocation(r -> r.bucket(bucket)).locationConstraintAsString();
+        return loc == null || loc.isEmpty() ? "us-east-1" : loc;
+    }
+
+    static Map<String, String> bucketTags(S3Client s3, String bucket) {
+        try {
+            Map<String, String> tags = new HashMap<>();
+            s3.getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> tags.put(t.key(), t.value()));
+            return tags;
+        } catch (AwsServiceException e) {
+            if (Observations.errorCode(e, "NoSuchTagSet")) {
+                return Map.of();
+            }
+            throw e;
+        }
+    }
+}

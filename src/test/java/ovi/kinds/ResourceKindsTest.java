@@ -1,0 +1,38 @@
+package ovi.kinds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import ovi.aws.AwsClients;
+import ovi.aws.AwsSettings;
+import ovi.engine.Kinds;
+import ovi.model.Action;
+import ovi.model.ResourceType;
+import org.junit.jupiter.api.Test;
+
+class ResourceKindsTest {
+    @Test
+    void theRegisteredListIsWhatResourceTypesFind() {
+        assertEquals(List.of("ec2", "rds", "s3"), ResourceType.all().stream().map(ResourceType::key).toList());
+        assertEquals(new ResourceKinds().types(), ResourceType.all());
+        assertEquals(ResourceType.all().get(0), ResourceType.parse("ec2").orElseThrow());
+        assertTrue(ResourceType.parse("dynamo").isEmpty());
+    }
+
+    /** Binding checks every kind's parts against what its type says it can do (see Kinds). */
+    @Test
+    void everyRegisteredKindHasThePartsItsTypeDeclares() {
+        try (AwsClients aws = new AwsClients(AwsSettings.of(null, "http://127.0.0.1:9"), "us-east-1")) {
+            Kinds kinds = ResourceKinds.bind(aws);
+            assertEquals(ResourceType.all(), List.copyOf(kinds.types()));
+            for (ResourceType t : kinds.types()) {
+                for (Action a : Action.values()) {
+                    assertEquals(t.can(a), kinds.of(t).carriesOut(a), t + " " + a);
+                }
+                assertFalse(t.fields().isEmpty(), t + " declares no field");
+            }
+        }
+    }
+}

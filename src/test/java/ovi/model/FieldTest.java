@@ -1,0 +1,60 @@
+package ovi.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FieldTest {
+    static Field.Value string(String s) {
+        return new Field.Value(s, true, false, s, "the string '" + s + "'");
+    }
+
+    static Field.Value integer(long n) {
+        return new Field.Value(Long.toString(n), false, true, n, "the integer " + n);
+    }
+
+    @Test
+    void durationsReadInTheOneGrammarAsWholeSeconds() {
+        Field.Reader r = Field.seconds(Duration.ZERO, Duration.ofHours(12));
+        assertEquals("90", r.read(string("1m30s")));
+        assertEquals("43200", r.read(string("12h")));
+        assertEquals("30", r.read(integer(30)), "a bare number is seconds");
+        var tooLong = assertThrows(IllegalArgumentException.class, () -> r.read(string("13h")));
+        assertTrue(tooLong.getMessage().contains("from 0s to 12h"), tooLong.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> r.read(string("1500ms")), "not whole seconds");
+        var bad = assertThrows(IllegalArgumentException.class, () -> r.read(string("soon")));
+        assertTrue(bad.getMessage().contains("1h30m"), bad.getMessage());
+        var list = assertThrows(IllegalArgumentException.class,
+                () -> r.read(new Field.Value("", false, false, List.of(), "a list")));
+        assertTrue(list.getMessage().contains("got a list"), list.getMessage());
+    }
+
+    @Test
+    void booleansAndWholeNumbersAreTheirOwnTypes() {
+        assertEquals("true", Field.bool().read(new Field.Value("true", false, false, true, "the boolean true")));
+        assertThrows(IllegalArgumentException.class, () -> Field.bool().read(string("true")));
+        assertEquals("5", Field.integer(1, 10).read(integer(5)));
+        assertThrows(IllegalArgumentException.class, () -> Field.integer(1, 10).read(integer(11)));
+        assertThrows(IllegalArgumentException.class, () -> Field.integer(1, 10).read(string("5")));
+    }
+
+    @Test
+    void aFieldLeftOutTakesItsDefaultFromOwnerAndId() {
+        ResourceType queue = ResourceType.regional("queue", "queue", List.of(
+                Field.identity("queue", Field.text()).orElse(Field::ownerDashId),
+                Field.compared("delay", Field.seconds(Duration.ZERO, Duration.ofMinutes(15))).optional()),
+                Set.of(Action.CREATE));
+        DesiredResource d = new DesiredResource("jobs-0", queue, "us-east-1", java.util.Map.of("queue", "team-jobs-0"),
+                java.util.Map.of());
+        assertEquals("team-jobs-0", d.cloudId(), "the identity field is the cloud id");
+        assertEquals(List.of("delay"), queue.compared().stream().map(Field::name).toList());
+        assertTrue(queue.identity().isPresent());
+        assertThrows(IllegalArgumentException.class, () -> new Field("x", Field.Use.CREATE_ONLY, true, true, Field.text(),
+                null), "only a compared field can be disruptive");
+    }
+}
