@@ -21,7 +21,9 @@ public final class Listening {
             if (!Files.exists(p)) {
                 continue;
             }
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            // read once: the table changes as connections come and go, so two reads may differ in length
+            List<String> lines = Files.readAllLines(p);
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                 String[] f = line.trim().split("\\s+");
                 String[] local = f[1].split(":");
                 if (local[1].equals(hexPort) && f[3].equals("0A")) { // 0A: LISTEN
