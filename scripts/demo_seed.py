@@ -8,6 +8,7 @@ ENDPOINT = os.environ["AWS_ENDPOINT_URL"]
 REGION = "us-east-1"
 ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=ENDPOINT)
 rds = boto3.client("rds", region_name=REGION, endpoint_url=ENDPOINT)
+sqs = boto3.client("sqs", region_name=REGION, endpoint_url=ENDPOINT)
 
 
 def tags(d):
@@ -37,6 +38,10 @@ rds.create_db_instance(DBInstanceIdentifier="team-web-db-0", DBInstanceClass="db
                        AllocatedStorage=20, MasterUsername="ovi", ManageMasterUserPassword=True,
                        Tags=tags(managed("team-web", "db-0", team="web")))
 seeded["db-0 (drifted: resized to db.t3.small by hand)"] = "team-web-db-0"
+# the queue ovi names team-web-jobs-0 (<owner>-<id>), its visibility timeout changed by hand
+sqs.create_queue(QueueName="team-web-jobs-0", Attributes={"VisibilityTimeout": "30", "MessageRetentionPeriod": "345600"},
+                 tags=managed("team-web", "jobs-0", team="web"))
+seeded["jobs-0 (drifted: visibility timeout set to 30s by hand)"] = "team-web-jobs-0"
 for what, cloud_id in seeded.items():
     print(f"  seeded {cloud_id:24} {what}")
 print("  not seeded: web-1 and the team-web-assets bucket (missing)")

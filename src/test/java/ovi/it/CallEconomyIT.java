@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The AWS calls one plan makes, counted exactly: list calls at their maximum page size, tags from the
- * list calls, and nothing per resource except what S3 offers no other way to get.
+ * list calls, and nothing per resource except what S3 and SQS offer no other way to get.
  */
 class CallEconomyIT {
     @TempDir
@@ -50,6 +50,14 @@ class CallEconomyIT {
                     software.amazon.awssdk.services.s3.model.Tag.builder().key("team").value("web").build())));
             s3.createBucket(r -> r.bucket("calls-untagged"));
         }
+        try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .region(software.amazon.awssdk.regions.Region.of(Moto.REGION)).endpointOverride(Moto.endpoint())
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            sqs.createQueue(q -> q.queueName("calls-a"));
+            sqs.createQueue(q -> q.queueName("calls-b").tags(Map.of("team", "web")));
+        }
         Path config = dir.resolve("ovi.yaml");
         Files.writeString(config, """
                 version: v1
@@ -66,12 +74,14 @@ class CallEconomyIT {
         Cli.Result r = Cli.run("plan", "-c", config.toString(), "-o", "json");
 
         assertEquals(0, r.code(), r::toString);
-        // every resource was observed: 149 unmanaged instances and two unmanaged buckets; web-0 matches
-        assertEquals(151, r.json().get("diffs").size(), "diffs");
+        // every resource was observed: 149 unmanaged instances, two unmanaged buckets and two unmanaged
+        // queues; web-0 matches
+        assertEquals(153, r.json().get("diffs").size(), "diffs");
         // GetCallerIdentity 1, DescribeInstances 1, DescribeDBInstances 1, ListBuckets 1, and per bucket
         // GetBucketTagging 1 and GetBucketLocation 1: AWS names each bucket's region in ListBuckets when
-        // max-buckets is given, so there ovi needs no GetBucketLocation, but moto leaves it out
-        assertEquals(8, r.json().get("awsCalls").asLong(), r::toString);
-        assertTrue(r.err().contains("made 8 AWS calls"), r::toString);
+        // max-buckets is given, so there ovi needs no GetBucketLocation, but moto leaves it out; ListQueues 1,
+        // and per queue GetQueueAttributes 1 and ListQueueTags 1 (SQS lists only URLs)
+        assertEquals(13, r.json().get("awsCalls").asLong(), r::toString);
+        assertTrue(r.err().contains("made 13 AWS calls"), r::toString);
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ResourceKindsTest {
     @Test
     void theRegisteredListIsWhatResourceTypesFind() {
-        assertEquals(List.of("ec2", "rds", "s3"), ResourceType.all().stream().map(ResourceType::key).toList());
+        assertEquals(List.of("ec2", "rds", "s3", "sqs"), ResourceType.all().stream().map(ResourceType::key).toList());
         assertEquals(new ResourceKinds().types(), ResourceType.all());
         assertEquals(ResourceType.all().get(0), ResourceType.parse("ec2").orElseThrow());
         assertTrue(ResourceType.parse("dynamo").isEmpty());

@@ -1,0 +1,174 @@
+package ovi.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The SQS kind, the first added after kinds got a home of their own (one package, one registration line,
+ * its SDK module), end to end against moto: create, drift made by hand, fix, clean plan, delete.
+ */
+class SqsIT {
+    static final String CONFIG = """
+            version: v1
+            provider: aws
+            region: us-east-1
+            owner: team-jobs
+            resources:
+              - type: sqs
+                name: work
+                count: 2
+                visibilityTimeout: 1m30s
+                retention: 4d
+                tags: {team: jobs}
+              - type: sqs
+                name: events
+                queue: team-jobs-events
+                delay: 10s
+            """;
+
+    @TempDir
+    Path dir;
+    Path config;
+    Path state;
+    SqsClient sqs;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Moto.reset();
+        config = dir.resolve("ovi.yaml");
+        state = dir.resolve("state");
+        Files.writeString(config, CONFIG);
+        sqs = SqsClient.builder().region(Region.of(Moto.REGION)).endpointOverride(Moto.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        sqs.close();
+    }
+
+    Cli.Result plan(String... extra) {
+        List<String> args = new ArrayList<>(List.of("plan", "-c", config.toString(), "--state-dir", state.toString(),
+                "-q", "-o", "json"));
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    Cli.Result apply() {
+        return Cli.run("apply", "-c", config.toString(), "--state-dir", state.toString(), "--auto-approve", "-q",
+                "-o", "json");
+    }
+
+    Map<QueueAttributeName, String> attributes(String name) {
+        String url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
+    }
+
+    Map<String, String> tags(String name) {
+        String url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+        return sqs.listQueueTags(b -> b.queueUrl(url)).tags();
+    }
+
+    static List<String> actions(JsonNode plan) {
+        List<String> out = new ArrayList<>();
+        plan.get("decisions").forEach(d -> out.add(d.get("action").asText() + " " + d.get("id").asText()));
+        return out;
+    }
+
+    @Test
+    void queuesAreCreatedWithTheirSettingsAndTagsAndDriftIsFixed() throws Exception {
+        // given nothing: three queues to create, named <owner>-<id> unless the config names them
+        Cli.Result first = plan();
+        assertEquals(0, first.code(), first::toString);
+        assertEquals(List.of("create events-0", "create work-0", "create work-1"), actions(first.json()).stream().sorted()
+                .toList(), first::toString);
+
+        Cli.Result applied = apply();
+        assertEquals(0, applied.code(), applied::toString);
+        assertEquals("90", attributes("team-jobs-work-0").get(QueueAttributeName.VISIBILITY_TIMEOUT));
+        assertEquals("345600", attributes("team-jobs-work-1").get(QueueAttributeName.MESSAGE_RETENTION_PERIOD));
+        assertEquals("10", attributes("team-jobs-events").get(QueueAttributeName.DELAY_SECONDS));
+        Map<String, String> tags = tags("team-jobs-work-1");
+        assertEquals("true", tags.get("ovi:managed"));
+        assertEquals("team-jobs", tags.get("ovi:owner"));
+        assertEquals("work-1", tags.get("ovi:id"));
+        assertEquals("jobs", tags.get("team"));
+
+        Cli.Result converged = plan("--detailed-exitcode");
+        assertEquals(0, converged.code(), "a queue just created is as declared: " + converged);
+
+        // when someone changes a setting and a tag by hand
+        String url = sqs.getQueueUrl(b -> b.queueName("team-jobs-work-0")).queueUrl();
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "5")));
+        sqs.tagQueue(b -> b.queueUrl(url).tags(Map.of("team", "someone-else")));
+
+        // then the plan says exactly what drifted, field by field
+        Cli.Result drifted = plan("--detailed-exitcode");
+        assertEquals(2, drifted.code(), drifted::toString);
+        assertEquals(List.of("update work-0"), actions(drifted.json()), drifted::toString);
+        JsonNode d = drifted.json().get("diffs").get(0);
+        assertEquals("drifted", d.get("kind").asText(), drifted::toString);
+        assertFalse(drifted.json().get("decisions").get(0).get("disruptive").asBoolean(), "a queue setting changes in place");
+        List<String> changes = new ArrayList<>();
+        d.get("changes").forEach(c -> changes.add(c.get("field").asText() + ": " + c.get("current").asText() + " -> "
+                + c.get("desired").asText()));
+        assertEquals(List.of("visibilityTimeout: 5 -> 90", "tags.team: someone-else -> jobs"), changes);
+
+        // and apply puts it back, after which the plan is clean
+        Cli.Result fixed = apply();
+        assertEquals(0, fixed.code(), fixed::toString);
+        assertEquals("90", attributes("team-jobs-work-0").get(QueueAttributeName.VISIBILITY_TIMEOUT));
+        assertEquals("jobs", tags("team-jobs-work-0").get("team"));
+        assertEquals(0, plan("--detailed-exitcode").code());
+    }
+
+    @Test
+    void aQueueNoLongerDeclaredIsDeletedAndAnotherTeamsIsNeverTouched() throws Exception {
+        assertEquals(0, apply().code());
+        sqs.createQueue(b -> b.queueName("not-ours").tags(Map.of("team", "payments")));
+        Files.writeString(config, CONFIG.replace("count: 2", "count: 1"));
+
+        Cli.Result plan = plan();
+        assertEquals(0, plan.code(), plan::toString);
+        List<String> actions = actions(plan.json());
+        assertTrue(actions.contains("delete work-1"), actions::toString);
+        assertTrue(actions.contains("notify not-ours"), actions::toString);
+
+        Cli.Result applied = apply();
+        assertEquals(0, applied.code(), applied::toString);
+        List<String> left = sqs.listQueues().queueUrls().stream().map(u -> u.substring(u.lastIndexOf('/') + 1)).sorted()
+                .toList();
+        assertEquals(List.of("not-ours", "team-jobs-events", "team-jobs-work-0"), left);
+    }
+
+    @Test
+    void badSettingsAreConfigErrorsAtTheirLine() throws Exception {
+        Files.writeString(config, CONFIG.replace("retention: 4d", "retention: 15d").replace("delay: 10s", "delay: soon"));
+        Cli.Result r = plan();
+        assertEquals(65, r.code(), r::toString);
+        assertTrue(r.err().contains("ovi.yaml:10:16: resources[0].retention: '15d' is out of range: whole seconds from "
+                + "1m to 2w"), r::toString);
+        assertTrue(r.err().contains("ovi.yaml:15:12: resources[1].delay: 'soon' is not a duration such as 500ms"),
+                r::toString);
+        assertFalse(Files.exists(state.resolve("wal")), "an invalid config writes nothing");
+    }
+}
