@@ -269,6 +269,11 @@ public final class FaultProxy implements AutoCloseable {
             operation = "s3:" + s3Operation(method, uri);
         } else {
             String action = draft.param("Action");
+            // the JSON protocols (SQS, DynamoDB) name the operation in a header: AmazonSQS.ListQueues
+            String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+            if (action == null && target != null) {
+                action = target.substring(target.lastIndexOf('.') + 1);
+            }
             operation = (service == null ? "unknown" : service) + ":" + (action == null ? "unknown" : action);
         }
         return new Request(operation, region, method, path, headers, body);

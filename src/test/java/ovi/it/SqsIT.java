@@ -171,4 +171,29 @@ class SqsIT {
                 r::toString);
         assertFalse(Files.exists(state.resolve("wal")), "an invalid config writes nothing");
     }
+
+    /**
+     * A JSON service answering with an HTML page, or with nothing at all and status 200 (which the SDK reads
+     * as "no queues"), is as unobserved as a query one: nothing is created there.
+     */
+    @Test
+    void aListQueuesReplyThatIsNotItsDocumentLeavesTheRegionUnobservedAndCreatesNothing() throws Exception {
+        var faults = List.of(Map.entry("an empty body", FaultProxy.body(200, "application/x-amz-json-1.0", "")),
+                Map.entry("an HTML page", FaultProxy.html()));
+        for (var fault : faults) {
+            try (FaultProxy proxy = FaultProxy.start()) {
+                proxy.on("sqs:ListQueues", -1, fault.getValue());
+                Cli.Result r = Cli.run("apply", "-c", config.toString(), "--state-dir", state.toString(), "--endpoint-url",
+                        proxy.endpoint().toString(), "--auto-approve", "-q", "-o", "json");
+                assertEquals(3, r.code(), "a region not observed makes the apply incomplete: " + r);
+                List<String> unobserved = new ArrayList<>();
+                r.json().get("unobserved").forEach(u -> unobserved.add(u.get("type").asText() + "/"
+                        + u.get("region").asText() + ": " + u.get("error").asText()));
+                assertEquals(1, unobserved.size(), unobserved::toString);
+                assertTrue(unobserved.get(0).startsWith("sqs/us-east-1: ") && unobserved.get(0).contains(fault.getKey()),
+                        unobserved::toString);
+            }
+            assertEquals(List.of(), sqs.listQueues().queueUrls(), "no queue created in a region that only looked empty");
+        }
+    }
 }
