@@ -6,6 +6,7 @@ import ovi.aws.AwsKind;
 import ovi.aws.ec2.Ec2Kind;
 import ovi.aws.rds.RdsKind;
 import ovi.aws.s3.S3Kind;
+import ovi.aws.sns.SnsKind;
 import ovi.aws.sqs.SqsKind;
 import ovi.model.ResourceType;
 
@@ -19,7 +20,8 @@ public final class ResourceKinds implements ResourceType.Catalog {
             new Ec2Kind(),
             new RdsKind(),
             new S3Kind(),
-            new SqsKind());
+            new SqsKind(),
+            new SnsKind());
 
     /** Found by {@link ResourceType#all()} through META-INF/services. */
     public ResourceKinds() {

@@ -1,0 +1,113 @@
+package ovi.aws.sns;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import ovi.aws.AwsClients;
+import ovi.aws.Observations;
+import ovi.engine.ResourceKind;
+import ovi.engine.ResourceLookup;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.Topic;
+
+/**
+ * SNS topics through one run's clients. ListTopics gives only ARNs: each topic's attributes and tags take
+ * one call each (GetTopicAttributes, ListTagsForResource), as SNS has no other way to give them.
+ */
+final class SnsTopics implements ResourceKind {
+    private final AwsClients aws;
+    private final SnsCreator creator;
+    private final SnsUpdater updater;
+    private final SnsDeleter deleter;
+
+    SnsTopics(AwsClients aws) {
+        this.aws = aws;
+        this.creator = new SnsCreator(aws);
+        this.updater = new SnsUpdater(aws);
+        this.deleter = new SnsDeleter(aws);
+    }
+
+    @Override
+    public ResourceType type() {
+        return SnsKind.TYPE;
+    }
+
+    @Override
+    public List<Observation> list(String region) {
+        SnsClient sns = SnsKind.sns(aws, region);
+        List<Observation> out = new ArrayList<>();
+        for (String arn : arns(sns)) {
+            read(sns, region, arn).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** A topic by name; SNS finds topics only by ARN, so the list is read until the name turns up. */
+    @Override
+    public List<Observation> find(ResourceLookup.Target t) {
+        if (t.cloudId() == null) {
+            throw new IllegalArgumentException("a topic is looked up by its name, and none was given for " + t.oviId());
+        }
+        SnsClient sns = SnsKind.sns(aws, t.region());
+        return arn(sns, t.cloudId()).flatMap(arn -> read(sns, t.region(), arn)).map(List::of).orElse(List.of());
+    }
+
+    @Override
+    public Optional<Creator> creator() {
+        return Optional.of(creator);
+    }
+
+    @Override
+    public Optional<Updater> updater() {
+        return Optional.of(updater);
+    }
+
+    @Override
+    public Optional<Deleter> deleter() {
+        return Optional.of(deleter);
+    }
+
+    private static List<String> arns(SnsClient sns) {
+        List<String> arns = new ArrayList<>();
+        for (var page : sns.listTopicsPaginator()) {
+            page.topics().stream().map(Topic::topicArn).forEach(arns::add);
+        }
+        return arns;
+    }
+
+    /** The ARN of a topic by name, or empty when there is none. */
+    static Optional<String> arn(SnsClient sns, String name) {
+        return arns(sns).stream().filter(a -> name(a).equals(name)).findFirst();
+    }
+
+    private static Optional<Observation> read(SnsClient sns, String region, String arn) {
+        try {
+            Map<String, String> a = sns.getTopicAttributes(b -> b.topicArn(arn)).attributes();
+            Map<String, String> tags = new HashMap<>();
+            sns.listTagsForResource(b -> b.resourceArn(arn)).tags().forEach(t -> tags.put(t.key(), t.value()));
+            Map<String, String> attrs = new HashMap<>();
+            // an empty display name is no display name: SNS answers "" for a topic that never had one
+            String display = a.get("DisplayName");
+            if (display != null && !display.isEmpty()) {
+                attrs.put("displayName", display);
+            }
+            Observations.putIfPresent(attrs, "arn", arn);
+            return Optional.of(new Observation(SnsKind.TYPE, region, name(arn), attrs, tags));
+        } catch (AwsServiceException e) {
+            if (Observations.errorCode(e, "NotFound", "NotFoundException")) {
+                return Optional.empty(); // deleted between the list and this call
+            }
+            throw e;
+        }
+    }
+
+    /** A topic's name is the last part of its ARN. */
+    static String name(String arn) {
+        return arn.substring(arn.lastIndexOf(':') + 1);
+    }
+}

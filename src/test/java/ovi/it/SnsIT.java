@@ -1,0 +1,132 @@
+package ovi.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.Tag;
+import software.amazon.awssdk.services.sns.model.Topic;
+
+/** The SNS kind against moto: create, drift made by hand, fix, clean plan, delete, never another team's. */
+class SnsIT {
+    static final String CONFIG = """
+            version: v1
+            provider: aws
+            region: us-east-1
+            owner: team-ops
+            resources:
+              - type: sns
+                name: alerts
+                displayName: Ops alerts
+                tags: {team: ops}
+              - type: sns
+                name: audit
+                topic: team-ops-audit-trail
+            """;
+
+    @TempDir
+    Path dir;
+    Path config;
+    Path state;
+    SnsClient sns;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Moto.reset();
+        config = dir.resolve("ovi.yaml");
+        state = dir.resolve("state");
+        Files.writeString(config, CONFIG);
+        sns = SnsClient.builder().region(Region.of(Moto.REGION)).endpointOverride(Moto.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        sns.close();
+    }
+
+    Cli.Result run(String verb, String... extra) {
+        List<String> args = new ArrayList<>(List.of(verb, "-c", config.toString(), "--state-dir", state.toString(), "-q",
+                "-o", "json"));
+        if (verb.equals("apply")) {
+            args.add("--auto-approve");
+        }
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    String arn(String name) {
+        return sns.listTopics().topics().stream().map(Topic::topicArn).filter(a -> a.endsWith(":" + name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no topic " + name));
+    }
+
+    Map<String, String> tags(String name) {
+        Map<String, String> out = new HashMap<>();
+        sns.listTagsForResource(b -> b.resourceArn(arn(name))).tags().forEach(t -> out.put(t.key(), t.value()));
+        return out;
+    }
+
+    static List<String> actions(JsonNode plan) {
+        List<String> out = new ArrayList<>();
+        plan.get("decisions").forEach(d -> out.add(d.get("action").asText() + " " + d.get("id").asText()));
+        return out.stream().sorted().toList();
+    }
+
+    @Test
+    void topicsAreCreatedTaggedAndTheirDriftIsFixed() {
+        Cli.Result first = run("plan");
+        assertEquals(List.of("create alerts-0", "create audit-0"), actions(first.json()), first::toString);
+        Cli.Result applied = run("apply");
+        assertEquals(0, applied.code(), applied::toString);
+        assertEquals("Ops alerts", sns.getTopicAttributes(b -> b.topicArn(arn("team-ops-alerts-0"))).attributes()
+                .get("DisplayName"));
+        assertEquals("alerts-0", tags("team-ops-alerts-0").get("ovi:id"));
+        assertEquals("team-ops", tags("team-ops-audit-trail").get("ovi:owner"));
+        assertEquals(0, run("plan", "--detailed-exitcode").code(), "converged");
+
+        sns.setTopicAttributes(b -> b.topicArn(arn("team-ops-alerts-0")).attributeName("DisplayName")
+                .attributeValue("renamed by hand"));
+        sns.tagResource(b -> b.resourceArn(arn("team-ops-alerts-0")).tags(Tag.builder().key("team").value("x").build()));
+        Cli.Result drifted = run("plan", "--detailed-exitcode");
+        assertEquals(2, drifted.code(), drifted::toString);
+        List<String> changes = new ArrayList<>();
+        drifted.json().get("diffs").get(0).get("changes").forEach(c -> changes.add(c.get("field").asText() + ": "
+                + c.get("current").asText() + " -> " + c.get("desired").asText()));
+        assertEquals(List.of("displayName: renamed by hand -> Ops alerts", "tags.team: x -> ops"), changes);
+
+        assertEquals(0, run("apply").code());
+        assertEquals("Ops alerts", sns.getTopicAttributes(b -> b.topicArn(arn("team-ops-alerts-0"))).attributes()
+                .get("DisplayName"));
+        assertEquals("ops", tags("team-ops-alerts-0").get("team"));
+        assertEquals(0, run("plan", "--detailed-exitcode").code(), "fixed");
+    }
+
+    @Test
+    void aTopicNoLongerDeclaredIsDeletedAndAnotherTeamsIsOnlyReported() throws Exception {
+        assertEquals(0, run("apply").code());
+        sns.createTopic(b -> b.name("payments-events").tags(Tag.builder().key("team").value("payments").build()));
+        Files.writeString(config, CONFIG.substring(0, CONFIG.indexOf("  - type: sns\n    name: audit")));
+
+        Cli.Result plan = run("plan");
+        assertTrue(actions(plan.json()).containsAll(List.of("delete audit-0", "notify payments-events")), plan::toString);
+        assertEquals(0, run("apply").code());
+        assertEquals(List.of("payments-events", "team-ops-alerts-0"), sns.listTopics().topics().stream()
+                .map(t -> t.topicArn().substring(t.topicArn().lastIndexOf(':') + 1)).sorted().toList());
+    }
+}
