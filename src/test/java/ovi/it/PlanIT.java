@@ -233,10 +233,12 @@ class PlanIT {
         }
         assertTrue(entries.stream().allMatch(e -> e.runId().equals(runId)));
         var observed = entries.stream().filter(e -> e.type().equals("observed")).toList();
-        assertEquals(List.of("ec2/us-east-1", "rds/us-east-1", "s3/global"),
-                observed.stream().map(ovi.model.WalEntry::resource).toList());
-        assertEquals(2, ((Number) observed.get(0).data().get("count")).intValue());
-        assertEquals(r.json().get("revision").asLong(), ((Number) observed.get(0).data().get("revision")).longValue());
+        // one entry per scope: every regional kind in the config's region, every global kind once
+        assertEquals(ovi.model.ResourceType.all().stream().map(t -> t.key() + "/" + (t.regional() ? "us-east-1" : "global"))
+                .toList(), observed.stream().map(ovi.model.WalEntry::resource).toList());
+        var ec2 = observed.stream().filter(e -> e.resource().equals("ec2/us-east-1")).findFirst().orElseThrow();
+        assertEquals(2, ((Number) ec2.data().get("count")).intValue());
+        assertEquals(r.json().get("revision").asLong(), ((Number) ec2.data().get("revision")).longValue());
         var decided = entries.stream().filter(e -> e.type().equals("decided")).toList();
         assertEquals(r.json().get("decisions").size(), decided.size());
         assertTrue(decided.stream().anyMatch(e -> e.resource().equals("old-0") && "delete".equals(e.action())));
