@@ -3,6 +3,7 @@ package ovi.kinds;
 import java.util.List;
 import ovi.aws.AwsClients;
 import ovi.aws.AwsKind;
+import ovi.aws.dynamodb.DynamoDbKind;
 import ovi.aws.ec2.Ec2Kind;
 import ovi.aws.rds.RdsKind;
 import ovi.aws.s3.S3Kind;
@@ -21,7 +22,8 @@ public final class ResourceKinds implements ResourceType.Catalog {
             new RdsKind(),
             new S3Kind(),
             new SqsKind(),
-            new SnsKind());
+            new SnsKind(),
+            new DynamoDbKind());
 
     /** Found by {@link ResourceType#all()} through META-INF/services. */
     public ResourceKinds() {

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@link #all()} finds through a {@link Catalog}. Two types are equal when their keys are.
  */
 public final class ResourceType implements Comparable<ResourceType> {
-    private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9]{1,19}");
+    private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]{1,19}");
 
     private final String key;
     private final boolean regional;
@@ -30,7 +30,7 @@ public final class ResourceType implements Comparable<ResourceType> {
 
     private ResourceType(String key, boolean regional, String noun, List<Field> fields, Set<Action> capabilities) {
         if (!KEY.matcher(key).matches()) {
-            throw new IllegalArgumentException("a resource type key is 2 to 20 lower-case letters and digits: " + key);
+            throw new IllegalArgumentException("a resource type key is 2 to 20 lower-case letters, digits and hyphens, starting with a letter: " + key);
         }
         this.key = key;
         this.regional = regional;

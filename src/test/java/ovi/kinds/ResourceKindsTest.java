@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 class ResourceKindsTest {
     @Test
     void theRegisteredListIsWhatResourceTypesFind() {
-        assertEquals(List.of("ec2", "rds", "s3", "sns", "sqs"), ResourceType.all().stream().map(ResourceType::key).toList());
+        assertEquals(List.of("dynamodb", "ec2", "rds", "s3", "sns", "sqs"), ResourceType.all().stream().map(ResourceType::key).toList());
         assertEquals(new ResourceKinds().types().stream().sorted().toList(), ResourceType.all(), "by key");
-        assertEquals(ResourceType.all().get(0), ResourceType.parse("ec2").orElseThrow());
+        assertEquals("ec2", ResourceType.parse("ec2").orElseThrow().key());
         assertTrue(ResourceType.parse("dynamo").isEmpty());
     }
 

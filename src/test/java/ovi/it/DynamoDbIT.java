@@ -1,0 +1,154 @@
+package ovi.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/** The DynamoDB kind against moto: keys, billing, point-in-time recovery and TTL, drift by hand, fix. */
+class DynamoDbIT {
+    static final String CONFIG = """
+            version: v1
+            provider: aws
+            region: us-east-1
+            owner: team-data
+            resources:
+              - type: dynamodb
+                name: orders
+                keys: [customer:S, placed:N]
+                pointInTimeRecovery: true
+                ttl: expires
+                tags: {team: data}
+              - type: dynamodb
+                name: counters
+                table: team-data-counters
+                keys: [id:S]
+                billing: {read: 5, write: 2}
+            """;
+
+    @TempDir
+    Path dir;
+    Path config;
+    Path state;
+    DynamoDbClient db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Moto.reset();
+        config = dir.resolve("ovi.yaml");
+        state = dir.resolve("state");
+        Files.writeString(config, CONFIG);
+        db = DynamoDbClient.builder().region(Region.of(Moto.REGION)).endpointOverride(Moto.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    Cli.Result run(String verb, String... extra) {
+        List<String> args = new ArrayList<>(List.of(verb, "-c", config.toString(), "--state-dir", state.toString(), "-q",
+                "-o", "json"));
+        if (verb.equals("apply")) {
+            args.add("--auto-approve");
+        }
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    TableDescription table(String name) {
+        return db.describeTable(b -> b.tableName(name)).table();
+    }
+
+    Map<String, String> tags(String name) {
+        Map<String, String> out = new HashMap<>();
+        db.listTagsOfResource(b -> b.resourceArn(table(name).tableArn())).tags().forEach(t -> out.put(t.key(), t.value()));
+        return out;
+    }
+
+    static List<String> changes(JsonNode plan) {
+        List<String> out = new ArrayList<>();
+        plan.get("diffs").forEach(d -> d.get("changes").forEach(c -> out.add(d.get("id").asText() + " "
+                + c.get("field").asText() + ": " + c.get("current").asText() + " -> " + c.get("desired").asText())));
+        return out;
+    }
+
+    @Test
+    void tablesAreCreatedAsDeclaredAndTheirDriftIsFixed() {
+        Cli.Result applied = run("apply");
+        assertEquals(0, applied.code(), applied::toString);
+        TableDescription orders = table("team-data-orders-0");
+        assertEquals(BillingMode.PAY_PER_REQUEST, orders.billingModeSummary().billingMode(), "on-demand by default");
+        assertEquals("orders-0", tags("team-data-orders-0").get("ovi:id"));
+        assertEquals("ENABLED", db.describeContinuousBackups(b -> b.tableName("team-data-orders-0"))
+                .continuousBackupsDescription().pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString());
+        assertEquals("expires", db.describeTimeToLive(b -> b.tableName("team-data-orders-0")).timeToLiveDescription()
+                .attributeName());
+        assertEquals(5L, table("team-data-counters").provisionedThroughput().readCapacityUnits());
+        Cli.Result converged = run("plan", "--detailed-exitcode");
+        assertEquals(0, converged.code(), "tables just created are as declared: " + converged);
+
+        // by hand: point-in-time recovery off, capacity raised
+        db.updateContinuousBackups(b -> b.tableName("team-data-orders-0")
+                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(false)));
+        db.updateTable(b -> b.tableName("team-data-counters").provisionedThroughput(p -> p.readCapacityUnits(50L)
+                .writeCapacityUnits(2L)));
+
+        Cli.Result drifted = run("plan", "--detailed-exitcode");
+        assertEquals(2, drifted.code(), drifted::toString);
+        assertEquals(List.of("counters-0 billing: provisioned:50/2 -> provisioned:5/2",
+                "orders-0 pointInTimeRecovery: false -> true"), changes(drifted.json()).stream().sorted().toList());
+
+        Cli.Result fixed = run("apply");
+        assertEquals(0, fixed.code(), fixed::toString);
+        assertEquals(5L, table("team-data-counters").provisionedThroughput().readCapacityUnits());
+        assertEquals(0, run("plan", "--detailed-exitcode").code(), "fixed");
+    }
+
+    @Test
+    void changedKeysAreReportedAndTheTableIsNeverDropped() throws Exception {
+        assertEquals(0, run("apply").code());
+        Files.writeString(config, CONFIG.replace("keys: [id:S]", "keys: [id:N]"));
+
+        Cli.Result r = run("apply");
+        assertEquals(3, r.code(), "the change cannot be made: " + r);
+        JsonNode outcome = null;
+        for (JsonNode o : r.json().get("outcomes")) {
+            if (o.get("id").asText().equals("counters-0")) {
+                outcome = o;
+            }
+        }
+        assertEquals("failed", outcome.get("outcome").asText(), r::toString);
+        assertTrue(outcome.get("message").asText().contains("cannot be changed in place"), r::toString);
+        assertEquals("id", table("team-data-counters").keySchema().get(0).attributeName(), "the table is still there");
+    }
+
+    @Test
+    void badKeysAndBillingAreConfigErrorsAtTheirLine() throws Exception {
+        Files.writeString(config, CONFIG.replace("keys: [id:S]", "keys: [id:X]").replace("{read: 5, write: 2}", "lots"));
+        Cli.Result r = run("plan");
+        assertEquals(65, r.code(), r::toString);
+        assertTrue(r.err().contains("resources[1].keys: a key is its attribute name and type S, N or B, such as id:S, "
+                + "not 'id:X'"), r::toString);
+        assertTrue(r.err().contains("resources[1].billing: billing is on-demand, or the provisioned capacity"), r::toString);
+    }
+}
