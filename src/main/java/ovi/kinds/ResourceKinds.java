@@ -5,6 +5,7 @@ import ovi.aws.AwsClients;
 import ovi.aws.AwsKind;
 import ovi.aws.dynamodb.DynamoDbKind;
 import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.iam.IamRoleKind;
 import ovi.aws.rds.RdsKind;
 import ovi.aws.s3.S3Kind;
 import ovi.aws.sns.SnsKind;
@@ -23,7 +24,8 @@ public final class ResourceKinds implements ResourceType.Catalog {
             new S3Kind(),
             new SqsKind(),
             new SnsKind(),
-            new DynamoDbKind());
+            new DynamoDbKind(),
+            new IamRoleKind());
 
     /** Found by {@link ResourceType#all()} through META-INF/services. */
     public ResourceKinds() {

@@ -1,0 +1,120 @@
+package ovi.aws.iam;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import ovi.aws.AwsClients;
+import ovi.aws.Observations;
+import ovi.engine.ResourceKind;
+import ovi.engine.ResourceLookup;
+import ovi.model.Observation;
+import ovi.model.ResourceType;
+import ovi.model.Scope;
+import ovi.model.Tags;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.Role;
+
+/**
+ * IAM roles through one run's clients. ListRoles gives no tags: each role's tags take one call
+ * (ListRoleTags), and for the roles ovi manages, its attached policies one more.
+ */
+final class IamRoles implements ResourceKind {
+    private final AwsClients aws;
+    private final IamRoleCreator creator;
+    private final IamRoleUpdater updater;
+    private final IamRoleDeleter deleter;
+
+    IamRoles(AwsClients aws) {
+        this.aws = aws;
+        this.creator = new IamRoleCreator(aws);
+        this.updater = new IamRoleUpdater(aws);
+        this.deleter = new IamRoleDeleter(aws);
+    }
+
+    @Override
+    public ResourceType type() {
+        return IamRoleKind.TYPE;
+    }
+
+    @Override
+    public List<Observation> list(String region) {
+        IamClient iam = IamRoleKind.iam(aws);
+        List<Observation> out = new ArrayList<>();
+        for (var page : iam.listRolesPaginator(r -> r.maxItems(1000))) {
+            for (Role role : page.roles()) {
+                read(iam, role).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Observation> find(ResourceLookup.Target t) {
+        if (t.cloudId() == null) {
+            throw new IllegalArgumentException("a role is looked up by its name, and none was given for " + t.oviId());
+        }
+        IamClient iam = IamRoleKind.iam(aws);
+        try {
+            Role role = iam.getRole(b -> b.roleName(t.cloudId())).role();
+            return role == null ? List.of() : read(iam, role).map(List::of).orElse(List.of());
+        } catch (AwsServiceException e) {
+            if (Observations.errorCode(e, "NoSuchEntity")) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Creator> creator() {
+        return Optional.of(creator);
+    }
+
+    @Override
+    public Optional<Updater> updater() {
+        return Optional.of(updater);
+    }
+
+    @Override
+    public Optional<Deleter> deleter() {
+        return Optional.of(deleter);
+    }
+
+    private static Optional<Observation> read(IamClient iam, Role role) {
+        String name = role.roleName();
+        try {
+            Map<String, String> tags = new HashMap<>();
+            for (var page : iam.listRoleTagsPaginator(b -> b.roleName(name))) {
+                page.tags().forEach(t -> tags.put(t.key(), t.value()));
+            }
+            Map<String, String> attrs = new HashMap<>();
+            Observations.putIfPresent(attrs, "trust", IamRoleKind.observedTrust(role.assumeRolePolicyDocument()));
+            if (role.maxSessionDuration() != null) {
+                attrs.put("maxSession", role.maxSessionDuration().toString());
+            }
+            if ("true".equals(tags.get(Tags.MANAGED))) {
+                // only ovi's own roles are compared with a declaration: the others are spared the call
+                attrs.put("managedPolicies", String.join(",", attached(iam, name)));
+            }
+            return Optional.of(new Observation(IamRoleKind.TYPE, Scope.GLOBAL, name, attrs, tags));
+        } catch (AwsServiceException e) {
+            if (Observations.errorCode(e, "NoSuchEntity")) {
+                return Optional.empty(); // deleted between the list and this call
+            }
+            throw e;
+        }
+    }
+
+    static TreeSet<String> attached(IamClient iam, String role) {
+        TreeSet<String> arns = new TreeSet<>();
+        for (var page : iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role))) {
+            page.attachedPolicies().stream().map(AttachedPolicy::policyArn).forEach(arns::add);
+        }
+        return arns;
+    }
+}

@@ -1,0 +1,135 @@
+package ovi.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+
+/** The IAM role kind against moto: trust compared as JSON, a policy attached by hand detached, deletes. */
+class IamRoleIT {
+    static final String POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","
+            + "\"Resource\":\"*\"}]}";
+
+    @TempDir
+    Path dir;
+    Path config;
+    Path state;
+    IamClient iam;
+    String readPolicy;
+    String writePolicy;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Moto.reset();
+        config = dir.resolve("ovi.yaml");
+        state = dir.resolve("state");
+        iam = IamClient.builder().region(Region.AWS_GLOBAL).endpointOverride(Moto.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        readPolicy = iam.createPolicy(b -> b.policyName("read-things").policyDocument(POLICY)).policy().arn();
+        writePolicy = iam.createPolicy(b -> b.policyName("write-things").policyDocument(POLICY)).policy().arn();
+        Files.writeString(config, """
+                version: v1
+                provider: aws
+                region: us-east-1
+                owner: team-app
+                resources:
+                  - type: iam-role
+                    name: app
+                    trust: ec2.amazonaws.com
+                    managedPolicies: [%s]
+                    maxSession: 2h
+                    tags: {team: app}
+                  - type: iam-role
+                    name: batch
+                    roleName: team-app-batch-runner
+                    trust: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole"], "Principal": {"Service": ["lambda.amazonaws.com"]}}]}'
+                """.formatted(readPolicy));
+    }
+
+    @AfterEach
+    void tearDown() {
+        iam.close();
+    }
+
+    Cli.Result run(String verb, String... extra) {
+        List<String> args = new ArrayList<>(List.of(verb, "-c", config.toString(), "--state-dir", state.toString(), "-q",
+                "-o", "json"));
+        if (verb.equals("apply")) {
+            args.add("--auto-approve");
+        }
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    List<String> attached(String role) {
+        return iam.listAttachedRolePolicies(b -> b.roleName(role)).attachedPolicies().stream()
+                .map(AttachedPolicy::policyArn).sorted().toList();
+    }
+
+    @Test
+    void rolesAreCreatedAndAPolicyAttachedByHandIsDetached() {
+        Cli.Result applied = run("apply");
+        assertEquals(0, applied.code(), applied::toString);
+        assertEquals(List.of(readPolicy), attached("team-app-app-0"));
+        assertEquals(7200, iam.getRole(b -> b.roleName("team-app-app-0")).role().maxSessionDuration());
+        assertTrue(iam.getRole(b -> b.roleName("team-app-batch-runner")).role().tags().stream()
+                .anyMatch(t -> t.key().equals("ovi:id") && t.value().equals("batch-0")));
+        Cli.Result converged = run("plan", "--detailed-exitcode");
+        assertEquals(0, converged.code(), "a trust policy written another way is the same policy: " + converged);
+
+        iam.attachRolePolicy(b -> b.roleName("team-app-app-0").policyArn(writePolicy));
+        iam.updateRole(b -> b.roleName("team-app-app-0").maxSessionDuration(3600));
+        Cli.Result drifted = run("plan", "--detailed-exitcode");
+        assertEquals(2, drifted.code(), drifted::toString);
+        List<String> fields = new ArrayList<>();
+        for (JsonNode c : drifted.json().get("diffs").get(0).get("changes")) {
+            fields.add(c.get("field").asText());
+        }
+        assertEquals(List.of("managedPolicies", "maxSession"), fields, drifted::toString);
+
+        assertEquals(0, run("apply").code());
+        assertEquals(List.of(readPolicy), attached("team-app-app-0"), "the policy attached by hand is detached");
+        assertEquals(7200, iam.getRole(b -> b.roleName("team-app-app-0")).role().maxSessionDuration());
+        assertEquals(0, run("plan", "--detailed-exitcode").code());
+    }
+
+    @Test
+    void aRoleNoLongerDeclaredIsDeletedWithItsPoliciesAndAHandMadeRoleIsOnlyReported() throws Exception {
+        assertEquals(0, run("apply").code());
+        iam.createRole(b -> b.roleName("hand-made").assumeRolePolicyDocument(POLICY));
+        String text = Files.readString(config);
+        // app-0 gets an inline policy by hand, then leaves the config: it is deleted all the same
+        iam.putRolePolicy(b -> b.roleName("team-app-app-0").policyName("inline").policyDocument(POLICY));
+        Files.writeString(config, text.substring(0, text.indexOf("  - type: iam-role\n    name: app"))
+                + text.substring(text.indexOf("  - type: iam-role\n    name: batch")));
+
+        Cli.Result applied = run("apply");
+        assertEquals(0, applied.code(), applied::toString);
+        List<String> roles = iam.listRoles().roles().stream().map(r -> r.roleName()).sorted().toList();
+        assertEquals(List.of("hand-made", "team-app-batch-runner"), roles);
+    }
+
+    @Test
+    void aTrustThatIsNotAPolicyIsAConfigError() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("trust: ec2.amazonaws.com", "trust: everyone"));
+        Cli.Result r = run("plan");
+        assertEquals(65, r.code(), r::toString);
+        assertTrue(r.err().contains("resources[0].trust: trust is a service principal such as ec2.amazonaws.com"),
+                r::toString);
+    }
+}
