@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import ovi.model.WalEntry;
+import ovi.model.WalRecords;
 import org.junit.jupiter.api.Test;
 
 class InDoubtTest {
@@ -27,7 +28,7 @@ class InDoubtTest {
         d.accept(e("r2", "executed", "web-1", Map.of()));
         assertEquals(List.of(open), d.entries(), "an outcome of another run does not settle r1's action by itself");
 
-        d.accept(e("r2", "executed", "web-1", Map.of(InDoubt.RESOLVES_SEQ, open.seq())));
+        d.accept(e("r2", "executed", "web-1", Map.of(WalRecords.RESOLVES_SEQ, open.seq())));
         assertEquals(List.of(), d.entries());
     }
 }
