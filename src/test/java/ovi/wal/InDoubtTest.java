@@ -31,4 +31,14 @@ class InDoubtTest {
         d.accept(e("r2", "executed", "web-1", Map.of(WalRecords.RESOLVES_SEQ, open.seq())));
         assertEquals(List.of(), d.entries());
     }
+
+    @Test
+    void anExecutingEntryWhoseDataCannotBeReadIsStillInDoubt() {
+        InDoubt d = new InDoubt();
+        WalEntry damaged = e("r1", "executing", "web-0", Map.of("fence", "one"));
+        d.accept(damaged);
+        assertEquals(List.of(damaged), d.entries());
+        d.accept(e("r2", "failed", "web-0", Map.of(WalRecords.RESOLVES_SEQ, "not a number")));
+        assertEquals(List.of(damaged), d.entries(), "an outcome whose resolvesSeq cannot be read settles nothing");
+    }
 }
