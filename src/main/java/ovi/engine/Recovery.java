@@ -122,12 +122,12 @@ public final class Recovery {
         List<WalEntry> resolved = new ArrayList<>();
         List<Unresolved> unresolved = new ArrayList<>();
         for (WalEntry e : inDoubt) {
-            if (WalRecords.decode(e) instanceof WalRecord.Unreadable u) {
+            WalRecord read = WalRecords.decode(e);
+            if (!(read instanceof WalRecord.Executing x)) {
                 unresolved.add(new Unresolved(e, "the executing entry (seq " + e.seq() + ") cannot be read: "
-                        + u.problem()));
+                        + (read instanceof WalRecord.Unreadable u ? u.problem() : "it is a " + e.type() + " entry")));
                 continue;
             }
-            WalRecord.Executing x = executing(e);
             Optional<ResourceType> type = ResourceType.parse(x.resourceType());
             if (type.isEmpty()) {
                 unresolved.add(new Unresolved(e, "the executing entry (seq " + e.seq() + ") names no resource type"));

@@ -64,11 +64,6 @@ public sealed interface WalRecord permits WalRecord.Observed, WalRecord.Decided,
 
     String message();
 
-    /** The cloud id the entry names, where it names one. */
-    default String cloudId() {
-        return null;
-    }
-
     /**
      * A scope was looked at: {@code count} resources, or, when it could not be observed, {@code error}.
      *
