@@ -65,27 +65,57 @@ public final class ChronicleAuditLog implements AuditLog {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw OviException.failure("cannot open the WAL: " + dir + " is not a directory; move it aside");
         }
-        setAsideDamagedMetadata(dir);
-        List<String> damaged = damagedFiles(dir);
-        if (!damaged.isEmpty()) {
-            // Chronicle would map the file and silently grow it back with zeros, hiding the loss
-            throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
-                    + "; ovi will not open it (nothing was changed); restore the file from a backup, or run "
-                    + "'ovi wal repair' to set the damaged part aside and go on");
-        }
+        FileChannel lock = null;
         try {
             Files.createDirectories(dir);
-            FileChannel lock = FileChannel.open(dir.resolve("append.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile())
-                    .rollCycle(RollCycles.FAST_DAILY)
-                    .timeProvider(time)
-                    .build();
+            lock = FileChannel.open(dir.resolve("append.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // Under the append lock: a metadata or cycle file that another ovi process is creating at this
+            // moment has no header yet, and would look damaged to an opener that did not wait for it.
+            SingleChronicleQueue queue = openLocked(dir, lock, () -> {
+                setAsideDamagedMetadata(dir);
+                List<String> damaged = damagedFiles(dir);
+                if (!damaged.isEmpty()) {
+                    // Chronicle would map the file and silently grow it back with zeros, hiding the loss
+                    throw OviException.failure("the WAL in " + dir + " is damaged: " + String.join(", ", damaged)
+                            + "; ovi will not open it (nothing was changed); restore the file from a backup, or run "
+                            + "'ovi wal repair' to set the damaged part aside and go on");
+                }
+                return SingleChronicleQueueBuilder.single(dir.toFile())
+                        .rollCycle(RollCycles.FAST_DAILY)
+                        .timeProvider(time)
+                        .build();
+            });
             return new ChronicleAuditLog(dir, queue, lock, time);
+        } catch (OviException e) {
+            closeQuietly(lock);
+            throw e;
         } catch (IOException | RuntimeException e) {
+            closeQuietly(lock);
             String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
                     ? fs.getFile() + ": " + fs.getReason() : String.valueOf(e.getMessage());
             throw OviException.failure("cannot open the WAL in " + dir + ": " + why, e);
+        }
+    }
+
+    /** Runs {@code work} holding this JVM's lock on {@code dir}, then the append lock (as {@link #locked}). */
+    private static <T> T openLocked(Path dir, FileChannel lockChannel, java.util.function.Supplier<T> work)
+            throws IOException {
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        jvmLock.lock();
+        try (FileLock ignored = lockChannel.lock()) {
+            return work.get();
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // a lock file that was never written to: nothing to lose
+            }
         }
     }
 
