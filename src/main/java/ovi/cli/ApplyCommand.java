@@ -325,7 +325,8 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         Map<String, Integer> s = report.summary();
         out.printf("Apply %s: %d executed, %d failed, %d skipped, %d notified (run %s, instance %s).%n",
-                code == ExitCode.OK ? "complete" : "incomplete", s.get("executed"), s.get("failed"),
-                s.get("skipped"), s.get("notified"), report.runId(), report.holder());
+                code == ExitCode.OK ? "complete" : "incomplete", s.get(ovi.model.WalRecord.Kind.EXECUTED.key()),
+                s.get(ovi.model.WalRecord.Kind.FAILED.key()), s.get(ovi.model.WalRecord.Kind.SKIPPED.key()),
+                s.get(ovi.model.Outcome.Notified.KIND), report.runId(), report.holder());
     }
 }

@@ -7,17 +7,18 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import ovi.engine.ExitCode;
 import ovi.model.Claim;
 import ovi.model.WalEntry;
+import ovi.model.WalRecord;
+import ovi.model.WalRecords;
 import ovi.store.JdbcClaimStore;
 import ovi.store.JdbcObservationStore;
 import ovi.wal.ChronicleAuditLog;
-import ovi.wal.InDoubt;
+import ovi.wal.Health;
 import ovi.wal.Runs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,70 +60,26 @@ public final class StatusCommand implements Callable<Integer> {
             description = "With --check: the last successful run must be newer than this (default: ${DEFAULT-VALUE}).")
     Duration maxAge;
 
-    record Status(String stateDir, Runs.Run lastRun, Runs.Run lastSuccess, int consecutiveFailures, long runs,
-                  List<Claim> claims, List<WalEntry> inDoubt, List<String> problems) {
-    }
-
     @Override
     public Integer call() {
         Instant now = Instant.now();
-        String dir = state.dir().toString();
-        Runs runs = new Runs();
-        List<WalEntry> inDoubt = List.of();
+        Health health = new Health();
         ChronicleAuditLog wal = state.openWal();
-        long[] lastSeq = {0};
         if (wal != null) {
             try (wal) {
-                InDoubt d = new InDoubt();
-                wal.readAll(e -> {
-                    runs.accept(e);
-                    d.accept(e);
-                    lastSeq[0] = Math.max(lastSeq[0], e.seq());
-                });
-                inDoubt = d.entries();
+                wal.readAll(health::accept);
             }
         }
-        var head = state.walHead();
-        List<Claim> claims = liveClaims();
-        List<Runs.Run> all = runs.list();
-        Runs.Run last = all.isEmpty() ? null : all.get(all.size() - 1);
-        Runs.Run lastSuccess = null;
-        int failures = 0;
-        boolean streak = true;
-        for (int i = all.size() - 1; i >= 0; i--) {
-            Runs.Run r = all.get(i);
-            if (Runs.OK.equals(r.outcome())) {
-                lastSuccess = lastSuccess == null ? r : lastSuccess;
-                streak = false;
-            } else if (streak) {
-                failures++;
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        if (lastSuccess == null) {
-            problems.add("no successful run recorded");
-        } else if (lastSuccess.end().isBefore(now.minus(maxAge))) {
-            problems.add("the last successful run ended at " + lastSuccess.end() + ", more than " + human(maxAge) + " ago");
-        }
-        if (failures > 0) {
-            problems.add(failures + " consecutive failed run" + (failures == 1 ? "" : "s"));
-        }
-        if (!inDoubt.isEmpty()) {
-            problems.add(inDoubt.size() + " action" + (inDoubt.size() == 1 ? "" : "s") + " in doubt");
-        }
-        if (head.isPresent() && lastSeq[0] < head.get().seq()) {
-            problems.add("the WAL has lost entries: it ends at seq " + lastSeq[0] + " but entries up to seq "
-                    + head.get().seq() + " were written; see 'ovi wal verify'");
-        }
-        Status s = new Status(dir, last, lastSuccess, failures, all.size(), claims, inDoubt, problems);
+        // the head and the claims are read after the WAL, as a run records them after appending
+        Health.Report s = health.report(state.walHead(), liveClaims(), now, maxAge);
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            out.println(json(s, now).toPrettyString());
+            out.println(json(state.dir().toString(), s, now).toPrettyString());
         } else {
-            text(s, now, out);
+            text(state.dir().toString(), s, now, out);
         }
         out.flush();
-        return check && !problems.isEmpty() ? ExitCode.ERROR : ExitCode.OK;
+        return check && !s.healthy() ? ExitCode.ERROR : ExitCode.OK;
     }
 
     private List<Claim> liveClaims() {
@@ -135,21 +92,21 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private void text(Status s, Instant now, PrintWriter out) {
-        out.println("State:                " + s.stateDir());
+    private void text(String stateDir, Health.Report s, Instant now, PrintWriter out) {
+        out.println("State:                " + stateDir);
         if (s.lastRun() == null) {
             out.println("Last run:             none recorded");
         } else {
             Runs.Run r = s.lastRun();
-            out.println("Last run:             " + r.runId() + " at " + r.start() + " (" + human(Duration.between(r.start(), now))
-                    + " ago), " + r.outcome() + ", took " + human(r.duration()));
+            out.println("Last run:             " + r.runId() + " at " + r.start() + " (" + Health.human(Duration.between(r.start(), now))
+                    + " ago), " + r.outcome() + ", took " + Health.human(r.duration()));
             out.println("                      " + counts(r));
             for (String e : r.errors()) {
                 out.println("                      error: " + e);
             }
         }
         out.println("Last success:         " + (s.lastSuccess() == null ? "none"
-                : s.lastSuccess().end() + " (" + human(Duration.between(s.lastSuccess().end(), now)) + " ago, run "
+                : s.lastSuccess().end() + " (" + Health.human(Duration.between(s.lastSuccess().end(), now)) + " ago, run "
                 + s.lastSuccess().runId() + ")"));
         out.println("Consecutive failures: " + s.consecutiveFailures());
         if (s.claims().isEmpty()) {
@@ -166,17 +123,26 @@ public final class StatusCommand implements Callable<Integer> {
             out.println("In doubt:             " + s.inDoubt().size()
                     + " (the process died mid-action; the next 'ovi apply' re-observes them first)");
             for (WalEntry e : s.inDoubt()) {
-                out.println("  seq " + e.seq() + "  " + e.time() + "  run " + e.runId() + "  " + e.action() + " "
-                        + e.data().getOrDefault("type", "?") + " " + e.resource() + " in "
-                        + e.data().getOrDefault("region", "?")
-                        + (e.data().get("cloudId") != null ? " (" + e.data().get("cloudId") + ")" : "")
-                        + (e.data().get("holder") != null ? "  by " + e.data().get("holder") : ""));
+                out.println("  seq " + e.seq() + "  " + e.time() + "  run " + e.runId() + "  " + inDoubt(e));
             }
         }
         if (check) {
             out.println(s.problems().isEmpty() ? "Check:                ok"
                     : "Check:                FAILED: " + String.join("; ", s.problems()));
         }
+    }
+
+    /** The action an executing entry was about to do, as far as the entry reads. */
+    private static String inDoubt(WalEntry e) {
+        String type = "?";
+        String region = "?";
+        String more = "";
+        if (WalRecords.decode(e) instanceof WalRecord.Executing x) {
+            type = x.resourceType() == null ? type : x.resourceType();
+            region = x.region() == null ? region : x.region();
+            more = (x.cloudId() != null ? " (" + x.cloudId() + ")" : "") + (x.holder() != null ? "  by " + x.holder() : "");
+        }
+        return e.action() + " " + type + " " + e.resource() + " in " + region + more;
     }
 
     static String counts(Runs.Run r) {
@@ -197,9 +163,9 @@ public final class StatusCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private ObjectNode json(Status s, Instant now) {
+    private ObjectNode json(String stateDir, Health.Report s, Instant now) {
         ObjectNode root = JsonMapper.builder().build().createObjectNode();
-        root.put("stateDir", s.stateDir());
+        root.put("stateDir", stateDir);
         root.put("runs", s.runs());
         if (s.lastRun() == null) {
             root.putNull("lastRun");
@@ -228,7 +194,7 @@ public final class StatusCommand implements Callable<Integer> {
             n.set("data", JsonMapper.builder().build().valueToTree(e.data()));
         }
         ObjectNode chk = root.putObject("check");
-        chk.put("ok", s.problems().isEmpty());
+        chk.put("ok", s.healthy());
         chk.put("maxAge", maxAge.toString());
         ArrayNode p = chk.putArray("problems");
         s.problems().forEach(p::add);
@@ -254,19 +220,5 @@ public final class StatusCommand implements Callable<Integer> {
         ArrayNode errors = n.putArray("errors");
         r.errors().forEach(errors::add);
         return n;
-    }
-
-    static String human(Duration d) {
-        long s = Math.max(0, d.getSeconds());
-        if (s < 60) {
-            return d.toMillis() < 10_000 && d.toMillis() % 1000 != 0 ? String.format("%.1fs", d.toMillis() / 1000.0) : s + "s";
-        }
-        if (s < 3600) {
-            return (s / 60) + "m" + (s % 60 > 0 ? " " + (s % 60) + "s" : "");
-        }
-        if (s < 86400) {
-            return (s / 3600) + "h" + ((s % 3600) / 60 > 0 ? " " + ((s % 3600) / 60) + "m" : "");
-        }
-        return (s / 86400) + "d" + ((s % 86400) / 3600 > 0 ? " " + ((s % 86400) / 3600) + "h" : "");
     }
 }

@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import ovi.engine.ExitCode;
 import ovi.engine.OviException;
 import ovi.model.WalEntry;
 import ovi.wal.ChronicleAuditLog;
 import ovi.wal.WalCodec;
+import ovi.wal.WalQuery;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +34,6 @@ import picocli.CommandLine.Spec;
             "  ovi wal show --state-dir .ovi --run r20261121T031000Z-1a2b3c -o json",
             "  ovi wal show -c ovi.yaml -f -o jsonl | jq .message"})
 public final class WalShowCommand implements Callable<Integer> {
-    static final Set<String> TYPES = Set.of("observed", "decided", "claimed", "executing", "executed", "failed",
-            "skipped", "released", "refused", "repaired");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     enum Format { text, json, jsonl }
@@ -87,12 +82,11 @@ public final class WalShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Set<String> wanted = checkTypes();
-        if (limit != null && limit < 0) {
-            throw OviException.usage("--limit must be 0 or more, not " + limit);
-        }
-        if (since != null && until != null && !since.isBefore(until)) {
-            throw OviException.usage("--since " + since + " is not before --until " + until);
+        WalQuery query;
+        try {
+            query = new WalQuery(since, until, run, resource, WalQuery.types(types), limit);
+        } catch (IllegalArgumentException unknownType) {
+            throw new CommandLine.ParameterException(spec.commandLine(), unknownType.getMessage());
         }
         if (follow && format == Format.json) {
             throw OviException.usage("--follow prints entries as they come: use -o jsonl or text, not json");
@@ -109,16 +103,8 @@ public final class WalShowCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         try (wal; ChronicleAuditLog.Follower tail = wal.follow(true)) {
-            Deque<WalEntry> shown = new ArrayDeque<>();
-            for (WalEntry e : tail.poll()) {
-                if (matches(e, wanted)) {
-                    shown.addLast(e);
-                    if (limit != null && shown.size() > limit) {
-                        shown.removeFirst();
-                    }
-                }
-            }
-            printAll(out, List.copyOf(shown));
+            List<WalEntry> shown = query.select(tail.poll());
+            printAll(out, shown);
             long printed = shown.size();
             while (follow && printed < stopAfter) {
                 try {
@@ -128,7 +114,7 @@ public final class WalShowCommand implements Callable<Integer> {
                     break;
                 }
                 for (WalEntry e : tail.poll()) {
-                    if (matches(e, wanted) && printed < stopAfter) {
+                    if (query.matches(e) && printed < stopAfter) {
                         print(out, e);
                         printed++;
                     }
@@ -137,38 +123,6 @@ public final class WalShowCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
-    }
-
-    private Set<String> checkTypes() {
-        if (types == null || types.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> wanted = new LinkedHashSet<>();
-        for (String t : types) {
-            String k = t.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!TYPES.contains(k)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown --type '" + t + "': expected "
-                        + "observed, decided, claimed, executing, executed, failed, skipped or released");
-            }
-            wanted.add(k);
-        }
-        return wanted;
-    }
-
-    boolean matches(WalEntry e, Set<String> wanted) {
-        if (since != null && e.time().isBefore(since)) {
-            return false;
-        }
-        if (until != null && !e.time().isBefore(until)) {
-            return false;
-        }
-        if (run != null && !run.equals(e.runId())) {
-            return false;
-        }
-        if (resource != null && !resource.equals(e.resource()) && !resource.equals(e.data().get("cloudId"))) {
-            return false;
-        }
-        return wanted.isEmpty() || wanted.contains(e.type());
     }
 
     private void printAll(PrintWriter out, List<WalEntry> entries) {

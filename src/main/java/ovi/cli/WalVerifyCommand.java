@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import ovi.engine.ExitCode;
-import ovi.engine.OviException;
-import ovi.wal.ChronicleAuditLog;
 import ovi.wal.WalVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,30 +35,14 @@ public final class WalVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        var truncated = ChronicleAuditLog.damagedFiles(state.walDir());
-        if (!truncated.isEmpty()) {
-            // opening the queue would let Chronicle grow the file back: report without opening it
-            out.println("broken: " + String.join(", ", truncated));
-            out.println("nothing was changed; restore the file from a backup or move the WAL aside");
+        WalVerifier.Check check = WalVerifier.check(state.walDir(), state::walHead, state::openWal);
+        if (check.report() == null) {
+            out.println("broken: " + check.broken());
+            out.println(check.remedy());
             out.flush();
             return ExitCode.ERROR;
         }
-        var head = state.walHead();
-        ChronicleAuditLog wal = state.openWal();
-        if (wal == null) {
-            var gone = WalVerifier.missing(state.walDir(), head);
-            if (gone.isPresent()) {
-                out.println("broken: " + gone.get());
-                out.println("nothing was changed; restore the WAL from a backup");
-                out.flush();
-                return ExitCode.ERROR;
-            }
-            throw OviException.failure("no WAL in " + state.walDir() + " to verify");
-        }
-        WalVerifier.Report r;
-        try (wal) {
-            r = WalVerifier.verify(wal, head);
-        }
+        WalVerifier.Report r = check.report();
         if (output.json()) {
             ObjectNode n = JsonMapper.builder().build().createObjectNode();
             n.put("ok", r.ok());

@@ -21,6 +21,8 @@ import ovi.model.Observation;
 import ovi.model.Outcome;
 import ovi.model.Outcome.SkipReason;
 import ovi.model.Tags;
+import ovi.model.WalRecord;
+import ovi.model.WalRecord.Kind;
 
 /**
  * Acts on decisions safely when several ovi processes overlap: each resource is claimed in the store
@@ -67,7 +69,7 @@ public final class Applier {
         /** outcome kind -> count, every kind present. */
         public Map<String, Integer> summary() {
             Map<String, Integer> s = new LinkedHashMap<>();
-            for (String k : List.of("executed", "failed", "skipped", "notified")) {
+            for (String k : List.of(Kind.EXECUTED.key(), Kind.FAILED.key(), Kind.SKIPPED.key(), Outcome.Notified.KIND)) {
                 s.put(k, 0);
             }
             results.forEach(r -> s.merge(r.outcome().kind(), 1, Integer::sum));
@@ -210,22 +212,15 @@ public final class Applier {
             return skip(runId, intent, SkipReason.CLAIM_HELD, "claimed by " + by);
         }
         Claim claim = claimed.get();
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("claim", claim.resource());
-        c.put("holder", claim.holder());
-        c.put("fence", claim.fence());
-        c.put("expiresAt", claim.expiresAt().toString());
-        wal.append(new AuditLog.Draft(runId, "claimed", intent.id(), intent.action().key(),
-                "claimed by " + claim.holder() + " (fence " + claim.fence() + ")", c));
+        wal.append(runId, new WalRecord.Claimed(intent.id(), intent.action().key(),
+                "claimed by " + claim.holder() + " (fence " + claim.fence() + ")", claim.resource(), claim.holder(),
+                claim.fence(), claim.expiresAt()));
         try {
             return actClaimed(runId, owner, intent, claim);
         } finally {
             claims.release(claim);
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("claim", claim.resource());
-            r.put("fence", claim.fence());
-            wal.append(new AuditLog.Draft(runId, "released", intent.id(), intent.action().key(),
-                    "released by " + claim.holder(), r));
+            wal.append(runId, new WalRecord.Released(intent.id(), intent.action().key(),
+                    "released by " + claim.holder(), claim.resource(), claim.fence()));
         }
     }
 
@@ -248,22 +243,9 @@ public final class Applier {
         } catch (Fence.Lost e) {
             return skip(runId, intent, SkipReason.CLAIM_LOST, e.getMessage() + "; nothing was done");
         }
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("holder", claim.holder());
-        x.put("fence", claim.fence());
-        x.put("type", intent.type().key());
-        x.put("region", intent.region());
-        if (intent.cloudId() != null) {
-            x.put("cloudId", intent.cloudId());
-        }
-        if (intent.action() == Action.CREATE) {
-            x.put("clientToken", intent.clientToken(owner));
-        }
         // enough to finish the action after a crash: what was wanted, and the state it was in before
-        x.putAll(Recovery.resumable(intent, now.stream().filter(o -> o.cloudId().equals(intent.cloudId())).findFirst()
-                .orElse(null)));
-        wal.append(new AuditLog.Draft(runId, "executing", intent.id(), intent.action().key(),
-                intent.action().key() + " " + intent.type().key() + " " + intent.id() + " in " + intent.region(), x));
+        wal.append(runId, WalRecord.Executing.of(intent, owner, claim, now.stream()
+                .filter(o -> o.cloudId().equals(intent.cloudId())).findFirst().orElse(null)));
         wal.sync();
         progress.accept(intent.action().key() + " " + intent.type().key() + " " + intent.id() + " ...");
         Outcome outcome;
@@ -280,18 +262,13 @@ public final class Applier {
     }
 
     private void record(String runId, Intent intent, Outcome outcome) {
-        Map<String, Object> d = new LinkedHashMap<>();
         if (outcome instanceof Outcome.Executed e) {
-            putIfNotNull(d, "cloudId", e.cloudId());
-            putIfNotNull(d, "requestId", e.requestId());
-            wal.append(new AuditLog.Draft(runId, "executed", intent.id(), intent.action().key(),
-                    e.message() == null ? "done" : e.message(), d));
+            wal.append(runId, WalRecord.Executed.of(intent.id(), intent.action().key(),
+                    e.message() == null ? "done" : e.message(), e.cloudId(), e.requestId()));
             progress.accept(intent.action().key() + " " + intent.id() + ": done"
                     + (e.cloudId() != null ? " (" + e.cloudId() + ")" : ""));
         } else if (outcome instanceof Outcome.Failed f) {
-            putIfNotNull(d, "requestId", f.requestId());
-            d.put("error", f.error());
-            wal.append(new AuditLog.Draft(runId, "failed", intent.id(), intent.action().key(), f.error(), d));
+            wal.append(runId, WalRecord.Failed.of(intent.id(), intent.action().key(), f.error(), f.requestId()));
             progress.accept(intent.action().key() + " " + intent.id() + ": failed: " + f.error());
         } else if (outcome instanceof Outcome.Skipped s) {
             appendSkipped(runId, intent, s);
@@ -392,15 +369,7 @@ public final class Applier {
     }
 
     private static AuditLog.Draft skipped(String runId, Intent intent, SkipReason reason, String message) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("reason", reason.key());
-        return new AuditLog.Draft(runId, "skipped", intent.id(), intent.action().key(), message, d);
-    }
-
-    private static void putIfNotNull(Map<String, Object> m, String k, Object v) {
-        if (v != null) {
-            m.put(k, v);
-        }
+        return AuditLog.Draft.of(runId, new WalRecord.Skipped(intent.id(), intent.action().key(), message, reason));
     }
 
     private static String oneLine(Throwable t) {

@@ -3,19 +3,17 @@ package ovi.engine;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import ovi.config.OviConfig;
-import ovi.model.Change;
 import ovi.model.Decision;
 import ovi.model.Diff;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 import ovi.model.Scope;
+import ovi.model.WalRecord;
 
 /**
  * The reconciliation chain: observe -> record -> compare -> decide, with every observation and decision
@@ -61,23 +59,13 @@ public final class Engine {
             throw OviException.failure("cannot tell which AWS account these credentials act in: no account id");
         }
         if (!config.accounts().isEmpty() && !config.accounts().contains(account)) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("reason", "account");
-            data.put("account", account);
-            data.put("allowed", List.copyOf(config.accounts()));
             String why = "these credentials act in account " + account + ", which is not listed under accounts: "
                     + config.accounts() + " in " + config.file();
-            wal.append(new AuditLog.Draft(runId, REFUSED, "account/" + account, null, why, data));
+            wal.append(runId, WalRecord.Refused.account(account, List.copyOf(config.accounts()), why));
             throw OviException.failure(why + "; nothing was decided or done");
         }
         return account;
     }
-
-    /** The WAL entry type of a run refused before it observed anything (an account not allowed). */
-    public static final String REFUSED = "refused";
-
-    /** The data key of an {@code observed} entry that says when its run began. */
-    public static final String STARTED_AT = "startedAt";
 
     public Plan plan(OviConfig config, String runId) {
         return plan(config, runId, Instant.now());
@@ -106,19 +94,12 @@ public final class Engine {
     private static List<AuditLog.Draft> observedEntries(String runId, ObservationBatch batch, long revision,
                                                         Instant started) {
         List<AuditLog.Draft> drafts = new ArrayList<>();
+        Instant began = started.truncatedTo(ChronoUnit.MILLIS);
         for (Scope s : new TreeSet<>(batch.scopes())) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("revision", revision);
-            data.put(STARTED_AT, started.truncatedTo(ChronoUnit.MILLIS).toString());
             String failure = batch.failures().get(s);
-            if (failure == null) {
-                long n = batch.count(s);
-                data.put("count", n);
-                drafts.add(new AuditLog.Draft(runId, "observed", s.toString(), null, n + " resources", data));
-            } else {
-                data.put("error", failure);
-                drafts.add(new AuditLog.Draft(runId, "observed", s.toString(), null, "not observed: " + failure, data));
-            }
+            drafts.add(AuditLog.Draft.of(runId, failure == null
+                    ? WalRecord.Observed.of(s.toString(), revision, began, batch.count(s))
+                    : WalRecord.Observed.failed(s.toString(), revision, began, failure)));
         }
         return drafts;
     }
@@ -126,30 +107,10 @@ public final class Engine {
     private static List<AuditLog.Draft> decidedEntries(String runId, long revision, Decisions decisions) {
         List<AuditLog.Draft> drafts = new ArrayList<>(decisions.list().size());
         for (Decision d : decisions.list()) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("kind", d.diff().kind());
-            data.put("type", d.type().key());
-            data.put("region", d.region());
-            if (d.cloudId() != null) {
-                data.put("cloudId", d.cloudId());
-            }
-            data.put("revision", revision);
             Observation current = d.diff().current();
-            if (current != null) {
-                data.put("contentHash", current.contentHash());
-            }
-            List<Map<String, String>> changes = new ArrayList<>();
-            for (Change c : d.diff().changes()) {
-                Map<String, String> m = new LinkedHashMap<>();
-                m.put("field", c.field());
-                m.put("current", c.current());
-                m.put("desired", c.desired());
-                changes.add(m);
-            }
-            if (!changes.isEmpty()) {
-                data.put("changes", changes);
-            }
-            drafts.add(new AuditLog.Draft(runId, "decided", d.id(), d.action().key(), d.reason(), data));
+            drafts.add(AuditLog.Draft.of(runId, new WalRecord.Decided(d.id(), d.action().key(), d.reason(),
+                    d.diff().kind(), d.type().key(), d.region(), d.cloudId(), revision,
+                    current == null ? null : current.contentHash(), d.diff().changes())));
         }
         return drafts;
     }

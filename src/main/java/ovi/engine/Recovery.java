@@ -1,7 +1,6 @@
 package ovi.engine;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +14,8 @@ import ovi.model.Observation;
 import ovi.model.Outcome;
 import ovi.model.ResourceType;
 import ovi.model.WalEntry;
+import ovi.model.WalRecord;
+import ovi.model.WalRecords;
 
 /**
  * Settles the actions a crashed run left in doubt (an {@code executing} entry with no outcome), before
@@ -33,12 +34,6 @@ import ovi.model.WalEntry;
  * returned as unresolved: the caller must not act on that resource in this run.
  */
 public final class Recovery {
-    public static final String RESOLVES_SEQ = "resolvesSeq";
-    public static final String IN_DOUBT_RUN = "inDoubtRunId";
-
-    /** Data of a resolution that finished an action cut off between two of its calls. */
-    public static final String ROLLED_FORWARD = "rolledForward";
-
     /** An action left in doubt: the executing entry and why it could not be settled. */
     public record Unresolved(WalEntry executing, String reason) {
     }
@@ -81,37 +76,6 @@ public final class Recovery {
     }
 
     /**
-     * What the {@code executing} entry of {@code intent} carries so that a later run can finish the action:
-     * the deciding run, the declaration, the changes, and the state the resource was in before
-     * ({@code before} as looked up right before acting; null for a create).
-     */
-    public static Map<String, Object> resumable(Intent intent, Observation before) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("planRunId", intent.planRunId());
-        if (intent.desired() != null) {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("attributes", new java.util.TreeMap<>(intent.desired().attributes()));
-            d.put("tags", new java.util.TreeMap<>(intent.desired().tags()));
-            m.put("desired", d);
-        }
-        if (!intent.changes().isEmpty()) {
-            List<Map<String, String>> changes = new ArrayList<>();
-            for (Change c : intent.changes()) {
-                Map<String, String> x = new LinkedHashMap<>();
-                x.put("field", c.field());
-                x.put("current", c.current());
-                x.put("desired", c.desired());
-                changes.add(x);
-            }
-            m.put("changes", changes);
-        }
-        if (before != null && before.attribute("state") != null) {
-            m.put("before", Map.of("state", before.attribute("state")));
-        }
-        return m;
-    }
-
-    /**
      * The actions in doubt that may be settled now: those whose run's claim on the resource has ended.
      * While that claim is live its holder may still be working on the resource (and nobody else may touch
      * it); a killed run's claim lapses after its TTL. The log is read twice, before and after the claims:
@@ -135,12 +99,13 @@ public final class Recovery {
                                             java.time.Instant now) {
         List<WalEntry> out = new ArrayList<>();
         for (WalEntry e : inDoubt) {
-            Optional<ResourceType> type = ResourceType.parse(String.valueOf(e.data().get("type")));
-            Object holder = e.data().get("holder");
-            Object fence = e.data().get("fence");
-            boolean live = type.isPresent() && holder != null && fence instanceof Number n
+            WalRecord.Executing x = WalRecords.decode(e) instanceof WalRecord.Executing r ? r : null;
+            Optional<ResourceType> type = ResourceType.parse(x == null ? null : x.resourceType());
+            String holder = x == null ? null : x.holder();
+            Long fence = x == null ? null : x.fence();
+            boolean live = type.isPresent() && holder != null && fence != null
                     && claims.current(ovi.model.Claim.key(owner, type.get(), e.resource()))
-                    .filter(c -> c.holder().equals(holder) && c.fence() == n.longValue() && c.liveAt(now))
+                    .filter(c -> c.holder().equals(holder) && c.fence() == fence && c.liveAt(now))
                     .isPresent();
             if (!live) {
                 out.add(e);
@@ -157,13 +122,19 @@ public final class Recovery {
         List<WalEntry> resolved = new ArrayList<>();
         List<Unresolved> unresolved = new ArrayList<>();
         for (WalEntry e : inDoubt) {
-            Optional<ResourceType> type = ResourceType.parse(str(e, "type"));
+            WalRecord read = WalRecords.decode(e);
+            if (!(read instanceof WalRecord.Executing x)) {
+                unresolved.add(new Unresolved(e, "the executing entry (seq " + e.seq() + ") cannot be read: "
+                        + (read instanceof WalRecord.Unreadable u ? u.problem() : "it is a " + e.type() + " entry")));
+                continue;
+            }
+            Optional<ResourceType> type = ResourceType.parse(x.resourceType());
             if (type.isEmpty()) {
                 unresolved.add(new Unresolved(e, "the executing entry (seq " + e.seq() + ") names no resource type"));
                 continue;
             }
-            ResourceLookup.Target target = new ResourceLookup.Target(type.get(), str(e, "region"), owner,
-                    e.resource(), str(e, "cloudId"), str(e, "clientToken"));
+            ResourceLookup.Target target = new ResourceLookup.Target(type.get(), x.region(), owner,
+                    e.resource(), x.cloudId(), x.clientToken());
             Optional<Observation> found;
             try {
                 found = lookup.find(target).stream().findFirst();
@@ -197,48 +168,38 @@ public final class Recovery {
     static Optional<Intent> intent(WalEntry e, ResourceType type, Optional<Observation> found) {
         Action action = java.util.Arrays.stream(Action.values()).filter(a -> a.key().equals(e.action())).findFirst()
                 .orElse(null);
-        Object planRun = e.data().get("planRunId");
-        if (action == null || action == Action.NOTIFY || !(planRun instanceof String planRunId)) {
+        WalRecord.Executing x = executing(e);
+        String planRunId = x.planRunId();
+        if (action == null || action == Action.NOTIFY || planRunId == null) {
             return Optional.empty();
         }
-        DesiredResource desired = null;
-        if (e.data().get("desired") instanceof Map<?, ?> d) {
-            desired = new DesiredResource(e.resource(), type, str(e, "region"), strings(d.get("attributes")),
-                    strings(d.get("tags")));
-        }
-        List<Change> changes = new ArrayList<>();
-        if (e.data().get("changes") instanceof List<?> list) {
-            for (Object c : list) {
-                if (c instanceof Map<?, ?> m && m.get("field") instanceof String field) {
-                    changes.add(new Change(field, m.get("current") == null ? null : m.get("current").toString(),
-                            m.get("desired") == null ? null : m.get("desired").toString()));
-                }
-            }
-        }
+        DesiredResource desired = x.desired() == null ? null : new DesiredResource(e.resource(), type, x.region(),
+                x.desired().attributes(), x.desired().tags());
+        List<Change> changes = x.changes();
         if ((action == Action.CREATE || action == Action.UPDATE) && desired == null) {
             return Optional.empty();
         }
-        String cloudId = str(e, "cloudId") != null ? str(e, "cloudId") : found.map(Observation::cloudId).orElse(null);
+        String cloudId = x.cloudId() != null ? x.cloudId() : found.map(Observation::cloudId).orElse(null);
         String hash = found.map(Observation::contentHash).orElse(null);
         if ((action == Action.UPDATE || action == Action.DELETE) && (cloudId == null || hash == null)) {
             hash = hash == null ? "gone" : hash;
             cloudId = cloudId == null ? e.resource() : cloudId;
         }
-        return Optional.of(new Intent(action, "in-doubt", e.resource(), type, str(e, "region"), cloudId, hash, desired,
+        return Optional.of(new Intent(action, "in-doubt", e.resource(), type, x.region(), cloudId, hash, desired,
                 changes, "finishing seq " + e.seq() + " of run " + e.runId(), planRunId));
     }
 
     /** The state the resource was in before the action began, as its executing entry recorded it. */
     static Map<String, String> before(WalEntry e) {
-        return strings(e.data().get("before"));
+        return executing(e).before();
     }
 
-    private static Map<String, String> strings(Object o) {
-        Map<String, String> m = new java.util.TreeMap<>();
-        if (o instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
+    /** The executing entry as it reads; {@link #resolve} has set unreadable ones aside before this is asked. */
+    private static WalRecord.Executing executing(WalEntry e) {
+        if (WalRecords.decode(e) instanceof WalRecord.Executing x) {
+            return x;
         }
-        return m;
+        throw new IllegalArgumentException("seq " + e.seq() + " is not a readable executing entry");
     }
 
     /**
@@ -249,11 +210,6 @@ public final class Recovery {
     private AuditLog.Draft settleIntent(String runId, WalEntry e, Intent intent, Optional<Observation> found) {
         String noun = intent.type().noun();
         String at = found.map(o -> " (" + o.cloudId() + ")").orElse("");
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put(RESOLVES_SEQ, e.seq());
-        data.put(IN_DOUBT_RUN, e.runId());
-        found.ifPresent(o -> data.put("cloudId", o.cloudId()));
-        data.put("requestId", null);
         List<String> undone = undone(e, intent, found, owner, lookup);
         String how;
         boolean tookEffect;
@@ -278,29 +234,38 @@ public final class Recovery {
             // cut off between two calls: finish it, or say exactly what is left
             String half = "the " + noun + " exists" + at + " but " + String.join(", ", undone);
             if (rollForward == null) {
-                data.put("error", "after a crash: " + half + "; the " + intent.action().key() + " is half done");
-                return new AuditLog.Draft(runId, "failed", e.resource(), e.action(), (String) data.get("error"), data);
+                return resolution(runId, e, found, false, "after a crash: " + half + "; the " + intent.action().key()
+                        + " is half done", null, false, true);
             }
             Outcome o = finish(runId, e, intent);
             if (o == null) {
                 return null;
             }
-            data.put(ROLLED_FORWARD, true);
             if (o instanceof Outcome.Executed x) {
-                data.put("requestId", x.requestId());
-                return new AuditLog.Draft(runId, "executed", e.resource(), e.action(), "after a crash: " + half
-                        + "; finished the " + intent.action().key() + ": " + x.message(), data);
+                return resolution(runId, e, found, true, "after a crash: " + half + "; finished the "
+                        + intent.action().key() + ": " + x.message(), x.requestId(), true, true);
             }
             String why = o instanceof Outcome.Failed f ? f.error() : o instanceof Outcome.Skipped sk ? sk.message()
                     : o.kind();
-            data.put("error", "after a crash: " + half + "; finishing the " + intent.action().key() + " failed: " + why);
-            return new AuditLog.Draft(runId, "failed", e.resource(), e.action(), (String) data.get("error"), data);
+            return resolution(runId, e, found, false, "after a crash: " + half + "; finishing the "
+                    + intent.action().key() + " failed: " + why, null, true, true);
         }
-        String message = "after a crash: " + how;
-        if (!tookEffect) {
-            data.put("error", message);
-        }
-        return new AuditLog.Draft(runId, tookEffect ? "executed" : "failed", e.resource(), e.action(), message, data);
+        return resolution(runId, e, found, tookEffect, "after a crash: " + how, null, false, true);
+    }
+
+    /**
+     * The entry that settles {@code e}: {@code executed} when the action took effect, else {@code failed}
+     * with the message as its error; {@code requestId} is that of the call that finished it, if any.
+     */
+    private static AuditLog.Draft resolution(String runId, WalEntry e, Optional<Observation> found, boolean tookEffect,
+                                             String message, String requestId, boolean rolledForward,
+                                             boolean verified) {
+        String cloudId = found.map(Observation::cloudId).orElse(null);
+        return AuditLog.Draft.of(runId, tookEffect
+                ? new WalRecord.Executed(e.resource(), e.action(), message, cloudId, requestId, e.seq(), e.runId(),
+                        rolledForward, verified)
+                : new WalRecord.Failed(e.resource(), e.action(), message, message, requestId, cloudId, e.seq(),
+                        e.runId(), rolledForward));
     }
 
     /**
@@ -347,10 +312,9 @@ public final class Recovery {
             rollForward.claims().release(claim); // another run settled it while this one waited
             return null;
         }
-        wal.append(new AuditLog.Draft(runId, "claimed", intent.id(), intent.action().key(), "claimed by "
+        wal.append(runId, new WalRecord.Claimed(intent.id(), intent.action().key(), "claimed by "
                 + claim.holder() + " (fence " + claim.fence() + ") to finish an action cut off by a crash",
-                Map.of("claim", claim.resource(), "holder", claim.holder(), "fence", claim.fence(),
-                        "expiresAt", claim.expiresAt().toString())));
+                claim.resource(), claim.holder(), claim.fence(), claim.expiresAt()));
         try {
             progress.accept("finishing the " + intent.action().key() + " of " + intent.type().key() + " " + intent.id()
                     + ", cut off by a crash");
@@ -364,8 +328,8 @@ public final class Recovery {
             }
         } finally {
             rollForward.claims().release(claim);
-            wal.append(new AuditLog.Draft(runId, "released", intent.id(), intent.action().key(),
-                    "released by " + claim.holder(), Map.of("claim", claim.resource(), "fence", claim.fence())));
+            wal.append(runId, new WalRecord.Released(intent.id(), intent.action().key(),
+                    "released by " + claim.holder(), claim.resource(), claim.fence()));
         }
     }
 
@@ -373,11 +337,7 @@ public final class Recovery {
         String noun = type.noun();
         String action = e.action() == null ? "action" : e.action();
         String at = found.map(o -> " (" + o.cloudId() + ")").orElse("");
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put(RESOLVES_SEQ, e.seq());
-        data.put(IN_DOUBT_RUN, e.runId());
-        found.ifPresent(o -> data.put("cloudId", o.cloudId()));
-        data.put("requestId", null);
+        boolean verified = true;
         boolean tookEffect;
         String how;
         switch (action) {
@@ -399,7 +359,7 @@ public final class Recovery {
                     List<String> off = mismatches(e, found.get());
                     if (off == null) {
                         tookEffect = true;
-                        data.put("verified", false);
+                        verified = false;
                         how = "the " + noun + " exists" + at + "; whether the " + action
                                 + " took effect is left to this run's comparison";
                     } else {
@@ -411,34 +371,24 @@ public final class Recovery {
                 }
             }
         }
-        String message = "after a crash: " + how;
-        if (!tookEffect) {
-            data.put("error", message);
-        }
-        return new AuditLog.Draft(runId, tookEffect ? "executed" : "failed", e.resource(), e.action(), message, data);
+        return resolution(runId, e, found, tookEffect, "after a crash: " + how, null, false, verified);
     }
 
     /** The fields not yet as the update wanted, or null when the entry does not say what it wanted. */
     private static List<String> mismatches(WalEntry e, Observation o) {
-        if (!(e.data().get("changes") instanceof List<?> changes) || changes.isEmpty()) {
+        List<Change> changes = executing(e).changes();
+        if (changes.isEmpty()) {
             return null;
         }
         List<String> off = new ArrayList<>();
-        for (Object c : changes) {
-            if (!(c instanceof Map<?, ?> m) || !(m.get("field") instanceof String field)) {
-                return null;
-            }
-            Object desired = m.get("desired");
+        for (Change c : changes) {
+            String field = c.field();
             String now = field.startsWith("tags.") ? o.tags().get(field.substring(5)) : o.attribute(field);
-            if (!Objects.equals(desired == null ? null : desired.toString(), now)) {
-                off.add(field + " is " + (now == null ? "absent" : now) + ", not " + desired);
+            if (!Objects.equals(c.desired(), now)) {
+                off.add(field + " is " + (now == null ? "absent" : now) + ", not " + c.desired());
             }
         }
         return off;
     }
 
-    private static String str(WalEntry e, String key) {
-        Object v = e.data().get(key);
-        return v == null ? null : v.toString();
-    }
 }

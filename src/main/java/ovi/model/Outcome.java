@@ -10,7 +10,7 @@ public sealed interface Outcome permits Outcome.Executed, Outcome.Failed, Outcom
 
     /** The AWS call went through; {@code requestId} is AWS's id of the (last) mutating call. */
     record Executed(String cloudId, String requestId, String message) implements Outcome {
-        public String kind() { return "executed"; }
+        public String kind() { return WalRecord.Kind.EXECUTED.key(); }
     }
 
     /** AWS refused or could not be reached; {@code error} is one line. */
@@ -19,7 +19,7 @@ public sealed interface Outcome permits Outcome.Executed, Outcome.Failed, Outcom
             Objects.requireNonNull(error, "error");
         }
 
-        public String kind() { return "failed"; }
+        public String kind() { return WalRecord.Kind.FAILED.key(); }
     }
 
     /**
@@ -32,12 +32,15 @@ public sealed interface Outcome permits Outcome.Executed, Outcome.Failed, Outcom
             Objects.requireNonNull(message, "message");
         }
 
-        public String kind() { return "skipped"; }
+        public String kind() { return WalRecord.Kind.SKIPPED.key(); }
     }
 
     /** A notify decision: reported, nothing to do in AWS. */
     record Notified(String message) implements Outcome {
-        public String kind() { return "notified"; }
+        /** Not an entry type: a notify decision's {@code decided} entry is all the WAL says of it. */
+        public static final String KIND = "notified";
+
+        public String kind() { return KIND; }
     }
 
     /** Why a decision was skipped; benign ones leave the run's exit code at 0. */

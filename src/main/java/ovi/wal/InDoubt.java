@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import ovi.model.WalEntry;
+import ovi.model.WalRecord;
+import ovi.model.WalRecord.Kind;
+import ovi.model.WalRecords;
 
 /**
  * Finds the actions in doubt: an {@code executing} entry with no {@code executed} or {@code failed} after
@@ -17,26 +20,24 @@ import ovi.model.WalEntry;
  * {@code data.resolvesSeq}, the sequence number of the {@code executing} entry it settles.
  */
 public final class InDoubt {
-    public static final String RESOLVES_SEQ = "resolvesSeq";
-
     private final Map<String, WalEntry> open = new LinkedHashMap<>();
     private final Set<Long> resolved = new HashSet<>();
 
     /** Feeds entries in log order. */
     public void accept(WalEntry e) {
-        switch (e.type()) {
-            case "executing" -> open.put(e.runId() + "\u0000" + e.resource(), e);
-            case "executed", "failed" -> {
-                open.remove(e.runId() + "\u0000" + e.resource());
-                Object seq = e.data().get(RESOLVES_SEQ);
-                if (seq instanceof Number n) {
-                    resolved.add(n.longValue());
-                }
-            }
-            default -> {
-                // other entries say nothing about whether an action finished
+        // by the type alone: an executing entry whose data cannot be read is still an action in doubt
+        if (Kind.EXECUTING.is(e)) {
+            open.put(e.runId() + "\u0000" + e.resource(), e);
+        } else if (Kind.EXECUTED.is(e) || Kind.FAILED.is(e)) {
+            open.remove(e.runId() + "\u0000" + e.resource());
+            WalRecord r = WalRecords.decode(e);
+            Long seq = r instanceof WalRecord.Executed x ? x.resolvesSeq()
+                    : r instanceof WalRecord.Failed f ? f.resolvesSeq() : null;
+            if (seq != null) {
+                resolved.add(seq);
             }
         }
+        // other entries say nothing about whether an action finished
     }
 
     /** The {@code executing} entries still unsettled, oldest first. */

@@ -10,13 +10,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import ovi.engine.AuditLog;
 import ovi.engine.OviException;
 import ovi.model.WalEntry;
+import ovi.model.WalRecord;
 
 /**
  * {@code ovi wal repair}: sets the damaged part of a WAL aside and lets the chain go on. Meant to run
@@ -29,8 +27,6 @@ import ovi.model.WalEntry;
  * Entries lost at the end (a missing tail) are acknowledged the same way, with nothing to move.
  */
 public final class Repair {
-    public static final String REPAIRED = "repaired";
-
     /**
      * What a repair did.
      *
@@ -123,17 +119,11 @@ public final class Repair {
                 wal.appendVerbatim(good);
             }
             long lastGood = report.lastSeq();
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("damage", damage);
-            data.put("lastGoodSeq", lastGood);
-            head.ifPresent(h -> data.put("recordedHeadSeq", h.seq()));
-            if (!moved.isEmpty()) {
-                data.put("quarantine", dir.relativize(quarantine).toString());
-                data.put("moved", moved);
-            }
             String message = "repaired the WAL: " + damage + (moved.isEmpty() ? "" : "; moved " + String.join(", ", moved)
                     + " to " + dir.relativize(quarantine)) + "; the chain goes on after seq " + lastGood;
-            WalEntry entry = wal.append(new AuditLog.Draft(runId, REPAIRED, "wal", null, message, data));
+            WalEntry entry = wal.append(runId, new WalRecord.Repaired(message, damage, lastGood,
+                    head.map(WalHeads.Head::seq).orElse(null),
+                    moved.isEmpty() ? null : dir.relativize(quarantine).toString(), moved));
             wal.sync();
             heads.ifPresent(h -> h.reset(ChronicleAuditLog.key(dir),
                     new WalHeads.Head(entry.seq(), entry.hash(), entry.time())));

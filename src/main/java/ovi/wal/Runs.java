@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import ovi.model.WalEntry;
+import ovi.model.WalRecord;
+import ovi.model.WalRecord.Kind;
+import ovi.model.WalRecords;
 
 /**
  * Runs as the WAL tells them: a run is every entry with one run id. A run failed when it has a
@@ -41,12 +44,12 @@ public final class Runs {
     public void accept(WalEntry e) {
         String id = e.runId() == null ? "(none)" : e.runId();
         Builder b = runs.computeIfAbsent(id, k -> new Builder(k, e.time()));
-        b.add(e);
+        WalRecord r = WalRecords.decode(e);
+        b.add(e, r);
         // a crash recovery that finds an action did not take effect is a failure of the crashed run, not
         // of the run that found out
-        Object origin = e.data().get("inDoubtRunId");
-        if ("failed".equals(e.type()) && origin != null && e.data().get(InDoubt.RESOLVES_SEQ) != null) {
-            Builder crashed = runs.get(origin.toString());
+        if (r instanceof WalRecord.Failed f && f.inDoubtRunId() != null && f.resolvesSeq() != null) {
+            Builder crashed = runs.get(f.inDoubtRunId());
             if (crashed != null && crashed != b) {
                 b.errors.remove(b.errors.size() - 1);
                 crashed.errors.add(e.resource() + ": " + e.message());
@@ -79,7 +82,7 @@ public final class Runs {
             this.end = start;
         }
 
-        void add(WalEntry e) {
+        void add(WalEntry e, WalRecord r) {
             entries++;
             if (e.time().isAfter(end)) {
                 end = e.time();
@@ -88,20 +91,14 @@ public final class Runs {
             if (e.action() != null) {
                 actions.computeIfAbsent(e.type(), k -> new TreeMap<>()).merge(e.action(), 1L, Long::sum);
             }
-            if ("failed".equals(e.type()) || "refused".equals(e.type())) {
+            if (Kind.FAILED.is(e) || Kind.REFUSED.is(e)) {
                 errors.add(e.resource() + ": " + e.message());
-            } else if ("observed".equals(e.type()) && e.data().get("error") != null) {
-                errors.add(e.resource() + ": not observed: " + e.data().get("error"));
+            } else if (r instanceof WalRecord.Observed o && o.error() != null) {
+                errors.add(e.resource() + ": not observed: " + o.error());
             }
-            if ("observed".equals(e.type()) && e.data().get(ovi.engine.Engine.STARTED_AT) instanceof String began) {
-                try {
-                    Instant t = Instant.parse(began);
-                    if (t.isBefore(start)) {
-                        start = t; // the run began before its first entry: opening, observing, recording
-                    }
-                } catch (java.time.format.DateTimeParseException ignored) {
-                    // an entry written by hand or by another tool: its own time stands
-                }
+            if (r instanceof WalRecord.Observed o) {
+                o.began().filter(t -> t.isBefore(start))
+                        .ifPresent(t -> start = t); // the run began before its first entry: opening, observing, recording
             }
         }
 

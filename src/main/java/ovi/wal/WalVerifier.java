@@ -1,6 +1,7 @@
 package ovi.wal;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import ovi.engine.OviException;
 import ovi.model.WalEntry;
@@ -77,6 +78,46 @@ public final class WalVerifier {
                     + s.head.time() + "): entries " + (s.lastSeq + 1) + ".." + s.head.seq() + " are missing");
         }
         return new Report(s.count, s.firstSeq, s.lastSeq, anchor, s.problem);
+    }
+
+    /**
+     * What {@code ovi wal verify} finds: the chain walked ({@code report}), or a break found before the log
+     * could be read ({@code report} null; {@code broken} says what, {@code remedy} what to do).
+     */
+    public record Check(Report report, String broken, String remedy) {
+        public boolean ok() {
+            return report != null && report.ok();
+        }
+    }
+
+    /**
+     * Checks the WAL in {@code dir} without changing anything: damaged cycle files first (the queue is not
+     * even opened then, so that Chronicle cannot grow a cut file back), then a WAL that is gone though the
+     * store recorded entries, then the chain against the recorded head. A WAL that never existed is a
+     * failure: there is nothing to verify.
+     *
+     * @param head the head the store recorded, read only once the files were found undamaged
+     * @param open opens the WAL to read; null when there is none
+     */
+    public static Check check(Path dir, java.util.function.Supplier<Optional<WalHeads.Head>> head,
+                              java.util.function.Supplier<ChronicleAuditLog> open) {
+        List<String> damaged = ChronicleAuditLog.damagedFiles(dir);
+        if (!damaged.isEmpty()) {
+            return new Check(null, String.join(", ", damaged),
+                    "nothing was changed; restore the file from a backup or move the WAL aside");
+        }
+        Optional<WalHeads.Head> recorded = head.get();
+        ChronicleAuditLog wal = open.get();
+        if (wal == null) {
+            Optional<Problem> gone = missing(dir, recorded);
+            if (gone.isPresent()) {
+                return new Check(null, gone.get().toString(), "nothing was changed; restore the WAL from a backup");
+            }
+            throw OviException.failure("no WAL in " + dir + " to verify");
+        }
+        try (wal) {
+            return new Check(verify(wal, recorded), null, null);
+        }
     }
 
     /** A WAL directory that is gone: broken when the store recorded entries written to it. */

@@ -171,6 +171,19 @@ class RecoveryTest {
     }
 
     @Test
+    void anExecutingEntryThatCannotBeReadStaysInDoubtSayingWhyAndNothingIsLookedUp() {
+        WalEntry damaged = executing("web-0", "create", Map.of("fence", "one"));
+
+        Recovery.Result r = recovery.resolve("r-next", List.of(damaged));
+
+        assertFalse(r.complete());
+        assertEquals("the executing entry (seq " + damaged.seq() + ") cannot be read: its data.fence is not a whole "
+                + "number but text", r.unresolved().get(0).reason());
+        assertEquals(List.of(), lookup.asked);
+        assertEquals(List.of(), wal.entries);
+    }
+
+    @Test
     void theAppendedEntriesSettleTheActionsForInDoubt() {
         lookup.byOviId.put("web-0", instance("i-1", "t3.micro", "web-0"));
         WalEntry a = executing("web-0", "create", Map.of());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import ovi.model.WalEntry;
+import ovi.model.WalRecords;
 import ovi.wal.ChronicleAuditLog;
 import ovi.wal.InDoubt;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,9 +85,9 @@ class CrashRecoveryIT {
         }
         WalEntry executing = wal.stream().filter(e -> e.type().equals("executing") && e.resource().equals("web-0"))
                 .findFirst().orElseThrow();
-        WalEntry settled = wal.stream().filter(e -> e.data().get(InDoubt.RESOLVES_SEQ) != null).findFirst().orElseThrow();
+        WalEntry settled = wal.stream().filter(e -> e.data().get(WalRecords.RESOLVES_SEQ) != null).findFirst().orElseThrow();
         assertEquals("executed", settled.type());
-        assertEquals(executing.seq(), ((Number) settled.data().get(InDoubt.RESOLVES_SEQ)).longValue());
+        assertEquals(executing.seq(), ((Number) settled.data().get(WalRecords.RESOLVES_SEQ)).longValue());
         assertEquals(instances("web-0").get(0), settled.data().get("cloudId"));
         int firstOfSecondRun = wal.indexOf(wal.stream().filter(e -> e.runId().equals(settled.runId())).findFirst().orElseThrow());
         assertEquals(settled, wal.get(firstOfSecondRun), "settled before anything else the second run did");
@@ -194,9 +195,9 @@ class CrashRecoveryIT {
         }
         WalEntry executing = wal.stream().filter(e -> e.type().equals("executing") && e.resource().equals(id))
                 .findFirst().orElseThrow();
-        WalEntry settled = wal.stream().filter(e -> e.data().get(InDoubt.RESOLVES_SEQ) != null).findFirst()
+        WalEntry settled = wal.stream().filter(e -> e.data().get(WalRecords.RESOLVES_SEQ) != null).findFirst()
                 .orElseThrow(() -> new AssertionError("no resolution: " + wal));
-        assertEquals(executing.seq(), ((Number) settled.data().get(InDoubt.RESOLVES_SEQ)).longValue());
+        assertEquals(executing.seq(), ((Number) settled.data().get(WalRecords.RESOLVES_SEQ)).longValue());
         assertEquals("executed", settled.type(), settled::toString);
         assertEquals(true, settled.data().get("rolledForward"), settled::toString);
 

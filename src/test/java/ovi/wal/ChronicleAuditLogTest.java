@@ -73,4 +73,39 @@ class ChronicleAuditLogTest {
             }
         }
     }
+
+    @Test
+    void loggersOpeningAFreshDirectoryAtOnceAllOpenIt() throws Exception {
+        // a metadata file one opener is creating has no header yet: another must not take it for damaged
+        for (int round = 0; round < 10; round++) {
+            Path fresh = dir.resolve("wal-" + round);
+            List<Thread> openers = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 4; i++) {
+                String name = "o" + i;
+                Thread t = new Thread(() -> {
+                    try {
+                        go.await();
+                        try (ChronicleAuditLog wal = ChronicleAuditLog.open(fresh)) {
+                            wal.append(draft(name));
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                t.start();
+                openers.add(t);
+            }
+            go.countDown();
+            for (Thread t : openers) {
+                t.join();
+            }
+            assertEquals(List.of(), failures);
+            try (var files = Files.list(fresh)) {
+                assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains(".damaged-")).toList(),
+                        "nothing was set aside");
+            }
+        }
+    }
 }

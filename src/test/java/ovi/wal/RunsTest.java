@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import ovi.engine.Engine;
+import ovi.model.WalRecords;
 import ovi.model.WalEntry;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ class RunsTest {
     @Test
     void aRunBeginsWhenItsObservedEntriesSayItBeganNotAtItsFirstEntry() {
         Runs runs = new Runs();
-        runs.accept(entry(T, "r1", "observed", Map.of("revision", 1, Engine.STARTED_AT, T.minusMillis(2500).toString())));
+        runs.accept(entry(T, "r1", "observed", Map.of("revision", 1, WalRecords.STARTED_AT, T.minusMillis(2500).toString())));
         runs.accept(entry(T.plusMillis(100), "r1", "decided", Map.of()));
         Runs.Run r = runs.list().get(0);
         assertEquals(T.minusMillis(2500), r.start());
@@ -31,7 +31,7 @@ class RunsTest {
     @Test
     void withoutAReadableStartTheFirstEntryStands() {
         Runs runs = new Runs();
-        runs.accept(entry(T, "r1", "observed", Map.of(Engine.STARTED_AT, "yesterday")));
+        runs.accept(entry(T, "r1", "observed", Map.of(WalRecords.STARTED_AT, "yesterday")));
         runs.accept(entry(T.plusMillis(40), "r1", "claimed", Map.of()));
         runs.accept(entry(T.plusSeconds(5), "r2", "observed", Map.of()));
         assertEquals(Duration.ofMillis(40), runs.list().get(0).duration());

@@ -157,4 +157,50 @@ class WalVerifierTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void checkWalksAnIntactChainAgainstTheRecordedHead() {
+        WalFixtures.appendAt(dir, NOW, drafts("r1", 3, "a"));
+        WalVerifier.Check c = WalVerifier.check(dir, () -> java.util.Optional.of(new WalHeads.Head(5, "h", NOW)),
+                () -> ChronicleAuditLog.open(dir));
+        assertFalse(c.ok());
+        assertEquals(3, c.report().entries());
+        assertTrue(c.report().problem().what().contains("entries 4..5 are missing"), c.report().problem()::toString);
+        assertTrue(WalVerifier.check(dir, java.util.Optional::empty, () -> ChronicleAuditLog.open(dir)).ok());
+    }
+
+    @Test
+    void checkReportsACutFileWithoutOpeningTheQueueOrAskingForTheHead() throws Exception {
+        WalFixtures.appendAt(dir, NOW, drafts("r1", 3, "a"));
+        Path cycle;
+        try (var files = Files.list(dir)) {
+            cycle = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        try (var ch = java.nio.channels.FileChannel.open(cycle, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(1000);
+        }
+        WalVerifier.Check c = WalVerifier.check(dir, () -> {
+            throw new AssertionError("the head is not read for a damaged WAL");
+        }, () -> {
+            throw new AssertionError("a damaged WAL is not opened");
+        });
+        assertFalse(c.ok());
+        assertTrue(c.broken().contains(cycle.getFileName().toString()), c::broken);
+        assertEquals("nothing was changed; restore the file from a backup or move the WAL aside", c.remedy());
+        assertEquals(1000, Files.size(cycle), "nothing was changed");
+    }
+
+    @Test
+    void checkOfAGoneWalIsBrokenWhenTheStoreRecordedEntriesAndAFailureWhenThereNeverWasOne() {
+        Path gone = dir.resolve("wal");
+        WalVerifier.Check c = WalVerifier.check(gone, () -> java.util.Optional.of(new WalHeads.Head(7, "h", NOW)),
+                () -> null);
+        assertFalse(c.ok());
+        assertTrue(c.broken().startsWith("the log: the WAL directory " + gone + " is missing, but entries up to seq 7"),
+                c::broken);
+        assertEquals("nothing was changed; restore the WAL from a backup", c.remedy());
+        ovi.engine.OviException none = org.junit.jupiter.api.Assertions.assertThrows(ovi.engine.OviException.class,
+                () -> WalVerifier.check(gone, java.util.Optional::empty, () -> null));
+        assertEquals("no WAL in " + gone + " to verify", none.getMessage());
+    }
 }
