@@ -126,13 +126,19 @@ class WalDamageIT {
     /** Fills the disk up to the last byte. */
     Path fill() throws IOException {
         Path filler = wal.resolve("filler");
-        byte[] block = new byte[64 * 1024];
-        try (OutputStream o = Files.newOutputStream(filler)) {
-            while (true) {
-                o.write(block);
+        // in ever smaller blocks: a 64 KiB block that no longer fits left up to 64 KiB free, room enough for
+        // a plan's entries, so whether the next append met a full disk was down to chance
+        for (int size : new int[] {64 * 1024, 4096, 512, 1}) {
+            byte[] block = new byte[size];
+            try (OutputStream o = Files.newOutputStream(filler, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND)) {
+                while (true) {
+                    o.write(block);
+                    o.flush();
+                }
+            } catch (IOException full) {
+                // no space left on device for a block of this size: go on with smaller ones
             }
-        } catch (IOException full) {
-            // no space left on device: what was wanted
         }
         return filler;
     }
