@@ -102,6 +102,16 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
     @FunctionalInterface
     public interface Reader {
         String read(Value v);
+
+        /** A canonical value as people read it (seconds as {@code 1m30s}); by default as it is. */
+        default String show(String canonical) {
+            return canonical;
+        }
+    }
+
+    /** A value of this field as people read it, for plans; null stays null. */
+    public String show(String canonical) {
+        return canonical == null ? null : reader.show(canonical);
     }
 
     /** A non-empty string. */
@@ -140,21 +150,33 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
 
     /** A duration in ovi's one grammar ({@link Durations}), from {@code min} to {@code max}, as whole seconds. */
     public static Reader seconds(java.time.Duration min, java.time.Duration max) {
-        return v -> {
-            // a bare number is seconds, as AWS's own APIs count these
-            java.time.Duration d;
-            if (v.tree() instanceof Long n) {
-                d = java.time.Duration.ofSeconds(n);
-            } else if (v.string()) {
-                d = Durations.parse(v.text());
-            } else {
-                throw new IllegalArgumentException("expected " + Durations.EXPECTED + ", got " + v.description());
+        return new Reader() {
+            @Override
+            public String read(Value v) {
+                // a bare number is seconds, as AWS's own APIs count these
+                java.time.Duration d;
+                if (v.tree() instanceof Long n) {
+                    d = java.time.Duration.ofSeconds(n);
+                } else if (v.string()) {
+                    d = Durations.parse(v.text());
+                } else {
+                    throw new IllegalArgumentException("expected " + Durations.EXPECTED + ", got " + v.description());
+                }
+                if (d.compareTo(min) < 0 || d.compareTo(max) > 0 || d.toMillis() % 1000 != 0) {
+                    throw new IllegalArgumentException("'" + v.text() + "' is out of range: whole seconds from "
+                            + Durations.format(min) + " to " + Durations.format(max));
+                }
+                return Long.toString(d.toSeconds());
             }
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0 || d.toMillis() % 1000 != 0) {
-                throw new IllegalArgumentException("'" + v.text() + "' is out of range: whole seconds from "
-                        + Durations.format(min) + " to " + Durations.format(max));
+
+            @Override
+            public String show(String canonical) {
+                try {
+                    return Durations.format(java.time.Duration.ofSeconds(Long.parseLong(canonical)));
+                } catch (NumberFormatException e) {
+                    return canonical; // an observed value that is not whole seconds is shown as it came
+                }
             }
-            return Long.toString(d.toSeconds());
         };
     }
 

@@ -24,6 +24,9 @@ class FieldTest {
         assertEquals("90", r.read(string("1m30s")));
         assertEquals("43200", r.read(string("12h")));
         assertEquals("30", r.read(integer(30)), "a bare number is seconds");
+        assertEquals("1m30s", r.show("90"), "shown in the grammar it is written in");
+        assertEquals("abc", r.show("abc"), "an observed value that is not seconds is shown as it came");
+        assertEquals("t3.micro", Field.compared("size", Field.text()).show("t3.micro"));
         var tooLong = assertThrows(IllegalArgumentException.class, () -> r.read(string("13h")));
         assertTrue(tooLong.getMessage().contains("from 0s to 12h"), tooLong.getMessage());
         assertThrows(IllegalArgumentException.class, () -> r.read(string("1500ms")), "not whole seconds");
