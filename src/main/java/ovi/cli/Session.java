@@ -1,39 +1,47 @@
 package ovi.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
 import ovi.aws.AwsResourceObserver;
 import ovi.config.ConfigException;
 import ovi.config.ConfigLoader;
 import ovi.config.OviConfig;
+import ovi.engine.ApplyUseCase;
 import ovi.engine.OviException;
+import ovi.engine.PlanUseCase;
+import ovi.store.JdbcClaimStore;
 import ovi.store.JdbcObservationStore;
 import ovi.wal.ChronicleAuditLog;
+import ovi.wal.InDoubt;
+import ovi.wal.Retention;
 
 /**
  * Everything one run of plan or apply holds open: the config, the AWS clients, the store and the WAL,
- * closed together. The config is validated before anything is opened, so an invalid config writes nothing.
+ * closed together. Opened by {@link Wiring#open}; it hands the run's use case its ports.
  */
 final class Session implements AutoCloseable {
     final OviConfig config;
     final Path stateDir;
-    final AwsClients aws;
-    final AwsResourceObserver observer;
-    final JdbcObservationStore store;
-    final ChronicleAuditLog wal;
-    private ovi.store.JdbcClaimStore claims;
+    private final AwsClients aws;
+    private final AwsResourceObserver observer;
+    private final JdbcObservationStore store;
+    private final ChronicleAuditLog wal;
+    private final Supplier<AwsActionExecutor> executor;
+    private JdbcClaimStore claims;
 
-    private Session(OviConfig config, Path stateDir, AwsClients aws, AwsResourceObserver observer,
-                    JdbcObservationStore store, ChronicleAuditLog wal) {
+    Session(OviConfig config, Path stateDir, AwsClients aws, AwsResourceObserver observer,
+            JdbcObservationStore store, ChronicleAuditLog wal, Supplier<AwsActionExecutor> executor) {
         this.config = config;
         this.stateDir = stateDir;
         this.aws = aws;
         this.observer = observer;
         this.store = store;
         this.wal = wal;
+        this.executor = executor;
     }
 
     static OviConfig loadConfig(Path file) {
@@ -45,68 +53,28 @@ final class Session implements AutoCloseable {
         }
     }
 
-    /**
-     * Opens everything; with {@code prefetch} the observation of every scope the config names starts at
-     * once, beside the rest (for runs that will observe: not for applying a saved plan).
-     */
-    static Session open(OviConfig config, StateOptions state, AwsOptions awsOptions, Consumer<String> progress,
-                        boolean prefetch) {
-        Path dir = state.resolve(config.file(), true);
-        // Opening the store, opening the WAL and asking AWS for the account are independent, and each costs
-        // a few hundred milliseconds of class loading and I/O at start-up: they run side by side.
-        CompletableFuture<JdbcObservationStore> store = CompletableFuture.supplyAsync(
-                () -> state.openStore(dir), r -> {
-                    Thread t = new Thread(r, "ovi-open-store");
-                    t.setDaemon(true);
-                    t.start();
-                });
-        AwsClients aws = null;
-        ChronicleAuditLog wal = null;
-        try {
-            aws = new AwsClients(awsOptions.settings(), config.region());
-            AwsResourceObserver observer = new AwsResourceObserver(aws, progress);
-            observer.prefetchAccount();
-            if (prefetch) {
-                observer.prefetch(ovi.engine.Engine.scopes(config));
-            }
-            wal = ChronicleAuditLog.open(dir.resolve("wal"));
-            JdbcObservationStore opened = join(store);
-            wal.anchorIn(opened);
-            return new Session(config, dir, aws, observer, opened, wal);
-        } catch (RuntimeException e) {
-            if (wal != null) {
-                wal.close();
-            }
-            // wait for the store to finish opening and close it here: left to a background thread, it
-            // would still be writing its files after the run has returned (or the JVM has exited)
-            try {
-                join(store).close();
-            } catch (RuntimeException storeFailed) {
-                if (storeFailed != e) {
-                    e.addSuppressed(storeFailed);
-                }
-            }
-            if (aws != null) {
-                aws.close();
-            }
-            throw e;
-        }
+    /** ovi plan over this session: the plan file is written with this run's state directory's key. */
+    PlanUseCase plan(Consumer<String> progress) {
+        return new PlanUseCase(observer, store, wal, (plan, file) -> PlanFile.write(file, plan, config, stateDir),
+                keep -> WalPruneCommand.describe(Retention.apply(wal, keep)), progress);
     }
 
-    /** The claim store, on a connection of its own so its updates never interleave with the store's. */
-    ovi.store.JdbcClaimStore claims() {
+    /** ovi apply over this session. */
+    ApplyUseCase apply(Consumer<String> progress) {
+        AwsActionExecutor actions = executor.get();
+        return new ApplyUseCase(observer, store, wal, () -> InDoubt.in(wal), claims(), actions, actions,
+                progress);
+    }
+
+    /**
+     * The claim store, on a connection of its own so its updates never interleave with the store's (made
+     * when first used: a run refused before it claims anything never connects it).
+     */
+    private JdbcClaimStore claims() {
         if (claims == null) {
-            claims = store.claims(java.time.Clock.systemUTC());
+            claims = store.claims(Clock.systemUTC());
         }
         return claims;
-    }
-
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
     }
 
     @Override
