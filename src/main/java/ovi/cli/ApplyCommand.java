@@ -107,7 +107,7 @@ public final class ApplyCommand implements Callable<Integer> {
             description = "At most N resources are acted on at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    private final Wiring wiring;
+    final Wiring wiring;
 
     ApplyCommand(Wiring wiring) {
         this.wiring = wiring;

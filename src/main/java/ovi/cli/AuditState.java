@@ -93,7 +93,7 @@ public final class AuditState {
         }
     }
 
-    private Wiring wiring() {
+    Wiring wiring() {
         if (wiring == null) {
             throw new IllegalStateException("this command line was not made by Ovi.commandLine: nothing to open "
                     + "the state with");
