@@ -160,7 +160,7 @@ public final class ApplyCommand implements Callable<Integer> {
 
         ApplyUseCase.Report report;
         try (Session s = wiring.open(cfg, state, aws, progress, saved == null)) {
-            report = s.apply(progress).apply(cfg, runId, started, saved, new ApplyUseCase.Options(holder, claimTtl,
+            report = wiring.apply(s, progress).apply(cfg, runId, started, saved, new ApplyUseCase.Options(holder, claimTtl,
                     maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency),
                     show(stdout), autoApprove ? () -> true : () -> confirm(console));
         }

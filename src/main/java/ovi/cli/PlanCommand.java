@@ -93,7 +93,7 @@ public final class PlanCommand implements Callable<Integer> {
         var cfg = Session.loadConfig(config);
         PlanUseCase.Report report;
         try (Session s = wiring.open(cfg, state, aws, progress, true)) {
-            report = s.plan(progress).plan(cfg, runId, started, new PlanUseCase.Options(decisions.skipDestructive,
+            report = wiring.plan(s, progress).plan(cfg, runId, started, new PlanUseCase.Options(decisions.skipDestructive,
                     decisions.allowEmpty, detailedExitCode, out, walRetention));
         }
         if (output.json()) {

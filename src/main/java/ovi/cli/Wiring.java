@@ -11,10 +11,14 @@ import ovi.aws.AwsActionExecutor;
 import ovi.aws.AwsClients;
 import ovi.aws.AwsResourceObserver;
 import ovi.config.OviConfig;
+import ovi.engine.ApplyUseCase;
 import ovi.engine.Engine;
 import ovi.engine.OviException;
+import ovi.engine.PlanUseCase;
 import ovi.store.JdbcObservationStore;
 import ovi.wal.ChronicleAuditLog;
+import ovi.wal.InDoubt;
+import ovi.wal.Retention;
 import picocli.CommandLine;
 
 /**
@@ -82,8 +86,7 @@ public final class Wiring {
             wal = openWal(dir.resolve("wal"));
             JdbcObservationStore opened = join(store);
             wal.anchorIn(opened);
-            AwsClients clients = aws;
-            return new Session(config, dir, aws, observer, opened, wal, () -> executor(clients));
+            return new Session(config, dir, aws, observer, opened, wal);
         } catch (RuntimeException e) {
             if (wal != null) {
                 wal.close();
@@ -104,7 +107,20 @@ public final class Wiring {
         }
     }
 
-    /** What carries out decisions in AWS, and looks resources up again before and after. */
+    /** ovi plan over an open session: the plan file is sealed with the key of the session's state directory. */
+    PlanUseCase plan(Session s, Consumer<String> progress) {
+        return new PlanUseCase(s.observer, s.store, s.wal, (plan, file) -> PlanFile.write(file, plan, s.config,
+                s.stateDir), keep -> WalPruneCommand.describe(Retention.apply(s.wal, keep)), progress);
+    }
+
+    /** ovi apply over an open session. */
+    ApplyUseCase apply(Session s, Consumer<String> progress) {
+        AwsActionExecutor actions = executor(s.aws);
+        return new ApplyUseCase(s.observer, s.store, s.wal, () -> InDoubt.in(s.wal), s.claims(), actions, actions,
+                progress);
+    }
+
+    /** What carries out decisions in AWS, and looks resources up again before and after: made here only. */
     AwsActionExecutor executor(AwsClients aws) {
         return new AwsActionExecutor(aws);
     }
