@@ -160,8 +160,8 @@ public final class ApplyCommand implements Callable<Integer> {
 
         ApplyUseCase.Report report;
         try (Session s = wiring.open(cfg, state, aws, progress, saved == null)) {
-            report = wiring.apply(s, progress).apply(cfg, runId, started, saved, new ApplyUseCase.Options(holder, claimTtl,
-                    maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency),
+            report = wiring.apply(s, progress).apply(cfg, runId, started, saved, new ApplyUseCase.Options(holder,
+                    claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency),
                     show(stdout), autoApprove ? () -> true : () -> confirm(console));
         }
         if (!report.unobserved().isEmpty()) {

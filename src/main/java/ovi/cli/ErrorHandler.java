@@ -38,7 +38,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         return ExitCode.USAGE;
     }
 
-    /** Whether {@code --debug} was given, to ovi or to any verb below it, in the command line parsed as {@code parsed}. */
+    /** Whether {@code --debug} was given, to ovi or to any verb below it, in the command line {@code parsed}. */
     static boolean debug(CommandLine.ParseResult parsed) {
         for (CommandLine.ParseResult r = parsed; r != null; r = r.hasSubcommand() ? r.subcommand() : null) {
             if (r.matchedOptionValue("--debug", false)) {

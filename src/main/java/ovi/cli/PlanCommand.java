@@ -93,8 +93,8 @@ public final class PlanCommand implements Callable<Integer> {
         var cfg = Session.loadConfig(config);
         PlanUseCase.Report report;
         try (Session s = wiring.open(cfg, state, aws, progress, true)) {
-            report = wiring.plan(s, progress).plan(cfg, runId, started, new PlanUseCase.Options(decisions.skipDestructive,
-                    decisions.allowEmpty, detailedExitCode, out, walRetention));
+            report = wiring.plan(s, progress).plan(cfg, runId, started, new PlanUseCase.Options(
+                    decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, out, walRetention));
         }
         if (output.json()) {
             stdout.println(PlanJson.toJson(report.plan(), report.awsCalls()));
