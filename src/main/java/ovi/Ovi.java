@@ -10,13 +10,17 @@ import ovi.cli.StatusCommand;
 import ovi.cli.VersionProvider;
 import ovi.cli.WalCommand;
 import ovi.cli.WatchCommand;
+import ovi.cli.Wiring;
 import ovi.engine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The {@code ovi} command: wiring only; each verb lives in {@code ovi.cli}. */
+/**
+ * The {@code ovi} command: the root of the command line; each verb lives in {@code ovi.cli}, and the
+ * parts every verb uses are built by one {@link Wiring}, handed to the verbs through picocli's factory.
+ */
 @Command(name = "ovi",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -48,6 +52,7 @@ public final class Ovi implements Runnable {
         System.setProperty("h2.bindAddress", "127.0.0.1");
     }
 
+    // read from the parse result (ErrorHandler.debug), wherever on the line it was given
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean debug;
 
@@ -59,13 +64,9 @@ public final class Ovi implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a verb is required, such as 'ovi plan'");
     }
 
-    public boolean debugEnabled() {
-        return debug;
-    }
-
     /** The command line with every verb wired; results go to {@code out}, diagnostics to {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Ovi());
+        CommandLine cl = new CommandLine(new Ovi(), new Wiring(Ovi::commandLine).factory());
         // text from outside (config values, AWS's replies) must not drive the terminal: see the filter
         cl.setOut(ovi.cli.TerminalSafeWriter.wrap(out));
         cl.setErr(ovi.cli.TerminalSafeWriter.wrap(err));

@@ -10,21 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import ovi.aws.AwsActionExecutor;
 import ovi.config.OviConfig;
 import ovi.engine.Applier;
-import ovi.engine.Engine;
+import ovi.engine.ApplyUseCase;
 import ovi.engine.ExitCode;
 import ovi.engine.OviException;
 import ovi.engine.Plan;
-import ovi.engine.Recovery;
-import ovi.engine.SimpleDriftComparator;
 import ovi.model.Action;
-import ovi.model.Claim;
 import ovi.model.Intent;
-import ovi.model.Scope;
-import ovi.model.WalEntry;
-import ovi.wal.InDoubt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,6 +107,17 @@ public final class ApplyCommand implements Callable<Integer> {
             description = "At most N resources are acted on at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    final Wiring wiring;
+
+    ApplyCommand(Wiring wiring) {
+        this.wiring = wiring;
+    }
+
+    /** For parsing only (picocli's own factory; 'ovi watch' checking apply's arguments): running it then fails. */
+    ApplyCommand() {
+        this(null);
+    }
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -135,109 +139,65 @@ public final class ApplyCommand implements Callable<Integer> {
         String runId = RunId.next();
         Instant started = Instant.now();
 
-        PlanFile.Saved saved = null;
+        ApplyUseCase.SavedPlan saved = null;
         OviConfig cfg;
         if (planFile != null) {
             // the config and state are this run's own (flags or defaults), never what the file names
             Path configFile = config != null ? config : Path.of(DEFAULT_CONFIG);
             Path stateDir = state.resolve(configFile, false);
-            saved = PlanFile.read(planFile, stateDir, configFile);
+            PlanFile.Saved file = PlanFile.read(planFile, stateDir, configFile);
             cfg = Session.loadConfig(configFile);
-            if (!cfg.owner().equals(saved.owner())) {
-                throw PlanFile.invalid(planFile, "it is owner '" + saved.owner() + "''s plan, but its config "
-                        + saved.config() + " is now owner '" + cfg.owner() + "'s; nothing was done");
+            if (!cfg.owner().equals(file.owner())) {
+                throw PlanFile.invalid(planFile, "it is owner '" + file.owner() + "''s plan, but its config "
+                        + file.config() + " is now owner '" + cfg.owner() + "'s; nothing was done");
             }
             state.stateDir = stateDir;
+            saved = new ApplyUseCase.SavedPlan(file.file(), file.runId(), file.revision(), file.owner(), file.account(),
+                    file.intents());
         } else {
             cfg = Session.loadConfig(config);
         }
 
-        Applier.Report report;
-        String account;
-        Map<Scope, String> unobserved = Map.of();
-        try (Session s = Session.open(cfg, state, aws, progress, saved == null)) {
-            AwsActionExecutor executor = new AwsActionExecutor(s.kinds);
-            Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
-                    decisions.decisionMaker(), s.wal, progress);
-            // first of all: in an account the config does not allow, not even a recovery look-up or a claim
-            account = engine.checkAccount(cfg, runId);
-            settleActionsInDoubt(s, executor, cfg.owner(), runId, holder, progress);
-            List<Intent> intents;
-            if (saved != null) {
-                if (!account.equals(saved.account())) {
-                    throw PlanFile.invalid(planFile, "it was made for account " + saved.account()
-                            + ", but these credentials act in account " + account + "; nothing was done");
-                }
-                intents = saved.intents();
-                if (!output.json()) {
-                    printIntents(stdout, saved, intents);
-                }
-            } else {
-                Plan plan = engine.plan(cfg, runId, started);
-                account = plan.account();
-                if (!plan.batch().failures().isEmpty() && plan.batch().failures().size() == plan.batch().scopes().size()) {
-                    throw OviException.failure("nothing could be observed, so nothing was done; first error: "
-                            + plan.batch().failures().values().iterator().next());
-                }
-                unobserved = plan.batch().failures();
-                intents = plan.decisions().list().stream().map(d -> Intent.of(d, plan.runId())).toList();
+        ApplyUseCase.Report report;
+        try (Session s = wiring.open(cfg, state, aws, progress, saved == null)) {
+            report = wiring.apply(s, progress).apply(s.declaration, runId, started, saved, new ApplyUseCase.Options(holder,
+                    claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency),
+                    show(stdout), autoApprove ? () -> true : () -> confirm(console));
+        }
+        if (!report.unobserved().isEmpty()) {
+            // said even with -q: a cron log must show why the run is incomplete
+            stderr.println("ovi: warning: not observed, so nothing was created or deleted there: "
+                    + PlanText.scopes(report.unobserved()));
+            stderr.flush();
+        }
+        if (output.json()) {
+            stdout.println(ApplyJson.toJson(report.applied(), report.owner(), report.account(), report.planRunId(),
+                    report.unobserved(), report.exitCode()));
+        } else {
+            printReport(stdout, report.applied(), report.exitCode());
+        }
+        stdout.flush();
+        return report.exitCode();
+    }
+
+    /** What is about to be done, shown before the guards and the question (in text output only). */
+    private ApplyUseCase.Presenter show(PrintWriter stdout) {
+        return new ApplyUseCase.Presenter() {
+            @Override
+            public void planned(Plan plan) {
                 if (!output.json()) {
                     PlanText.print(plan, stdout, OutputOptions.colour());
                     stdout.flush();
                 }
             }
-            Applier applier = new Applier(executor, executor, s.claims(),
-                    s.wal, new Applier.Options(holder, claimTtl, maxDeletes, maxChanges, decisions.skipDestructive,
-                    concurrency, cfg::blessed), progress);
-            applier.guard(runId, intents);
-            boolean changes = intents.stream().anyMatch(i -> i.action().changes());
-            if (changes && !autoApprove && !confirm(console)) {
-                throw OviException.failure("apply cancelled; nothing was done");
-            }
-            report = applier.apply(runId, cfg.owner(), intents);
-        }
-        int code = report.exitCode();
-        if (!unobserved.isEmpty() && code == ExitCode.OK) {
-            code = ExitCode.PARTIAL;
-        }
-        if (!unobserved.isEmpty()) {
-            // said even with -q: a cron log must show why the run is incomplete
-            stderr.println("ovi: warning: not observed, so nothing was created or deleted there: "
-                    + PlanText.scopes(unobserved));
-            stderr.flush();
-        }
-        if (output.json()) {
-            stdout.println(ApplyJson.toJson(report, cfg.owner(), account, saved == null ? runId : saved.runId(),
-                    unobserved, code));
-        } else {
-            printReport(stdout, report, code);
-        }
-        stdout.flush();
-        return code;
-    }
 
-    /**
-     * Before anything else: an action an earlier run began but never recorded the end of (it was killed
-     * mid-call) may or may not have reached AWS. Each such resource is looked up again and the answer
-     * recorded, unless the claim of the run that began it is still live (it may still be working on it:
-     * claims keep anyone else off that resource until the claim lapses).
-     */
-    private void settleActionsInDoubt(Session s, AwsActionExecutor executor, String owner, String runId,
-                                      String instance, Consumer<String> progress) {
-        List<WalEntry> inDoubt = Recovery.settleable(() -> InDoubt.in(s.wal), s.claims(), owner, Instant.now());
-        if (inDoubt.isEmpty()) {
-            return;
-        }
-        progress.accept(inDoubt.size() + " action(s) in doubt from an earlier run that stopped mid-call: looking again");
-        // an action cut off between two calls is finished, under a claim of this run's, by the same executor
-        Recovery.RollForward finish = new Recovery.RollForward(executor, s.claims(), Claim.holder(instance), claimTtl,
-                () -> InDoubt.in(s.wal).stream().map(WalEntry::seq).collect(java.util.stream.Collectors.toSet()));
-        Recovery.Result result = new Recovery(executor, s.wal, owner, progress, finish).resolve(runId, inDoubt);
-        if (!result.complete()) {
-            throw OviException.failure("still in doubt after looking again, so nothing else was done: "
-                    + result.unresolved().stream().map(Recovery.Unresolved::reason).toList()
-                    + "; run again when AWS answers ('ovi status' lists them)");
-        }
+            @Override
+            public void saved(ApplyUseCase.SavedPlan plan) {
+                if (!output.json()) {
+                    printIntents(stdout, plan);
+                }
+            }
+        };
     }
 
     private void checkUsage() {
@@ -299,7 +259,8 @@ public final class ApplyCommand implements Callable<Integer> {
                 + pid;
     }
 
-    private static void printIntents(PrintWriter out, PlanFile.Saved saved, List<Intent> intents) {
+    private static void printIntents(PrintWriter out, ApplyUseCase.SavedPlan saved) {
+        List<Intent> intents = saved.intents();
         out.printf("ovi apply %s  (planned in run %s, revision %d)  owner %s  account %s%n", saved.file(),
                 saved.runId(), saved.revision(), saved.owner(), saved.account());
         for (Intent i : intents) {
@@ -325,8 +286,7 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         Map<String, Integer> s = report.summary();
         out.printf("Apply %s: %d executed, %d failed, %d skipped, %d notified (run %s, instance %s).%n",
-                code == ExitCode.OK ? "complete" : "incomplete", s.get(ovi.model.WalRecord.Kind.EXECUTED.key()),
-                s.get(ovi.model.WalRecord.Kind.FAILED.key()), s.get(ovi.model.WalRecord.Kind.SKIPPED.key()),
-                s.get(ovi.model.Outcome.Notified.KIND), report.runId(), report.holder());
+                code == ExitCode.OK ? "complete" : "incomplete", s.get("executed"), s.get("failed"),
+                s.get("skipped"), s.get("notified"), report.runId(), report.holder());
     }
 }

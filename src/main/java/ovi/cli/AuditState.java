@@ -16,6 +16,18 @@ import picocli.CommandLine.Option;
  * verbs only read: they never create a state directory, a store or a WAL.
  */
 public final class AuditState {
+    private final Wiring wiring;
+
+    /** As ovi's command line makes it: the store and the WAL are opened by {@code wiring}. */
+    AuditState(Wiring wiring) {
+        this.wiring = wiring;
+    }
+
+    /** For parsing only (picocli's own factory): opening the store or the WAL then fails. */
+    AuditState() {
+        this(null);
+    }
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "The config whose state to read (its .ovi/ directory), unless --state-dir is given.")
     Path config;
@@ -50,7 +62,7 @@ public final class AuditState {
             throw OviException.failure("the WAL directory " + wal + " is not readable by this user");
         }
         // a read-only copy (a backup, an auditor's mount) is read as it is, with nothing written to it
-        return StateOptions.writable(wal) ? ChronicleAuditLog.open(wal) : ChronicleAuditLog.openReadOnly(wal);
+        return wiring().openWalToRead(wal);
     }
 
     /** The WAL, to change it (prune): it must be writable. */
@@ -62,19 +74,12 @@ public final class AuditState {
         if (!StateOptions.writable(wal)) {
             throw OviException.failure("the WAL directory " + wal + " is not writable by this user");
         }
-        return ChronicleAuditLog.open(wal);
+        return wiring().openWal(wal);
     }
 
     /** The store (the shared one of --store-url, else the embedded one), or null when none was written yet. */
     JdbcObservationStore openStore() {
-        if (state.storeUrl != null && !state.storeUrl.isBlank()) {
-            return state.openStore(dir());
-        }
-        Path store = dir().resolve("store");
-        if (!Files.exists(store.resolve("ovi.mv.db"))) {
-            return null;
-        }
-        return StateOptions.writable(store) ? JdbcObservationStore.openH2(store) : JdbcObservationStore.openH2ReadOnly(store);
+        return wiring().openStoreToRead(state, dir());
     }
 
     /** The head of this state's WAL as the store last recorded it, if the store has one. */
@@ -86,5 +91,13 @@ public final class AuditState {
         try (store) {
             return store.head(ChronicleAuditLog.key(walDir()));
         }
+    }
+
+    Wiring wiring() {
+        if (wiring == null) {
+            throw new IllegalStateException("this command line was not made by Ovi.commandLine: nothing to open "
+                    + "the state with");
+        }
+        return wiring;
     }
 }

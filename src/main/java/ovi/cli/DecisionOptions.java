@@ -1,6 +1,5 @@
 package ovi.cli;
 
-import ovi.engine.SafeDecisionMaker;
 import picocli.CommandLine.Option;
 
 /** The safety options of deciding, shared by plan and apply. */
@@ -11,8 +10,4 @@ public final class DecisionOptions {
     @Option(names = "--allow-empty",
             description = "Allow deleting every managed resource (refused otherwise).")
     boolean allowEmpty;
-
-    SafeDecisionMaker decisionMaker() {
-        return new SafeDecisionMaker(skipDestructive, allowEmpty);
-    }
 }

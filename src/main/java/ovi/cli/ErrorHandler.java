@@ -1,7 +1,6 @@
 package ovi.cli;
 
 import java.io.PrintWriter;
-import ovi.Ovi;
 import ovi.engine.ExitCode;
 import ovi.engine.OviException;
 import picocli.CommandLine;
@@ -39,14 +38,13 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         return ExitCode.USAGE;
     }
 
-    private static boolean debug(CommandLine.ParseResult parsed) {
-        CommandLine.ParseResult root = parsed;
-        while (root != null) {
-            if (root.commandSpec().userObject() instanceof Ovi o && o.debugEnabled()) {
+    /** Whether {@code --debug} was given, to ovi or to any verb below it, in the command line {@code parsed}. */
+    static boolean debug(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.hasSubcommand() ? r.subcommand() : null) {
+            if (r.matchedOptionValue("--debug", false)) {
                 return true;
             }
-            root = root.hasSubcommand() ? root.subcommand() : null;
         }
-        return parsed.matchedOption("--debug") != null;
+        return false;
     }
 }

@@ -5,10 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import ovi.engine.Engine;
-import ovi.engine.ExitCode;
-import ovi.engine.Plan;
-import ovi.engine.SimpleDriftComparator;
+import ovi.engine.PlanUseCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,6 +68,17 @@ public final class PlanCommand implements Callable<Integer> {
             description = "After the run, remove whole days of the WAL older than this (such as 30d); see 'ovi wal prune'.")
     java.time.Duration walRetention;
 
+    private final Wiring wiring;
+
+    PlanCommand(Wiring wiring) {
+        this.wiring = wiring;
+    }
+
+    /** For parsing only (picocli's own factory): running it then fails. */
+    PlanCommand() {
+        this(null);
+    }
+
     @Override
     public Integer call() {
         Instant started = Instant.now();
@@ -83,37 +91,23 @@ public final class PlanCommand implements Callable<Integer> {
             stderr.flush();
         };
         var cfg = Session.loadConfig(config);
-        Plan plan;
-        long awsCalls;
-        try (Session s = Session.open(cfg, state, aws, progress, true)) {
-            Engine engine = new Engine(s.observer, s.store, new SimpleDriftComparator(),
-                    decisions.decisionMaker(), s.wal, progress);
-            plan = engine.plan(cfg, runId, started);
-            awsCalls = s.observer.apiCalls();
-            progress.accept("made " + awsCalls + " AWS calls");
-            if (out != null) {
-                PlanFile.write(out, plan, cfg, s.stateDir);
-                progress.accept("saved the plan to " + out);
-            }
-            if (walRetention != null) {
-                progress.accept(WalPruneCommand.describe(ovi.wal.Retention.apply(s.wal, walRetention)));
-            }
+        PlanUseCase.Report report;
+        try (Session s = wiring.open(cfg, state, aws, progress, true)) {
+            report = wiring.plan(s, progress).plan(s.declaration, runId, started, new PlanUseCase.Options(
+                    decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, out, walRetention));
         }
         if (output.json()) {
-            stdout.println(PlanJson.toJson(plan, awsCalls));
+            stdout.println(PlanJson.toJson(report.plan(), report.awsCalls()));
         } else {
-            PlanText.print(plan, stdout, OutputOptions.colour());
+            PlanText.print(report.plan(), stdout, OutputOptions.colour());
         }
         stdout.flush();
-        if (!plan.batch().failures().isEmpty()) {
+        if (!report.unobserved().isEmpty()) {
             // said even with -q: "no changes" is not a claim ovi can make about what it could not see
             stderr.println("ovi: warning: not observed, so this plan says nothing about: "
-                    + PlanText.scopes(plan.batch().failures()));
+                    + PlanText.scopes(report.unobserved()));
             stderr.flush();
-            if (detailedExitCode) {
-                return ExitCode.ERROR;
-            }
         }
-        return detailedExitCode && plan.decisions().hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
+        return report.exitCode();
     }
 }

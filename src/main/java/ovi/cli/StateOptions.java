@@ -13,10 +13,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import ovi.engine.OviException;
-import ovi.store.JdbcObservationStore;
 import picocli.CommandLine.Option;
 
-/** Where ovi keeps its state: the observation store and the WAL. */
+/** Where ovi keeps its state: the observation store and the WAL ({@link Wiring} opens them). */
 public final class StateOptions {
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "State directory: store and WAL (default: .ovi/ beside the config).")
@@ -31,23 +30,6 @@ public final class StateOptions {
     @Option(names = "--store-user", paramLabel = "NAME", defaultValue = "${env:OVI_STORE_USER}",
             description = "User for --store-url (default: the OVI_STORE_USER variable).")
     String storeUser;
-
-    /** The store: the shared one named by --store-url, else the embedded H2 database in {@code dir}. */
-    public JdbcObservationStore openStore(Path dir) {
-        if (storeUrl == null || storeUrl.isBlank()) {
-            return JdbcObservationStore.openH2(dir.resolve("store"));
-        }
-        if (JdbcObservationStore.hasPassword(storeUrl)) {
-            // a password on the command line is in every process listing and shell history: refused
-            throw OviException.usage("--store-url must not carry a password (" + JdbcObservationStore.redact(storeUrl)
-                    + "): put it in the OVI_STORE_PASSWORD variable and the user in --store-user");
-        }
-        if (!storeUrl.startsWith("jdbc:postgresql:") && !storeUrl.startsWith("jdbc:h2:")) {
-            throw OviException.usage("--store-url must be a jdbc:postgresql: (or jdbc:h2:) URL, not "
-                    + JdbcObservationStore.redact(storeUrl));
-        }
-        return JdbcObservationStore.open(storeUrl, storeUser, System.getenv("OVI_STORE_PASSWORD"));
-    }
 
     /** The state directory for a config, created private to the user when {@code create} is set. */
     public Path resolve(Path config, boolean create) {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import ovi.Ovi;
 import ovi.engine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,13 +55,24 @@ public final class WatchCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "The verb's own options, as on its own command line.")
     List<String> args = new ArrayList<>();
 
+    private final Wiring wiring;
+
+    WatchCommand(Wiring wiring) {
+        this.wiring = wiring;
+    }
+
+    /** For parsing only (picocli's own factory): running it then fails. */
+    WatchCommand() {
+        this(null);
+    }
+
     @Override
     public Integer call() {
         check();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> inner = new ArrayList<>();
-        if (spec.root().userObject() instanceof Ovi root && root.debugEnabled()) {
+        if (ErrorHandler.debug(spec.root().commandLine().getParseResult())) {
             inner.add("--debug");
         }
         inner.add(verb);
@@ -87,7 +97,7 @@ public final class WatchCommand implements Callable<Integer> {
                 Instant start = Instant.now();
                 err.println("ovi watch: run " + n + " at " + start.truncatedTo(ChronoUnit.SECONDS) + ": " + shown);
                 err.flush();
-                last = Ovi.commandLine(out, err).execute(inner.toArray(String[]::new));
+                last = wiring.commandLine(out, err).execute(inner.toArray(String[]::new));
                 Thread.interrupted(); // an interrupt meant for the pause, delivered during the run
                 out.flush();
                 err.println("ovi watch: run " + n + " ended with exit code " + last + " (" + meaning(last) + ")");

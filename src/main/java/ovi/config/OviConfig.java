@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import ovi.model.Declaration;
 import ovi.model.DesiredResource;
 import ovi.model.Field;
 
@@ -64,6 +65,11 @@ public record OviConfig(Path file, String provider, String region, String owner,
         regions.add(region);
         resources.forEach(r -> regions.add(r.region()));
         return Collections.unmodifiableSortedSet(regions);
+    }
+
+    /** What the config declares, as the engine reads it. */
+    public Declaration declaration() {
+        return new Declaration(file, owner, accounts, blessed, desired(), regions());
     }
 
     /** True if the ovi id or cloud id is listed under {@code blessed:}. */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import ovi.config.OviConfig;
+import ovi.model.Declaration;
 import ovi.model.Decision;
 import ovi.model.Diff;
 import ovi.model.Observation;
@@ -38,7 +38,7 @@ public final class Engine {
     }
 
     /** Every scope a config needs observed: each regional kind in each region it names, each global kind once. */
-    public static Set<Scope> scopes(OviConfig config) {
+    public static Set<Scope> scopes(Declaration config) {
         Set<Scope> scopes = new TreeSet<>();
         for (String region : config.regions()) {
             for (ResourceType t : ResourceType.all()) {
@@ -53,7 +53,7 @@ public final class Engine {
      * anything else a run does in AWS or the store; a refusal is recorded in the WAL (a {@code refused}
      * entry) and nothing else is written.
      */
-    public String checkAccount(OviConfig config, String runId) {
+    public String checkAccount(Declaration config, String runId) {
         String account = observer.account();
         if (account == null) {
             throw OviException.failure("cannot tell which AWS account these credentials act in: no account id");
@@ -67,7 +67,7 @@ public final class Engine {
         return account;
     }
 
-    public Plan plan(OviConfig config, String runId) {
+    public Plan plan(Declaration config, String runId) {
         return plan(config, runId, Instant.now());
     }
 
@@ -76,7 +76,7 @@ public final class Engine {
      * and store were opened), written with the {@code observed} entries so that the WAL tells the run's
      * whole duration.
      */
-    public Plan plan(OviConfig config, String runId, Instant started) {
+    public Plan plan(Declaration config, String runId, Instant started) {
         String account = checkAccount(config, runId);
         ObservationBatch batch = observer.observe(scopes(config));
         ObservationStore.Revision rev = store.record(runId, batch.observedScopes(), batch.observations());

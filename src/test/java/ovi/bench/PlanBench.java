@@ -89,14 +89,14 @@ public final class PlanBench {
 
     /** One plan with each stage timed on its own, a full GC before each. */
     private static List<BenchRow> stages(SyntheticWorld world, Path dir, String scenario, int driftEvery) {
-        Set<Scope> scopes = Engine.scopes(world.config);
+        Set<Scope> scopes = Engine.scopes(world.config.declaration());
         Stages s = new Stages(scenario, world.n);
         SyntheticObserver real = new SyntheticObserver(world, driftEvery, scopes);
         try (JdbcObservationStore store = JdbcObservationStore.openH2(dir.resolve("store"));
              ChronicleAuditLog wal = ChronicleAuditLog.open(dir.resolve("wal"))) {
             Engine engine = new Engine(s.observer(real), s.store(store), s.comparator(new SimpleDriftComparator()),
                     s.decisionMaker(new SafeDecisionMaker(false, false)), s.wal(wal), m -> { });
-            engine.plan(world.config, "bench-" + scenario);
+            engine.plan(world.config.declaration(), "bench-" + scenario);
         }
         List<BenchRow> rows = new ArrayList<>();
         for (String stage : STAGES) {
@@ -107,7 +107,7 @@ public final class PlanBench {
 
     /** One whole plan as {@code ovi plan} makes it: open the store and WAL, plan, render JSON, close. */
     private static BenchRow whole(SyntheticWorld world, Path dir, String scenario, int driftEvery) {
-        SyntheticObserver observer = new SyntheticObserver(world, driftEvery, Engine.scopes(world.config));
+        SyntheticObserver observer = new SyntheticObserver(world, driftEvery, Engine.scopes(world.config.declaration()));
         quiesce();
         long t0 = System.nanoTime();
         Plan plan;
@@ -117,7 +117,7 @@ public final class PlanBench {
              ChronicleAuditLog wal = ChronicleAuditLog.open(dir.resolve("wal"))) {
             Engine engine = new Engine(observer, store, new SimpleDriftComparator(), new SafeDecisionMaker(false, false),
                     wal, m -> { });
-            plan = engine.plan(world.config, "bench-" + scenario);
+            plan = engine.plan(world.config.declaration(), "bench-" + scenario);
             written = store.written(plan.revision());
             json = PlanJson.toJson(plan);
         }

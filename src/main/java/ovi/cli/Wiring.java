@@ -1,0 +1,183 @@
+package ovi.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import ovi.aws.AwsActionExecutor;
+import ovi.aws.AwsClients;
+import ovi.aws.AwsResourceObserver;
+import ovi.config.OviConfig;
+import ovi.engine.ApplyUseCase;
+import ovi.engine.Engine;
+import ovi.engine.Kinds;
+import ovi.engine.OviException;
+import ovi.engine.PlanUseCase;
+import ovi.kinds.ResourceKinds;
+import ovi.model.Declaration;
+import ovi.store.JdbcObservationStore;
+import ovi.wal.ChronicleAuditLog;
+import ovi.wal.InDoubt;
+import ovi.wal.Retention;
+import picocli.CommandLine;
+
+/**
+ * The composition root: the one place where ovi's parts are built and joined, for every verb. It opens
+ * the store (the embedded H2 one in the state directory, or the shared one {@code --store-url} names), the
+ * WAL, the AWS clients and observer, makes the executor, and makes the command lines {@code ovi watch}
+ * runs. {@code Ovi.commandLine} makes one and picocli's factory hands it to every command and mixin that
+ * takes it in its constructor; no command builds a store, a WAL or a client of its own.
+ */
+public final class Wiring {
+    private final BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines;
+
+    /** @param commandLines makes the whole command line anew (for each run of {@code ovi watch}) */
+    public Wiring(BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines) {
+        this.commandLines = commandLines;
+    }
+
+    /** picocli's factory: a command or mixin with a constructor that takes a {@code Wiring} is given this one. */
+    public CommandLine.IFactory factory() {
+        return new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                java.lang.reflect.Constructor<K> wired;
+                try {
+                    wired = cls.getDeclaredConstructor(Wiring.class);
+                } catch (NoSuchMethodException e) {
+                    return CommandLine.defaultFactory().create(cls);
+                }
+                return wired.newInstance(Wiring.this);
+            }
+        };
+    }
+
+    /** The whole command line anew, writing to {@code out} and {@code err}: one run of {@code ovi watch}. */
+    CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLines.apply(out, err);
+    }
+
+    /**
+     * Opens everything one run of plan or apply holds: the state directory (made if need be), the store,
+     * the WAL (anchored in the store) and the AWS clients. With {@code prefetch} the observation of every
+     * scope the config names starts at once, beside the rest (for runs that will observe: not for applying a
+     * saved plan). The config was validated before, so an invalid config opens nothing.
+     */
+    Session open(OviConfig config, StateOptions state, AwsOptions awsOptions, Consumer<String> progress,
+                 boolean prefetch) {
+        Path dir = state.resolve(config.file(), true);
+        // Opening the store, opening the WAL and asking AWS for the account are independent, and each costs
+        // a few hundred milliseconds of class loading and I/O at start-up: they run side by side.
+        CompletableFuture<JdbcObservationStore> store = CompletableFuture.supplyAsync(
+                () -> openStore(state, dir), r -> {
+                    Thread t = new Thread(r, "ovi-open-store");
+                    t.setDaemon(true);
+                    t.start();
+                });
+        AwsClients aws = null;
+        ChronicleAuditLog wal = null;
+        Declaration declaration = config.declaration(); // expanded once for the whole run
+        try {
+            aws = new AwsClients(awsOptions.settings(), config.region());
+            Kinds kinds = ResourceKinds.bind(aws);
+            AwsResourceObserver observer = new AwsResourceObserver(aws, kinds, progress);
+            observer.prefetchAccount();
+            if (prefetch) {
+                observer.prefetch(Engine.scopes(declaration));
+            }
+            wal = openWal(dir.resolve("wal"));
+            JdbcObservationStore opened = join(store);
+            wal.anchorIn(opened);
+            return new Session(config, declaration, dir, aws, kinds, observer, opened, wal);
+        } catch (RuntimeException e) {
+            if (wal != null) {
+                wal.close();
+            }
+            // wait for the store to finish opening and close it here: left to a background thread, it
+            // would still be writing its files after the run has returned (or the JVM has exited)
+            try {
+                join(store).close();
+            } catch (RuntimeException storeFailed) {
+                if (storeFailed != e) {
+                    e.addSuppressed(storeFailed);
+                }
+            }
+            if (aws != null) {
+                aws.close();
+            }
+            throw e;
+        }
+    }
+
+    /** ovi plan over an open session: the plan file is sealed with the key of the session's state directory. */
+    PlanUseCase plan(Session s, Consumer<String> progress) {
+        return new PlanUseCase(s.observer, s.store, s.wal, (plan, file) -> PlanFile.write(file, plan, s.config,
+                s.stateDir), keep -> WalPruneCommand.describe(Retention.apply(s.wal, keep)), progress);
+    }
+
+    /** ovi apply over an open session. */
+    ApplyUseCase apply(Session s, Consumer<String> progress) {
+        AwsActionExecutor actions = executor(s.kinds);
+        return new ApplyUseCase(s.observer, s.store, s.wal, () -> InDoubt.in(s.wal), s.claims(), actions, actions,
+                progress);
+    }
+
+    /** What carries out decisions in AWS, and looks resources up again before and after: made here only. */
+    AwsActionExecutor executor(Kinds kinds) {
+        return new AwsActionExecutor(kinds);
+    }
+
+    /** The store to write: the shared one named by --store-url, else the embedded H2 database in {@code dir}. */
+    JdbcObservationStore openStore(StateOptions state, Path dir) {
+        String url = state.storeUrl;
+        if (url == null || url.isBlank()) {
+            return JdbcObservationStore.openH2(dir.resolve("store"));
+        }
+        if (JdbcObservationStore.hasPassword(url)) {
+            // a password on the command line is in every process listing and shell history: refused
+            throw OviException.usage("--store-url must not carry a password (" + JdbcObservationStore.redact(url)
+                    + "): put it in the OVI_STORE_PASSWORD variable and the user in --store-user");
+        }
+        if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+            throw OviException.usage("--store-url must be a jdbc:postgresql: (or jdbc:h2:) URL, not "
+                    + JdbcObservationStore.redact(url));
+        }
+        return JdbcObservationStore.open(url, state.storeUser, System.getenv("OVI_STORE_PASSWORD"));
+    }
+
+    /**
+     * The store to read (the audit verbs): the shared one of --store-url, else the embedded one in {@code dir},
+     * read-only when this user cannot write it, or null when none was written yet.
+     */
+    JdbcObservationStore openStoreToRead(StateOptions state, Path dir) {
+        if (state.storeUrl != null && !state.storeUrl.isBlank()) {
+            return openStore(state, dir);
+        }
+        Path store = dir.resolve("store");
+        if (!Files.exists(store.resolve("ovi.mv.db"))) {
+            return null;
+        }
+        return StateOptions.writable(store) ? JdbcObservationStore.openH2(store) : JdbcObservationStore.openH2ReadOnly(store);
+    }
+
+    /** The WAL in {@code dir}, to append to (made if need be). */
+    ChronicleAuditLog openWal(Path dir) {
+        return ChronicleAuditLog.open(dir);
+    }
+
+    /** An existing WAL, to read: a read-only copy (a backup, an auditor's mount) is read as it is. */
+    ChronicleAuditLog openWalToRead(Path dir) {
+        return StateOptions.writable(dir) ? ChronicleAuditLog.open(dir) : ChronicleAuditLog.openReadOnly(dir);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+}
