@@ -33,8 +33,11 @@ final class PlanText {
                         + " in " + d.region() + ": " + d.reason() + (d.disruptive() ? " (disruptive: stop/start)" : "");
                 out.println(colour ? colourOf(action) + line + RESET : line);
                 for (Change c : d.diff().changes()) {
-                    out.printf("      %s: %s -> %s%n", c.field(), c.current() == null ? "(absent)" : c.current(),
-                            c.desired());
+                    // as the kind's field reads to people (1m30s, not 90); tags as they are
+                    var field = d.type().field(c.field());
+                    String current = field.map(f -> f.show(c.current())).orElse(c.current());
+                    String desired = field.map(f -> f.show(c.desired())).orElse(c.desired());
+                    out.printf("      %s: %s -> %s%n", c.field(), current == null ? "(absent)" : current, desired);
                 }
             }
         }

@@ -131,7 +131,10 @@ class SqsIT {
         List<String> changes = new ArrayList<>();
         d.get("changes").forEach(c -> changes.add(c.get("field").asText() + ": " + c.get("current").asText() + " -> "
                 + c.get("desired").asText()));
-        assertEquals(List.of("visibilityTimeout: 5 -> 90", "tags.team: someone-else -> jobs"), changes);
+        assertEquals(List.of("visibilityTimeout: 5 -> 90", "tags.team: someone-else -> jobs"), changes,
+                "JSON gives the canonical values, whole seconds");
+        Cli.Result text = Cli.run("plan", "-c", config.toString(), "--state-dir", state.toString(), "-q");
+        assertTrue(text.out().contains("visibilityTimeout: 5s -> 1m30s"), "text shows durations as written: " + text);
 
         // and apply puts it back, after which the plan is clean
         Cli.Result fixed = apply();
