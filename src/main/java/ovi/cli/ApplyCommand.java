@@ -94,7 +94,7 @@ public final class ApplyCommand implements Callable<Integer> {
                     + "decided (default: ${DEFAULT-VALUE}).")
     int maxChanges;
 
-    @Option(names = "--claim-ttl", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.DurationConverter.class,
+    @Option(names = "--claim-ttl", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.ClaimTtl.class,
             description = "How long a claim lasts if this process dies holding it: 90s, 5m, 1h30m "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration claimTtl;

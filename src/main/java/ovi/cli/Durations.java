@@ -60,6 +60,66 @@ final class Durations {
         }
     }
 
+    /**
+     * A duration option with its own bounds, in the one grammar: out of bounds is a usage error (exit 64)
+     * that names the option and its range.
+     */
+    abstract static class Bounded implements CommandLine.ITypeConverter<Duration> {
+        private final String option;
+        private final Duration min;
+        private final Duration max;
+
+        Bounded(String option, Duration min, Duration max) {
+            this.option = option;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public Duration convert(String value) {
+            Duration d;
+            try {
+                d = parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new CommandLine.TypeConversionException(option + " must be from "
+                        + ovi.model.Durations.format(min) + " to " + ovi.model.Durations.format(max) + ", not '" + value
+                        + "'");
+            }
+            return d;
+        }
+    }
+
+    /** How long a claim outlives a process that died holding it. */
+    static final class ClaimTtl extends Bounded {
+        ClaimTtl() {
+            super("--claim-ttl", Duration.ofMillis(100), Duration.ofDays(1));
+        }
+    }
+
+    /** From the start of one watched run to the start of the next. */
+    static final class Interval extends Bounded {
+        Interval() {
+            super("--interval", Duration.ofMillis(100), Duration.ofDays(7));
+        }
+    }
+
+    /** How old the last successful run may be for a health check to pass. */
+    static final class MaxAge extends Bounded {
+        MaxAge() {
+            super("--max-age", Duration.ofSeconds(1), Duration.ofDays(3650));
+        }
+    }
+
+    /** How much WAL history to keep: the WAL is pruned by whole days. */
+    static final class Retention extends Bounded {
+        Retention() {
+            super("--wal-retention", Duration.ofDays(1), Duration.ofDays(3650));
+        }
+    }
+
     /** picocli converter for --since/--until, relative to the moment the command line is parsed. */
     static final class TimeConverter implements CommandLine.ITypeConverter<Instant> {
         @Override

@@ -64,7 +64,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for a later 'ovi apply FILE'.")
     Path out;
 
-    @Option(names = "--wal-retention", paramLabel = "DURATION", converter = Durations.DurationConverter.class,
+    @Option(names = "--wal-retention", paramLabel = "DURATION", converter = Durations.Retention.class,
             description = "After the run, remove whole days of the WAL older than this (such as 30d); see 'ovi wal prune'.")
     java.time.Duration walRetention;
 

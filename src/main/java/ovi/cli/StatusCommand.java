@@ -56,7 +56,7 @@ public final class StatusCommand implements Callable<Integer> {
     boolean check;
 
     @Option(names = "--max-age", paramLabel = "DURATION", defaultValue = "24h",
-            converter = Durations.DurationConverter.class,
+            converter = Durations.MaxAge.class,
             description = "With --check: the last successful run must be newer than this (default: ${DEFAULT-VALUE}).")
     Duration maxAge;
 

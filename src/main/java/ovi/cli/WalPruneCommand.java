@@ -31,7 +31,7 @@ public final class WalPruneCommand implements Callable<Integer> {
     AuditState state;
 
     @Option(names = "--wal-retention", required = true, paramLabel = "DURATION",
-            converter = Durations.DurationConverter.class,
+            converter = Durations.Retention.class,
             description = "Keep this much history, such as 30d or 2w; older whole days are removed.")
     Duration retention;
 

@@ -41,7 +41,7 @@ public final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.DurationConverter.class,
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5m", converter = Durations.Interval.class,
             description = "Time from the start of one run to the start of the next (default ${DEFAULT-VALUE}).")
     Duration interval;
 

@@ -45,8 +45,8 @@ class DurationsTest {
     void everyDurationOptionReadsTheSameGrammar() {
         // --claim-ttl had a twin parser of its own that knew ms but not days; --interval the reverse
         var picocli = new picocli.CommandLine(new ApplyCommand());
-        picocli.parseArgs("-c", "x.yaml", "--claim-ttl", "1d12h");
-        assertEquals(Duration.ofHours(36), ((ApplyCommand) picocli.getCommand()).claimTtl);
+        picocli.parseArgs("-c", "x.yaml", "--claim-ttl", "1h30m");
+        assertEquals(Duration.ofMinutes(90), ((ApplyCommand) picocli.getCommand()).claimTtl);
         picocli = new picocli.CommandLine(new ApplyCommand());
         picocli.parseArgs("-c", "x.yaml", "--claim-ttl", "500ms");
         assertEquals(Duration.ofMillis(500), ((ApplyCommand) picocli.getCommand()).claimTtl);
@@ -60,5 +60,25 @@ class DurationsTest {
     void badTimesSayWhatWasExpected(String text) {
         var e = assertThrows(IllegalArgumentException.class, () -> Durations.time(text, NOW, BERLIN));
         assertTrue(e.getMessage().contains("2026-11-21T03:10:00Z"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--claim-ttl,2d,--claim-ttl must be from 100ms to 1d, not '2d'",
+        "--claim-ttl,0s,--claim-ttl must be from 100ms to 1d, not '0s'"})
+    void eachDurationOptionHasItsOwnBounds(String option, String value, String message) {
+        var picocli = new picocli.CommandLine(new ApplyCommand());
+        var e = assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> picocli.parseArgs("-c", "x.yaml", option, value));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theOtherDurationOptionsAreBoundedToo() {
+        assertThrows(picocli.CommandLine.TypeConversionException.class, () -> new Durations.Interval().convert("8d"));
+        assertEquals(Duration.ofDays(7), new Durations.Interval().convert("1w"));
+        assertThrows(picocli.CommandLine.TypeConversionException.class, () -> new Durations.Retention().convert("12h"),
+                "the WAL is pruned by whole days");
+        assertEquals(Duration.ofDays(30), new Durations.Retention().convert("30d"));
+        assertThrows(picocli.CommandLine.TypeConversionException.class, () -> new Durations.MaxAge().convert("500ms"));
     }
 }
