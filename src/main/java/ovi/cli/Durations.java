@@ -48,18 +48,6 @@ final class Durations {
         }
     }
 
-    /** picocli converter: a bad duration is a usage error (exit 64) saying what was expected. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
     /**
      * A duration option with its own bounds, in the one grammar: out of bounds is a usage error (exit 64)
      * that names the option and its range.
