@@ -45,7 +45,8 @@ final class IamRoleUpdater implements ResourceKind.Updater {
                     fence.check();
                     requestId = AwsErrors.requestId(iam.updateRole(b -> b.roleName(name)
                             .maxSessionDuration(Integer.valueOf(c.desired()))));
-                    done.add("maxSession " + c.current() + "s -> " + c.desired() + "s");
+                    var f = IamRoleKind.TYPE.field("maxSession").orElseThrow();
+                    done.add("maxSession " + f.show(c.current()) + " -> " + f.show(c.desired()));
                 }
                 case "managedPolicies" -> {
                     TreeSet<String> want = arns(c.desired());

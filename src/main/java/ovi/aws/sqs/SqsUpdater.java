@@ -39,7 +39,8 @@ final class SqsUpdater implements ResourceKind.Updater {
                 tags.put(c.field().substring(5), c.desired());
             } else if (SqsKind.SETTINGS.containsKey(c.field())) {
                 settings.put(SqsKind.SETTINGS.get(c.field()), c.desired());
-                done.add(c.field() + " " + c.current() + "s -> " + c.desired() + "s");
+                var f = SqsKind.TYPE.field(c.field()).orElseThrow();
+                done.add(c.field() + " " + f.show(c.current()) + " -> " + f.show(c.desired()));
             }
         }
         if (!settings.isEmpty()) {
