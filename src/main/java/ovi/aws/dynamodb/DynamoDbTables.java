@@ -7,10 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import ovi.aws.AwsClients;
 import ovi.aws.Observations;
-import ovi.engine.ResourceKind;
+import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
 import ovi.model.Observation;
-import ovi.model.ResourceType;
 import ovi.model.Tags;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,22 +26,12 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
  * take a call each (DescribeTable, ListTagsOfResource), and for the tables ovi manages, point-in-time
  * recovery and TTL one more each, as DynamoDB has no other way to give them.
  */
-final class DynamoDbTables implements ResourceKind {
+final class DynamoDbTables extends AbstractResourceKind {
     private final AwsClients aws;
-    private final DynamoDbCreator creator;
-    private final DynamoDbUpdater updater;
-    private final DynamoDbDeleter deleter;
 
     DynamoDbTables(AwsClients aws) {
+        super(DynamoDbKind.TYPE, new DynamoDbCreator(aws), new DynamoDbUpdater(aws), new DynamoDbDeleter(aws));
         this.aws = aws;
-        this.creator = new DynamoDbCreator(aws);
-        this.updater = new DynamoDbUpdater(aws);
-        this.deleter = new DynamoDbDeleter(aws);
-    }
-
-    @Override
-    public ResourceType type() {
-        return DynamoDbKind.TYPE;
     }
 
     @Override
@@ -63,21 +52,6 @@ final class DynamoDbTables implements ResourceKind {
             throw new IllegalArgumentException("a table is looked up by its name, and none was given for " + t.oviId());
         }
         return read(DynamoDbKind.dynamodb(aws, t.region()), t.region(), t.cloudId()).map(List::of).orElse(List.of());
-    }
-
-    @Override
-    public Optional<Creator> creator() {
-        return Optional.of(creator);
-    }
-
-    @Override
-    public Optional<Updater> updater() {
-        return Optional.of(updater);
-    }
-
-    @Override
-    public Optional<Deleter> deleter() {
-        return Optional.of(deleter);
     }
 
     /** One table as an observation; empty when there is none, or it is being deleted. */

@@ -5,14 +5,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import ovi.aws.AwsClients;
 import ovi.aws.Observations;
-import ovi.engine.ResourceKind;
+import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
 import ovi.model.Intent;
 import ovi.model.Observation;
-import ovi.model.ResourceType;
 import ovi.model.Tags;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
@@ -21,25 +19,15 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 
 /** EC2 instances through one run's clients. */
-final class Ec2Instances implements ResourceKind {
+final class Ec2Instances extends AbstractResourceKind {
     /** Instances in these states exist; terminated and shutting-down ones are on their way out. */
     static final List<String> LIVE_STATES = List.of("pending", "running", "stopping", "stopped");
 
     private final AwsClients aws;
-    private final Ec2Creator creator;
-    private final Ec2Updater updater;
-    private final Ec2Deleter deleter;
 
     Ec2Instances(AwsClients aws) {
+        super(Ec2Kind.TYPE, new Ec2Creator(aws), new Ec2Updater(aws), new Ec2Deleter(aws));
         this.aws = aws;
-        this.creator = new Ec2Creator(aws);
-        this.updater = new Ec2Updater(aws);
-        this.deleter = new Ec2Deleter(aws);
-    }
-
-    @Override
-    public ResourceType type() {
-        return Ec2Kind.TYPE;
     }
 
     @Override
@@ -90,21 +78,6 @@ final class Ec2Instances implements ResourceKind {
         }
         out.sort(Comparator.comparing(Observation::cloudId));
         return out;
-    }
-
-    @Override
-    public Optional<Creator> creator() {
-        return Optional.of(creator);
-    }
-
-    @Override
-    public Optional<Updater> updater() {
-        return Optional.of(updater);
-    }
-
-    @Override
-    public Optional<Deleter> deleter() {
-        return Optional.of(deleter);
     }
 
     /** A resize stops the instance: one that ran before it must run again once it is done. */

@@ -8,10 +8,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 import ovi.aws.AwsClients;
 import ovi.aws.Observations;
-import ovi.engine.ResourceKind;
+import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
 import ovi.model.Observation;
-import ovi.model.ResourceType;
 import ovi.model.Scope;
 import ovi.model.Tags;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -23,22 +22,12 @@ import software.amazon.awssdk.services.iam.model.Role;
  * IAM roles through one run's clients. ListRoles gives no tags: each role's tags take one call
  * (ListRoleTags), and for the roles ovi manages, its attached policies one more.
  */
-final class IamRoles implements ResourceKind {
+final class IamRoles extends AbstractResourceKind {
     private final AwsClients aws;
-    private final IamRoleCreator creator;
-    private final IamRoleUpdater updater;
-    private final IamRoleDeleter deleter;
 
     IamRoles(AwsClients aws) {
+        super(IamRoleKind.TYPE, new IamRoleCreator(aws), new IamRoleUpdater(aws), new IamRoleDeleter(aws));
         this.aws = aws;
-        this.creator = new IamRoleCreator(aws);
-        this.updater = new IamRoleUpdater(aws);
-        this.deleter = new IamRoleDeleter(aws);
-    }
-
-    @Override
-    public ResourceType type() {
-        return IamRoleKind.TYPE;
     }
 
     @Override
@@ -68,21 +57,6 @@ final class IamRoles implements ResourceKind {
             }
             throw e;
         }
-    }
-
-    @Override
-    public Optional<Creator> creator() {
-        return Optional.of(creator);
-    }
-
-    @Override
-    public Optional<Updater> updater() {
-        return Optional.of(updater);
-    }
-
-    @Override
-    public Optional<Deleter> deleter() {
-        return Optional.of(deleter);
     }
 
     private static Optional<Observation> read(IamClient iam, Role role) {

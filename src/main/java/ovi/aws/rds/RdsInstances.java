@@ -4,33 +4,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import ovi.aws.AwsClients;
 import ovi.aws.Observations;
-import ovi.engine.ResourceKind;
+import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
 import ovi.model.Observation;
-import ovi.model.ResourceType;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
 /** RDS DB instances through one run's clients. */
-final class RdsInstances implements ResourceKind {
+final class RdsInstances extends AbstractResourceKind {
     private final AwsClients aws;
-    private final RdsCreator creator;
-    private final RdsUpdater updater;
-    private final RdsDeleter deleter;
 
     RdsInstances(AwsClients aws) {
+        super(RdsKind.TYPE, new RdsCreator(aws), new RdsUpdater(aws), new RdsDeleter(aws));
         this.aws = aws;
-        this.creator = new RdsCreator(aws);
-        this.updater = new RdsUpdater(aws);
-        this.deleter = new RdsDeleter(aws);
-    }
-
-    @Override
-    public ResourceType type() {
-        return RdsKind.TYPE;
     }
 
     @Override
@@ -65,21 +53,6 @@ final class RdsInstances implements ResourceKind {
             throw e;
         }
         return out;
-    }
-
-    @Override
-    public Optional<Creator> creator() {
-        return Optional.of(creator);
-    }
-
-    @Override
-    public Optional<Updater> updater() {
-        return Optional.of(updater);
-    }
-
-    @Override
-    public Optional<Deleter> deleter() {
-        return Optional.of(deleter);
     }
 
     /** A DB instance being deleted is on its way out: not observed. */

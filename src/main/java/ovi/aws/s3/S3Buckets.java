@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import ovi.aws.AwsClients;
 import ovi.aws.Observations;
-import ovi.engine.ResourceKind;
+import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
 import ovi.model.Observation;
-import ovi.model.ResourceType;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
@@ -18,22 +16,12 @@ import software.amazon.awssdk.services.s3.model.Bucket;
 /**
  * S3 buckets through one run's clients. Tags come one call per bucket: S3 has no other way to give them.
  */
-final class S3Buckets implements ResourceKind {
+final class S3Buckets extends AbstractResourceKind {
     private final AwsClients aws;
-    private final S3Creator creator;
-    private final S3Updater updater;
-    private final S3Deleter deleter;
 
     S3Buckets(AwsClients aws) {
+        super(S3Kind.TYPE, new S3Creator(aws), new S3Updater(aws), new S3Deleter(aws));
         this.aws = aws;
-        this.creator = new S3Creator(aws);
-        this.updater = new S3Updater(aws);
-        this.deleter = new S3Deleter(aws);
-    }
-
-    @Override
-    public ResourceType type() {
-        return S3Kind.TYPE;
     }
 
     @Override
@@ -73,21 +61,6 @@ final class S3Buckets implements ResourceKind {
             throw e;
         }
         return List.of(observation(bucketRegion(s3, bucket), bucket, bucketTags(s3, bucket)));
-    }
-
-    @Override
-    public Optional<Creator> creator() {
-        return Optional.of(creator);
-    }
-
-    @Override
-    public Optional<Updater> updater() {
-        return Optional.of(updater);
-    }
-
-    @Override
-    public Optional<Deleter> deleter() {
-        return Optional.of(deleter);
     }
 
     static Observation observation(String region, String bucket, Map<String, String> tags) {

@@ -7,10 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import ovi.aws.AwsClients;
 import ovi.aws.Observations;
-import ovi.engine.ResourceKind;
+import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
 import ovi.model.Observation;
-import ovi.model.ResourceType;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Topic;
@@ -19,22 +18,12 @@ import software.amazon.awssdk.services.sns.model.Topic;
  * SNS topics through one run's clients. ListTopics gives only ARNs: each topic's attributes and tags take
  * one call each (GetTopicAttributes, ListTagsForResource), as SNS has no other way to give them.
  */
-final class SnsTopics implements ResourceKind {
+final class SnsTopics extends AbstractResourceKind {
     private final AwsClients aws;
-    private final SnsCreator creator;
-    private final SnsUpdater updater;
-    private final SnsDeleter deleter;
 
     SnsTopics(AwsClients aws) {
+        super(SnsKind.TYPE, new SnsCreator(aws), new SnsUpdater(aws), new SnsDeleter(aws));
         this.aws = aws;
-        this.creator = new SnsCreator(aws);
-        this.updater = new SnsUpdater(aws);
-        this.deleter = new SnsDeleter(aws);
-    }
-
-    @Override
-    public ResourceType type() {
-        return SnsKind.TYPE;
     }
 
     @Override
@@ -55,21 +44,6 @@ final class SnsTopics implements ResourceKind {
         }
         SnsClient sns = SnsKind.sns(aws, t.region());
         return arn(sns, t.cloudId()).flatMap(arn -> read(sns, t.region(), arn)).map(List::of).orElse(List.of());
-    }
-
-    @Override
-    public Optional<Creator> creator() {
-        return Optional.of(creator);
-    }
-
-    @Override
-    public Optional<Updater> updater() {
-        return Optional.of(updater);
-    }
-
-    @Override
-    public Optional<Deleter> deleter() {
-        return Optional.of(deleter);
     }
 
     private static List<String> arns(SnsClient sns) {

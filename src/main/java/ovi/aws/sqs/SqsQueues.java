@@ -7,10 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import ovi.aws.AwsClients;
 import ovi.aws.Observations;
-import ovi.engine.ResourceKind;
+import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
 import ovi.model.Observation;
-import ovi.model.ResourceType;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -19,22 +18,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * SQS queues through one run's clients. ListQueues gives only URLs: each queue's settings and tags take
  * one call each (GetQueueAttributes, ListQueueTags), as SQS has no other way to give them.
  */
-final class SqsQueues implements ResourceKind {
+final class SqsQueues extends AbstractResourceKind {
     private final AwsClients aws;
-    private final SqsCreator creator;
-    private final SqsUpdater updater;
-    private final SqsDeleter deleter;
 
     SqsQueues(AwsClients aws) {
+        super(SqsKind.TYPE, new SqsCreator(aws), new SqsUpdater(aws), new SqsDeleter(aws));
         this.aws = aws;
-        this.creator = new SqsCreator(aws);
-        this.updater = new SqsUpdater(aws);
-        this.deleter = new SqsDeleter(aws);
-    }
-
-    @Override
-    public ResourceType type() {
-        return SqsKind.TYPE;
     }
 
     @Override
@@ -57,21 +46,6 @@ final class SqsQueues implements ResourceKind {
         }
         SqsClient sqs = SqsKind.sqs(aws, t.region());
         return url(sqs, t.cloudId()).flatMap(url -> read(sqs, t.region(), url)).map(List::of).orElse(List.of());
-    }
-
-    @Override
-    public Optional<Creator> creator() {
-        return Optional.of(creator);
-    }
-
-    @Override
-    public Optional<Updater> updater() {
-        return Optional.of(updater);
-    }
-
-    @Override
-    public Optional<Deleter> deleter() {
-        return Optional.of(deleter);
     }
 
     /** The URL of a queue by name, or empty when there is none. */
