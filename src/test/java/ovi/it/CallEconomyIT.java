@@ -50,11 +50,7 @@ class CallEconomyIT {
                     software.amazon.awssdk.services.s3.model.Tag.builder().key("team").value("web").build())));
             s3.createBucket(r -> r.bucket("calls-untagged"));
         }
-        try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
-                .region(software.amazon.awssdk.regions.Region.of(Moto.REGION)).endpointOverride(Moto.endpoint())
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+        try (var sqs = Moto.client(software.amazon.awssdk.services.sqs.SqsClient.builder())) {
             sqs.createQueue(q -> q.queueName("calls-a"));
             sqs.createQueue(q -> q.queueName("calls-b").tags(Map.of("team", "web")));
         }

@@ -12,10 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 
@@ -37,9 +33,7 @@ class IamRoleIT {
         Moto.reset();
         config = dir.resolve("ovi.yaml");
         state = dir.resolve("state");
-        iam = IamClient.builder().region(Region.AWS_GLOBAL).endpointOverride(Moto.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        iam = Moto.client(IamClient.builder());
         readPolicy = iam.createPolicy(b -> b.policyName("read-things").policyDocument(POLICY)).policy().arn();
         writePolicy = iam.createPolicy(b -> b.policyName("write-things").policyDocument(POLICY)).policy().arn();
         Files.writeString(config, """

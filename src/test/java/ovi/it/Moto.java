@@ -53,6 +53,13 @@ public final class Moto {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
     }
 
+    /** Any service's SDK client, aimed at moto with fake credentials: {@code Moto.client(SqsClient.builder())}. */
+    public static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+            & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+        return builder.region(Region.of(REGION)).endpointOverride(endpoint()).credentialsProvider(creds())
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
     public static Ec2Client ec2(String region) {
         return Ec2Client.builder().region(Region.of(region)).endpointOverride(endpoint()).credentialsProvider(creds())
                 .httpClient(UrlConnectionHttpClient.create()).build();
