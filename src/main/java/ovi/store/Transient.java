@@ -24,13 +24,19 @@ final class Transient {
     private Transient() {
     }
 
-    /** H2's answers while another process opens, takes over or gives up the same file. */
+    /**
+     * H2's answers while another process opens, takes over or gives up the same file; and a transaction
+     * rolled back because another one changed the same row at once (SQL state 40001, H2's concurrent
+     * update 90131), which overlapping runs meet on the rows they share (the WAL's head, a claim): nothing
+     * of it was committed, so the whole call is made again.
+     */
     static boolean error(SQLException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("Lock file recently modified") || m.contains("Database may be already in use")
                 || m.contains("Connection is broken") || m.contains("Database is already closed")
-                || e.getErrorCode() == 90020 || e.getErrorCode() == 90067
-                || String.valueOf(e.getSQLState()).startsWith("08");
+                || m.contains("ROLLED_BACK") || m.toLowerCase(java.util.Locale.ROOT).contains("has been rolled back")
+                || e.getErrorCode() == 90020 || e.getErrorCode() == 90067 || e.getErrorCode() == 90131
+                || String.valueOf(e.getSQLState()).startsWith("08") || "40001".equals(e.getSQLState());
     }
 
     /**

@@ -50,4 +50,14 @@ class TransientTest {
         assertEquals(3, calls.get());
         assertEquals(BROKEN, e);
     }
+
+    @Test
+    void aTransactionRolledBackByAConcurrentUpdateIsMadeAgain() {
+        // overlapping runs raise the one row of the WAL's head, or take one claim, at the same moment
+        assertEquals(true, Transient.error(new SQLException("Deadlock detected. The current transaction was rolled back",
+                "40001", 40001)));
+        assertEquals(true, Transient.error(new SQLException("Concurrent update in table \"WAL_HEADS\"", "90131", 90131)));
+        assertEquals(true, Transient.error(new SQLException("Transaction 42 is ROLLED_BACK", "HY000", 50000)));
+        assertEquals(false, Transient.error(SYNTAX));
+    }
 }
