@@ -7,7 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The store's passing troubles, and retrying through them. Overlapping ovi processes share the embedded
  * store through the first one's auto-server: while one process opens the file, or after the hosting
  * process exits (its peers' open transactions are rolled back and their connections re-made), a call
- * fails in a way that succeeds a moment later.
+ * fails in a way that succeeds a moment later (the hosting process closing the database under a peer's
+ * connection answers "The database has been closed", 90098, as well as "Database is already closed").
  */
 final class Transient {
     /** One call to the database. */
@@ -34,6 +35,7 @@ final class Transient {
         String m = String.valueOf(e.getMessage());
         return m.contains("Lock file recently modified") || m.contains("Database may be already in use")
                 || m.contains("Connection is broken") || m.contains("Database is already closed")
+                || m.contains("The database has been closed") || e.getErrorCode() == 90098 || e.getErrorCode() == 90121
                 || m.contains("ROLLED_BACK") || m.toLowerCase(java.util.Locale.ROOT).contains("has been rolled back")
                 || e.getErrorCode() == 90020 || e.getErrorCode() == 90067 || e.getErrorCode() == 90131
                 || String.valueOf(e.getSQLState()).startsWith("08") || "40001".equals(e.getSQLState());

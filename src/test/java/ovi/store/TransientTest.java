@@ -52,6 +52,12 @@ class TransientTest {
     }
 
     @Test
+    void theHostingProcessClosingTheDatabaseIsAPassingTrouble() {
+        // met by an overlapping run releasing a claim while the run hosting the embedded store exited
+        assertEquals(true, Transient.error(new SQLException("The database has been closed [90098-232]", "90098", 90098)));
+    }
+
+    @Test
     void aTransactionRolledBackByAConcurrentUpdateIsMadeAgain() {
         // overlapping runs raise the one row of the WAL's head, or take one claim, at the same moment
         assertEquals(true, Transient.error(new SQLException("Deadlock detected. The current transaction was rolled back",
