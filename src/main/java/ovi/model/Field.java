@@ -44,6 +44,19 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         return owner + "-" + id;
     }
 
+    /**
+     * A default name {@code <owner>-<id>} a service accepts: each character outside {@code allowed} (a regex
+     * character class body such as {@code A-Za-z0-9_-}) made '-', and a name longer than {@code max} cut
+     * short with a hash of the whole, so two long names stay apart.
+     */
+    public static BiFunction<String, String, String> ownerDashId(String allowed, int max) {
+        return (owner, id) -> {
+            String name = ownerDashId(owner, id).replaceAll("[^" + allowed + "]", "-");
+            return name.length() <= max ? name : name.substring(0, max - 9) + "-"
+                    + Integer.toHexString(name.hashCode()).toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
     /** What a field is for. */
     public enum Use {
         /** Compared with the observed attribute of the same name: a difference is drift, fixed by an update. */

@@ -60,4 +60,14 @@ class FieldTest {
         assertThrows(IllegalArgumentException.class, () -> new Field("x", Field.Use.CREATE_ONLY, true, true, Field.text(),
                 null), "only a compared field can be disruptive");
     }
+
+    @Test
+    void aDefaultNameIsMadeWhatTheServiceAcceptsAndLongOnesStayApart() {
+        var name = Field.ownerDashId("A-Za-z0-9_-", 20);
+        assertEquals("team.web-jobs-0".replace('.', '-'), name.apply("team.web", "jobs-0"));
+        String a = name.apply("a-very-long-owner-name", "jobs-0");
+        String b = name.apply("a-very-long-owner-name", "jobs-1");
+        assertTrue(a.length() <= 20 && b.length() <= 20, a + " " + b);
+        assertTrue(!a.equals(b), "two long names stay apart: " + a);
+    }
 }

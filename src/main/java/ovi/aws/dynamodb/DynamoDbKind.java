@@ -2,7 +2,6 @@ package ovi.aws.dynamodb;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,7 +30,7 @@ public final class DynamoDbKind implements AwsKind {
 
     public static final ResourceType TYPE = ResourceType.regional("dynamodb", "table", List.of(
             Field.identity("table", Field.matching(NAME, "a table name of 3 to 255 letters, digits, '_', '-' or '.'"))
-                    .orElse(DynamoDbKind::defaultName),
+                    .orElse(Field.ownerDashId("A-Za-z0-9_.-", 255)),
             Field.compared("keys", DynamoDbKind::keys),
             Field.compared("billing", DynamoDbKind::billing).orElse((owner, id) -> ON_DEMAND),
             Field.compared("pointInTimeRecovery", Field.bool()).optional(),
@@ -57,12 +56,6 @@ public final class DynamoDbKind implements AwsKind {
         return aws.client("dynamodb", region, DynamoDbClient::builder, b -> b, REPLIES);
     }
 
-    /** {@code <owner>-<id>}, with what DynamoDB does not allow in a name made '-'. */
-    static String defaultName(String owner, String id) {
-        String name = Field.ownerDashId(owner, id).replaceAll("[^A-Za-z0-9_.-]", "-");
-        return name.length() <= 255 ? name : name.substring(0, 246) + "-" + Integer.toHexString(name.hashCode())
-                .toLowerCase(Locale.ROOT);
-    }
 
     /** {@code [id:S]} or {@code [id:S, created:N]}, as {@code id:S} or {@code id:S,created:N}. */
     private static String keys(Field.Value v) {

@@ -8,7 +8,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,7 +36,7 @@ public final class IamRoleKind implements AwsKind {
 
     public static final ResourceType TYPE = ResourceType.global("iam-role", "role", List.of(
             Field.identity("roleName", Field.matching(NAME, "a role name of 1 to 64 letters, digits or + = , . @ _ -"))
-                    .orElse(IamRoleKind::defaultName),
+                    .orElse(Field.ownerDashId("A-Za-z0-9+=,.@_-", 64)),
             Field.compared("trust", IamRoleKind::trust),
             Field.compared("managedPolicies", IamRoleKind::policies).orElse((owner, id) -> ""),
             Field.compared("maxSession", Field.seconds(Duration.ofHours(1), Duration.ofHours(12))).optional()),
@@ -62,11 +61,6 @@ public final class IamRoleKind implements AwsKind {
         return aws.client("iam", "aws-global", IamClient::builder, b -> b, REPLIES);
     }
 
-    static String defaultName(String owner, String id) {
-        String name = Field.ownerDashId(owner, id).replaceAll("[^A-Za-z0-9+=,.@_-]", "-");
-        return name.length() <= 64 ? name : name.substring(0, 55) + "-" + Integer.toHexString(name.hashCode())
-                .toLowerCase(Locale.ROOT);
-    }
 
     /** A service principal, or a whole trust policy (as a mapping or JSON text), as canonical JSON. */
     private static String trust(Field.Value v) {

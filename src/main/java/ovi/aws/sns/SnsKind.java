@@ -1,7 +1,6 @@
 package ovi.aws.sns;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -25,7 +24,7 @@ public final class SnsKind implements AwsKind {
 
     public static final ResourceType TYPE = ResourceType.regional("sns", "topic", List.of(
             Field.identity("topic", Field.matching(NAME, "a topic name of 1 to 256 letters, digits, '-' or '_'"))
-                    .orElse(SnsKind::defaultName),
+                    .orElse(Field.ownerDashId("A-Za-z0-9_-", 256)),
             Field.compared("displayName", Field.matching(DISPLAY_NAME, "1 to 100 printable characters")).optional()),
             Set.of(Action.CREATE, Action.UPDATE, Action.DELETE));
 
@@ -45,12 +44,5 @@ public final class SnsKind implements AwsKind {
 
     static SnsClient sns(AwsClients aws, String region) {
         return aws.client("sns", region, SnsClient::builder, b -> b, REPLIES);
-    }
-
-    /** {@code <owner>-<id>}, with what SNS does not allow in a name made '-'. */
-    static String defaultName(String owner, String id) {
-        String name = Field.ownerDashId(owner, id).replaceAll("[^A-Za-z0-9_-]", "-");
-        return name.length() <= 256 ? name : name.substring(0, 247) + "-" + Integer.toHexString(name.hashCode())
-                .toLowerCase(Locale.ROOT);
     }
 }

@@ -2,7 +2,6 @@ package ovi.aws.sqs;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -33,7 +32,7 @@ public final class SqsKind implements AwsKind {
 
     public static final ResourceType TYPE = ResourceType.regional("sqs", "queue", List.of(
             Field.identity("queue", Field.matching(NAME, "a queue name of 1 to 80 letters, digits, '-' or '_'"))
-                    .orElse(SqsKind::defaultName),
+                    .orElse(Field.ownerDashId("A-Za-z0-9_-", 80)),
             Field.compared("visibilityTimeout", Field.seconds(Duration.ZERO, Duration.ofHours(12))).optional(),
             Field.compared("retention", Field.seconds(Duration.ofMinutes(1), Duration.ofDays(14))).optional(),
             Field.compared("delay", Field.seconds(Duration.ZERO, Duration.ofMinutes(15))).optional()),
@@ -55,12 +54,5 @@ public final class SqsKind implements AwsKind {
 
     static SqsClient sqs(AwsClients aws, String region) {
         return aws.client("sqs", region, SqsClient::builder, b -> b, REPLIES);
-    }
-
-    /** {@code <owner>-<id>}, with what SQS does not allow in a name made '-', at most 80 characters. */
-    static String defaultName(String owner, String id) {
-        String name = Field.ownerDashId(owner, id).replaceAll("[^A-Za-z0-9_-]", "-");
-        return name.length() <= 80 ? name : name.substring(0, 71) + "-" + Integer.toHexString(name.hashCode())
-                .toLowerCase(Locale.ROOT);
     }
 }
