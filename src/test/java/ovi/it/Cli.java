@@ -61,6 +61,17 @@ public final class Cli {
         throw new AssertionError("ovi ended before '" + line + "'; stderr:\n" + seen);
     }
 
+    /** plan or apply of {@code config} on {@code state}, quiet, as JSON; apply approved as cron's is. */
+    public static Result json(String verb, Path config, Path state, String... extra) {
+        List<String> args = new ArrayList<>(List.of(verb, "-c", config.toString(), "--state-dir", state.toString(), "-q",
+                "-o", "json"));
+        if (verb.equals("apply")) {
+            args.add("--auto-approve");
+        }
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
     public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

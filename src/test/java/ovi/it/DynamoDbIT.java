@@ -60,13 +60,7 @@ class DynamoDbIT {
     }
 
     Cli.Result run(String verb, String... extra) {
-        List<String> args = new ArrayList<>(List.of(verb, "-c", config.toString(), "--state-dir", state.toString(), "-q",
-                "-o", "json"));
-        if (verb.equals("apply")) {
-            args.add("--auto-approve");
-        }
-        args.addAll(List.of(extra));
-        return Cli.run(args.toArray(String[]::new));
+        return Cli.json(verb, config, state, extra);
     }
 
     TableDescription table(String name) {

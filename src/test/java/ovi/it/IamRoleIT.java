@@ -61,13 +61,7 @@ class IamRoleIT {
     }
 
     Cli.Result run(String verb, String... extra) {
-        List<String> args = new ArrayList<>(List.of(verb, "-c", config.toString(), "--state-dir", state.toString(), "-q",
-                "-o", "json"));
-        if (verb.equals("apply")) {
-            args.add("--auto-approve");
-        }
-        args.addAll(List.of(extra));
-        return Cli.run(args.toArray(String[]::new));
+        return Cli.json(verb, config, state, extra);
     }
 
     List<String> attached(String role) {
