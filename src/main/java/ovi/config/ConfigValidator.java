@@ -19,6 +19,7 @@ import ovi.config.YamlTree.Mark;
 import ovi.config.YamlTree.Node;
 import ovi.config.YamlTree.Scalar;
 import ovi.model.Field;
+import ovi.model.Reference;
 import ovi.model.ResourceType;
 import ovi.model.Tags;
 
@@ -46,6 +47,12 @@ final class ConfigValidator {
     private static final int MAX_TAG_VALUE = 256;
 
     private final Problems problems;
+    /** Field values that name other declared resources, checked once every resource has been read. */
+    private final List<Named> named = new ArrayList<>();
+
+    /** A field value of resource {@code spec} that names other resources, and where it was written. */
+    private record Named(String spec, String field, String key, Mark at) {
+    }
 
     ConfigValidator(Problems problems) {
         this.problems = problems;
@@ -190,7 +197,119 @@ final class ConfigValidator {
                         + items.get(i).describe());
             }
         }
-        return specs;
+        return references(specs);
+    }
+
+    /**
+     * Resolves each name a field gives in place of a cloud id to the one ovi id it stands for: it must be
+     * declared, of a kind the field may name, in the same region, and no resource may depend on itself
+     * through a chain of such names (the plan could not order them).
+     */
+    private List<ResourceSpec> references(List<ResourceSpec> specs) {
+        if (named.isEmpty()) {
+            return specs;
+        }
+        Map<String, ResourceSpec> byName = new LinkedHashMap<>();
+        specs.forEach(s -> byName.put(s.name(), s));
+        Map<String, Map<String, String>> rewritten = new HashMap<>();
+        // spec name -> the spec names it refers to, with where the first such reference is written
+        Map<String, Map<String, Named>> edges = new LinkedHashMap<>();
+        for (Named n : named) {
+            ResourceSpec spec = byName.get(n.spec());
+            if (spec == null) {
+                continue; // the resource itself had a problem, already reported
+            }
+            Field field = spec.type().field(n.field()).orElseThrow();
+            String value = rewritten.getOrDefault(n.spec(), spec.attributes()).get(n.field());
+            Map<String, String> ids = new HashMap<>();
+            for (String name : Reference.in(value)) {
+                Optional<Target> target = target(byName, name);
+                if (target.isEmpty()) {
+                    problems.add(n.at(), n.key(), "'" + name + "' is not a declared resource; declared names: "
+                            + String.join(", ", byName.keySet()));
+                    continue;
+                }
+                ResourceSpec to = target.get().spec();
+                if (field.refersTo().isEmpty() || !field.refersTo().contains(to.type().key())) {
+                    problems.add(n.at(), n.key(), "'" + name + "' is " + article(to.type().key()) + " " + to.type() + " "
+                            + to.type().noun() + "; " + n.field() + " names "
+                            + (field.refersTo().isEmpty() ? "no other resource" : String.join(" or ", new java.util.TreeSet<>(field.refersTo()))));
+                    continue;
+                }
+                if (spec.type().regional() && to.type().regional() && !spec.region().equals(to.region())) {
+                    problems.add(n.at(), n.key(), "'" + name + "' is in " + to.region() + ", but this resource is in "
+                            + spec.region() + "; a reference names a resource in the same region");
+                    continue;
+                }
+                ids.put(name, Reference.token(target.get().id()));
+                edges.computeIfAbsent(n.spec(), k -> new LinkedHashMap<>()).putIfAbsent(to.name(), n);
+            }
+            String resolved = Reference.resolve(value, ids::get);
+            if (field.set()) {
+                resolved = Field.setValue(Field.elements(resolved));
+            }
+            rewritten.computeIfAbsent(n.spec(), k -> new LinkedHashMap<>(spec.attributes())).put(n.field(), resolved);
+        }
+        cycles(edges);
+        List<ResourceSpec> out = new ArrayList<>(specs.size());
+        for (ResourceSpec s : specs) {
+            Map<String, String> a = rewritten.get(s.name());
+            out.add(a == null ? s : new ResourceSpec(s.name(), s.type(), s.count(), s.region(), a, s.tags()));
+        }
+        return out;
+    }
+
+    private record Target(ResourceSpec spec, String id) {
+    }
+
+    /** A config name of a resource with count 1, or an ovi id {@code <name>-<n>} within its count. */
+    private static Optional<Target> target(Map<String, ResourceSpec> byName, String name) {
+        ResourceSpec s = byName.get(name);
+        if (s != null) {
+            return s.count() == 1 ? Optional.of(new Target(s, name + "-0")) : Optional.empty();
+        }
+        int dash = name.lastIndexOf('-');
+        if (dash > 0 && name.substring(dash + 1).matches("\\d{1,4}")) {
+            ResourceSpec of = byName.get(name.substring(0, dash));
+            int n = Integer.parseInt(name.substring(dash + 1));
+            if (of != null && n < of.count() && name.equals(of.name() + "-" + n)) {
+                return Optional.of(new Target(of, name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Each cycle of references, reported once at the reference that closes it. */
+    private void cycles(Map<String, Map<String, Named>> edges) {
+        Set<String> done = new java.util.HashSet<>();
+        for (String start : edges.keySet()) {
+            walk(start, edges, new ArrayList<>(), done);
+        }
+    }
+
+    private void walk(String at, Map<String, Map<String, Named>> edges, List<String> path, Set<String> done) {
+        if (done.contains(at)) {
+            return;
+        }
+        int i = path.indexOf(at);
+        if (i >= 0) {
+            List<String> cycle = new ArrayList<>(path.subList(i, path.size()));
+            cycle.add(at);
+            Named closing = edges.get(path.get(path.size() - 1)).get(at);
+            problems.add(closing.at(), closing.key(), "references form a cycle: " + String.join(" -> ", cycle)
+                    + "; ovi could not tell which to create first");
+            return;
+        }
+        path.add(at);
+        for (String next : edges.getOrDefault(at, Map.of()).keySet()) {
+            walk(next, edges, path, done);
+        }
+        path.remove(path.size() - 1);
+        done.add(at);
+    }
+
+    private static String article(String word) {
+        return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
     }
 
     private Optional<ResourceSpec> resource(MapNode entry, int index, String path, String defaultRegion,
@@ -213,6 +332,11 @@ final class ConfigValidator {
         if (problems.count() > before || type.isEmpty() || name.isEmpty() || region == null) {
             return Optional.empty();
         }
+        attributes.forEach((field, value) -> {
+            if (Reference.unresolved(value)) {
+                named.add(new Named(name.get(), field, path + "." + field, entry.get(field).orElseThrow().value().at()));
+            }
+        });
         return Optional.of(new ResourceSpec(name.get(), type.get(), count, region, attributes, tags));
     }
 

@@ -6,6 +6,7 @@ import java.util.Set;
 import ovi.model.Action;
 import ovi.model.Decision;
 import ovi.model.Diff;
+import ovi.model.Field;
 import ovi.model.Scope;
 
 /**
@@ -55,7 +56,16 @@ public final class SafeDecisionMaker implements DecisionMaker {
             return Decision.create(m);
         }
         if (diff instanceof Diff.Drifted d) {
-            return Decision.update(d);
+            // a field AWS cannot change in place (a security group's VPC) is reported, never replaced
+            List<String> fixed = d.changes().stream().filter(c -> d.type().field(c.field()).filter(Field::fixed)
+                    .isPresent()).map(c -> c.field() + " " + c.current() + " -> " + c.desired()).toList();
+            if (fixed.isEmpty()) {
+                return Decision.update(d);
+            }
+            String why = String.join(", ", fixed) + " cannot change in place; ovi never replaces a " + d.type().noun()
+                    + " to change it";
+            return fixed.size() == d.changes().size() ? Decision.notify(d, d.reason() + "; " + why)
+                    : new Decision(Action.UPDATE, d, d.reason() + "; only the rest is updated (" + why + ")");
         }
         if (diff instanceof Diff.Unwanted u) {
             if (u.blessed()) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
 import java.util.function.Predicate;
 import ovi.model.Change;
 import ovi.model.DesiredResource;
@@ -34,6 +35,7 @@ public final class SimpleDriftComparator implements DriftComparator {
 
         List<Diff> diffs = new ArrayList<>();
         Map<String, Observation> matched = new HashMap<>(desired.size() * 2);
+        List<Observation> kept = new ArrayList<>();
         for (Observation o : sorted) {
             if (!o.managed() || o.oviId() == null) {
                 diffs.add(new Diff.Unmanaged(o, "not tagged ovi:managed=true with an ovi:id"));
@@ -52,16 +54,24 @@ public final class SimpleDriftComparator implements DriftComparator {
                 diffs.add(new Diff.Unwanted(o, o.oviId(), isBlessed,
                         "duplicate of " + o.oviId() + " (" + matched.get(key).cloudId() + " is kept)"));
             } else {
-                List<Change> changes = changes(d, o);
-                if (!changes.isEmpty()) {
-                    diffs.add(new Diff.Drifted(d, o, changes, "differs from the declaration in "
-                            + String.join(", ", changes.stream().map(Change::field).toList())));
-                }
+                kept.add(o);
+            }
+        }
+        // A field naming another declared resource compares as that resource's cloud id; one not created
+        // yet stays a reference, shown as known after create. Config names (so ovi ids) are unique.
+        Map<String, String> cloudIds = new HashMap<>(kept.size() * 2);
+        kept.forEach(o -> cloudIds.put(o.oviId(), o.cloudId()));
+        for (Observation o : kept) {
+            DesiredResource d = wanted.get(matchKey(o.type(), o.oviId())).resolve(cloudIds::get);
+            List<Change> changes = changes(d, o);
+            if (!changes.isEmpty()) {
+                diffs.add(new Diff.Drifted(d, o, changes, "differs from the declaration in "
+                        + String.join(", ", changes.stream().map(Change::field).distinct().toList())));
             }
         }
         for (DesiredResource d : desired) {
             if (!matched.containsKey(matchKey(d.type(), d.id()))) {
-                diffs.add(new Diff.Missing(d, "declared but not found"));
+                diffs.add(new Diff.Missing(d.resolve(cloudIds::get), "declared but not found"));
             }
         }
         diffs.sort(ORDER);
@@ -83,7 +93,16 @@ public final class SimpleDriftComparator implements DriftComparator {
             String field = f.name();
             String want = d.attribute(field);
             String have = o.attribute(field);
-            if (want != null && !want.equals(have)) {
+            if (want == null || want.equals(have)) {
+                continue;
+            }
+            if (f.set()) {
+                // each rule or member added or taken away by hand is a change of its own
+                SortedSet<String> wanted = Field.elements(want);
+                SortedSet<String> present = Field.elements(have);
+                present.stream().filter(e -> !wanted.contains(e)).forEach(e -> changes.add(new Change(field, e, null)));
+                wanted.stream().filter(e -> !present.contains(e)).forEach(e -> changes.add(new Change(field, null, e)));
+            } else {
                 changes.add(new Change(field, have, want));
             }
         }

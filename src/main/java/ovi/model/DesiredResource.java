@@ -41,6 +41,32 @@ public record DesiredResource(String id, ResourceType type, String region, Map<S
         return type.identity().map(f -> attributes.get(f.name())).orElse(null);
     }
 
+    /** The ovi ids of the declared resources its fields name and that are not resolved to cloud ids yet. */
+    public java.util.Set<String> references() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        attributes.values().forEach(v -> out.addAll(Reference.in(v)));
+        return out;
+    }
+
+    /**
+     * The same declaration with each {@link Reference} whose resource {@code cloudIdOf} knows replaced by its
+     * cloud id (set fields kept in canonical order); the others stay as they are.
+     */
+    public DesiredResource resolve(java.util.function.Function<String, String> cloudIdOf) {
+        if (references().isEmpty()) {
+            return this;
+        }
+        Map<String, String> out = new TreeMap<>();
+        attributes.forEach((k, v) -> {
+            String r = Reference.resolve(v, cloudIdOf);
+            if (!r.equals(v) && type.field(k).filter(Field::set).isPresent()) {
+                r = Field.setValue(Field.elements(r));
+            }
+            out.put(k, r);
+        });
+        return new DesiredResource(id, type, region, out, tags);
+    }
+
     public Scope scope() {
         return Scope.of(type, region);
     }

@@ -1,6 +1,11 @@
 package ovi.model;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -14,13 +19,16 @@ import java.util.regex.Pattern;
  * @param reader     checks a value as written and gives it in its canonical form
  * @param byDefault  the value of a field left out, from the owner and the ovi id ({@code <owner>-<id>} for
  *                   a name), or null when a field left out has no value (and is then not compared)
+ * @param refersTo   the keys of the kinds whose declared resources the field may name ({@link Reference});
+ *                   empty for a field that names no other resource
  */
 public record Field(String name, Use use, boolean required, boolean disruptive, Reader reader,
-                    BiFunction<String, String, String> byDefault) {
+                    BiFunction<String, String, String> byDefault, Set<String> refersTo) {
     public Field {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(use, "use");
         Objects.requireNonNull(reader, "reader");
+        refersTo = Set.copyOf(refersTo);
         if (disruptive && use != Use.COMPARED) {
             throw new IllegalArgumentException(name + ": only a compared field can be disruptive");
         }
@@ -29,14 +37,32 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         }
     }
 
+    private Field(String name, Use use, boolean required, boolean disruptive, Reader reader) {
+        this(name, use, required, disruptive, reader, null, Set.of());
+    }
+
     /** The same field, which a declaration may leave out (then it has no value, and is not compared). */
     public Field optional() {
-        return new Field(name, use, false, disruptive, reader, null);
+        return new Field(name, use, false, disruptive, reader, null, refersTo);
     }
 
     /** The same field, which a declaration may leave out for {@code byDefault(owner, id)}. */
     public Field orElse(BiFunction<String, String, String> byDefault) {
-        return new Field(name, use, false, disruptive, reader, Objects.requireNonNull(byDefault, "byDefault"));
+        return new Field(name, use, false, disruptive, reader, Objects.requireNonNull(byDefault, "byDefault"), refersTo);
+    }
+
+    /**
+     * The same field, whose value may name declared resources of these kinds (by config name) where a
+     * cloud id would go: its reader makes such a name a {@link Reference}, the config checks that it is
+     * declared, and the plan orders the actions by it.
+     */
+    public Field refersTo(String... typeKeys) {
+        return new Field(name, use, required, disruptive, reader, byDefault, Set.of(typeKeys));
+    }
+
+    /** A field whose value is a set ({@link #setOf}): compared element by element, each difference its own change. */
+    public boolean set() {
+        return reader instanceof SetReader;
     }
 
     /** The default {@code <owner>-<id>}, as the names ovi gives what it creates. */
@@ -61,6 +87,11 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
     public enum Use {
         /** Compared with the observed attribute of the same name: a difference is drift, fixed by an update. */
         COMPARED,
+        /**
+         * Compared like {@link #COMPARED}, but AWS cannot change it in place (a security group's VPC): a
+         * difference is reported, never made, and never made by replacing the resource.
+         */
+        FIXED,
         /** Used when creating only (an image): not observed, never drift. */
         CREATE_ONLY,
         /**
@@ -70,8 +101,14 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         IDENTITY
     }
 
+    /** Compared with what exists: {@link Use#COMPARED} and {@link Use#FIXED}. */
     public boolean compared() {
-        return use == Use.COMPARED;
+        return use == Use.COMPARED || use == Use.FIXED;
+    }
+
+    /** Compared, but a difference cannot be made in place. */
+    public boolean fixed() {
+        return use == Use.FIXED;
     }
 
     public boolean identity() {
@@ -79,19 +116,24 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
     }
 
     public static Field compared(String name, Reader reader) {
-        return new Field(name, Use.COMPARED, true, false, reader, null);
+        return new Field(name, Use.COMPARED, true, false, reader);
     }
 
     public static Field disruptive(String name, Reader reader) {
-        return new Field(name, Use.COMPARED, true, true, reader, null);
+        return new Field(name, Use.COMPARED, true, true, reader);
+    }
+
+    /** A field compared for drift that cannot change in place ({@link Use#FIXED}). */
+    public static Field fixed(String name, Reader reader) {
+        return new Field(name, Use.FIXED, true, false, reader);
     }
 
     public static Field createOnly(String name, Reader reader) {
-        return new Field(name, Use.CREATE_ONLY, true, false, reader, null);
+        return new Field(name, Use.CREATE_ONLY, true, false, reader);
     }
 
     public static Field identity(String name, Reader reader) {
-        return new Field(name, Use.IDENTITY, true, false, reader, null);
+        return new Field(name, Use.IDENTITY, true, false, reader);
     }
 
     /**
@@ -104,6 +146,25 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
      * @param description what it is, for messages ("integer 5", "a mapping")
      */
     public record Value(String text, boolean string, boolean number, Object tree, String description) {
+        /** A value inside a list or mapping, from its plain Java form, for a reader of its elements. */
+        public static Value of(Object tree) {
+            if (tree instanceof String s) {
+                return new Value(s, true, false, s, "'" + s + "'");
+            }
+            if (tree instanceof Long || tree instanceof Double) {
+                return new Value(tree.toString(), false, true, tree, (tree instanceof Long ? "integer " : "number ") + tree);
+            }
+            if (tree instanceof Boolean b) {
+                return new Value(b.toString(), false, false, b, "boolean " + b);
+            }
+            if (tree instanceof List<?>) {
+                return new Value("", false, false, tree, "a list");
+            }
+            if (tree instanceof Map<?, ?>) {
+                return new Value("", false, false, tree, "a mapping");
+            }
+            return new Value("", false, false, null, "null");
+        }
     }
 
     /**
@@ -122,9 +183,86 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         }
     }
 
-    /** A value of this field as people read it, for plans; null stays null. */
+    /** A value of this field as people read it, for plans; null stays null; a reference not yet known says so. */
     public String show(String canonical) {
-        return canonical == null ? null : reader.show(canonical);
+        return canonical == null ? null : Reference.show(reader.show(canonical));
+    }
+
+    /**
+     * A set of values, each read by {@code element}: a YAML list (or a single value, read as a list of one);
+     * duplicates are one value. Canonical form: the elements' canonical forms, sorted, one per line (so an
+     * element may not contain a line break); {@link #elements} gives them back.
+     */
+    public static Reader setOf(Reader element) {
+        return new SetReader(element);
+    }
+
+    /** The elements of a set field's canonical value ({@link #setOf}); null or "" is the empty set. */
+    public static java.util.SortedSet<String> elements(String canonical) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        if (canonical != null && !canonical.isEmpty()) {
+            out.addAll(Arrays.asList(canonical.split("\n")));
+        }
+        return out;
+    }
+
+    /** The canonical value of a set with these elements. */
+    public static String setValue(java.util.Collection<String> elements) {
+        return String.join("\n", new java.util.TreeSet<>(elements));
+    }
+
+    private record SetReader(Reader element) implements Reader {
+        @Override
+        public String read(Value v) {
+            List<?> items = v.tree() instanceof List<?> l ? l : v.tree() == null ? null : List.of(v.tree());
+            if (items == null) {
+                throw new IllegalArgumentException("expected a list, got " + v.description());
+            }
+            List<String> out = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                String one;
+                try {
+                    one = element.read(Value.of(items.get(i)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("item " + (i + 1) + ": " + e.getMessage());
+                }
+                if (one.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("item " + (i + 1) + " must not contain a line break");
+                }
+                out.add(one);
+            }
+            return setValue(out);
+        }
+
+        @Override
+        public String show(String canonical) {
+            if (canonical.isEmpty()) {
+                return "[]";
+            }
+            return "[" + String.join(", ", elements(canonical).stream().map(element::show).toList()) + "]";
+        }
+    }
+
+    /**
+     * A cloud id written as it is (one that {@code literal} matches, {@code expected} says which), or the
+     * config name of another declared resource, which becomes a {@link Reference} the config resolves
+     * (the field must say {@link #refersTo} which kinds it may name).
+     */
+    public static Reader reference(Pattern literal, String expected) {
+        return v -> {
+            if (!v.string() || v.text().isBlank()) {
+                throw new IllegalArgumentException("expected " + expected + " or the name of a declared resource, got "
+                        + v.description());
+            }
+            if (literal.matcher(v.text()).matches()) {
+                return v.text();
+            }
+            if (Reference.NAME.matcher(v.text()).matches()) {
+                return Reference.token(v.text());
+            }
+            throw new IllegalArgumentException("'" + v.text() + "' is neither " + expected
+                    + " nor the name of a declared resource");
+        };
     }
 
     /** A non-empty string. */

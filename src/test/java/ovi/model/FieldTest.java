@@ -58,7 +58,7 @@ class FieldTest {
         assertEquals(List.of("delay"), queue.compared().stream().map(Field::name).toList());
         assertTrue(queue.identity().isPresent());
         assertThrows(IllegalArgumentException.class, () -> new Field("x", Field.Use.CREATE_ONLY, true, true, Field.text(),
-                null), "only a compared field can be disruptive");
+                null, java.util.Set.of()), "only a compared field can be disruptive");
     }
 
     @Test
