@@ -49,6 +49,8 @@ final class ConfigValidator {
     private final Problems problems;
     /** Field values that name other declared resources, checked once every resource has been read. */
     private final List<Named> named = new ArrayList<>();
+    /** The config file's directory: fields that name a file ({@code userData: file: boot.sh}) read it there. */
+    private Path dir;
 
     /** A field value of resource {@code spec} that names other resources, and where it was written. */
     private record Named(String spec, String field, String key, Mark at) {
@@ -60,6 +62,7 @@ final class ConfigValidator {
 
     /** @return the config, or empty when any problem was found */
     Optional<OviConfig> validate(Node rootNode, Path file) {
+        dir = file == null ? null : file.toAbsolutePath().getParent();
         if (!(rootNode instanceof MapNode root)) {
             problems.add(rootNode.at(), "", "the top level must be a mapping of " + String.join(", ", TOP_KEYS)
                     + ", not " + rootNode.describe());
@@ -449,8 +452,8 @@ final class ConfigValidator {
         Node n = e.value();
         Field.Value value = n instanceof Scalar s
                 ? new Field.Value(s.text(), s.kind() == Kind.STRING, s.kind() == Kind.INTEGER || s.kind() == Kind.FLOAT,
-                        plain(n), n.describe())
-                : new Field.Value("", false, false, plain(n), n.describe());
+                        plain(n), n.describe(), dir)
+                : new Field.Value("", false, false, plain(n), n.describe(), dir);
         try {
             return Optional.of(f.reader().read(value));
         } catch (IllegalArgumentException ex) {

@@ -144,8 +144,21 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
      * @param number      an integer or float scalar
      * @param tree        the value as plain Java: a String, Long/Double, Boolean, null, List or Map of these
      * @param description what it is, for messages ("integer 5", "a mapping")
+     * @param dir         the directory of the config file, against which a value naming a file ({@code
+     *                    file: boot.sh}) is read; null where there is none (then such a value is refused)
      */
-    public record Value(String text, boolean string, boolean number, Object tree, String description) {
+    public record Value(String text, boolean string, boolean number, Object tree, String description,
+                        java.nio.file.Path dir) {
+        public Value(String text, boolean string, boolean number, Object tree, String description) {
+            this(text, string, number, tree, description, null);
+        }
+
+        /** An element or entry of this value, read against the same directory. */
+        public Value of(Object tree, boolean sameDir) {
+            Value v = of(tree);
+            return sameDir ? new Value(v.text, v.string, v.number, v.tree, v.description, dir) : v;
+        }
+
         /** A value inside a list or mapping, from its plain Java form, for a reader of its elements. */
         public static Value of(Object tree) {
             if (tree instanceof String s) {
@@ -222,7 +235,7 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
             for (int i = 0; i < items.size(); i++) {
                 String one;
                 try {
-                    one = element.read(Value.of(items.get(i)));
+                    one = element.read(v.of(items.get(i), true));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("item " + (i + 1) + ": " + e.getMessage());
                 }
