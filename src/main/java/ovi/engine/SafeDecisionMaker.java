@@ -10,10 +10,11 @@ import ovi.model.Field;
 import ovi.model.Scope;
 
 /**
- * missing -> create, drifted -> update, unwanted -> delete unless blessed or destructive actions are
- * skipped, unmanaged -> notify. Nothing is created or deleted in a scope that could not be observed, and
- * a run that would delete every managed resource is refused unless explicitly allowed. An action the
- * resource's kind cannot carry out is planned as a notify, never as an action that would fail later.
+ * missing -> create, drifted -> update, unwanted -> delete unless blessed, protected from deletion by its
+ * kind's field (AWS would refuse) or destructive actions are skipped, unmanaged -> notify. Nothing is
+ * created or deleted in a scope that could not be observed, and a run that would delete every managed
+ * resource is refused unless explicitly allowed. An action the resource's kind cannot carry out is planned
+ * as a notify, never as an action that would fail later.
  */
 public final class SafeDecisionMaker implements DecisionMaker {
     private final boolean skipDestructive;
@@ -70,6 +71,12 @@ public final class SafeDecisionMaker implements DecisionMaker {
         if (diff instanceof Diff.Unwanted u) {
             if (u.blessed()) {
                 return Decision.notify(u, "blessed: protected from deletion");
+            }
+            if (u.type().deletionProtected(u.current())) {
+                // AWS would refuse the delete; the plan says what lets it go instead of apply failing on it
+                return Decision.notify(u, u.reason() + "; deletion protection is on for " + u.cloudId() + ": declare it "
+                        + "with " + u.type().deletionProtection().orElseThrow() + ": false and apply, then remove it "
+                        + "from the config");
             }
             return skipDestructive ? Decision.notify(u, u.reason() + "; not deleted (--skip-destructive)")
                     : Decision.delete(u);

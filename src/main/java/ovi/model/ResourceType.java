@@ -27,8 +27,15 @@ public final class ResourceType implements Comparable<ResourceType> {
     private final String noun;
     private final List<Field> fields;
     private final Set<Action> capabilities;
+    /** The compared field whose observed {@code true} protects a resource from deletion, or null. */
+    private final String deletionProtection;
 
     private ResourceType(String key, boolean regional, String noun, List<Field> fields, Set<Action> capabilities) {
+        this(key, regional, noun, fields, capabilities, null);
+    }
+
+    private ResourceType(String key, boolean regional, String noun, List<Field> fields, Set<Action> capabilities,
+                         String deletionProtection) {
         if (!KEY.matcher(key).matches()) {
             throw new IllegalArgumentException("a resource type key is 2 to 20 lower-case letters, digits and hyphens, starting with a letter: " + key);
         }
@@ -45,6 +52,31 @@ public final class ResourceType implements Comparable<ResourceType> {
         if (this.fields.stream().filter(Field::identity).count() > 1) {
             throw new IllegalArgumentException(key + " has more than one identity field");
         }
+        if (deletionProtection != null && field(deletionProtection).filter(f -> f.use() == Field.Use.COMPARED)
+                .isEmpty()) {
+            throw new IllegalArgumentException(key + ": deletion protection is a compared field, and "
+                    + deletionProtection + " is none");
+        }
+        this.deletionProtection = deletionProtection;
+    }
+
+    /**
+     * The same kind, whose resources AWS refuses to delete while the compared boolean field {@code name} is
+     * observed {@code true} (an RDS DB instance's {@code deletionProtection}). An unwanted resource with it
+     * on is planned as a notify that says how to let it go, never as a delete that would fail at apply.
+     */
+    public ResourceType deletionProtectedBy(String name) {
+        return new ResourceType(key, regional, noun, fields, capabilities, Objects.requireNonNull(name, "name"));
+    }
+
+    /** The field that protects this kind's resources from deletion, if it has one. */
+    public Optional<String> deletionProtection() {
+        return Optional.ofNullable(deletionProtection);
+    }
+
+    /** Whether AWS would refuse to delete this observed resource: its deletion protection is on. */
+    public boolean deletionProtected(Observation o) {
+        return deletionProtection != null && "true".equals(o.attribute(deletionProtection));
     }
 
     /**

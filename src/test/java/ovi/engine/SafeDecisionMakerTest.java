@@ -87,4 +87,34 @@ class SafeDecisionMakerTest {
         assertTrue(d.list().get(2).reason().contains("ovi cannot delete vaults (keep)"), d.list().get(2).reason());
         assertTrue(d.list().get(2).reason().startsWith("managed by ovi but no longer declared"), d.list().get(2).reason());
     }
+
+    @Test
+    void anUnwantedResourceWhoseDeletionProtectionIsOnIsNotifiedWithWhatLetsItGo() {
+        // given a kind whose resources AWS will not delete while their 'guard' field is true
+        ResourceType guarded = ResourceType.regional("guarded", "database", List.of(
+                ovi.model.Field.compared("guard", ovi.model.Field.bool()).orElse((owner, id) -> "true")),
+                Set.of(Action.CREATE, Action.DELETE)).deletionProtectedBy("guard");
+        Observation on = new Observation(guarded, "us-east-1", "db-1", Map.of("guard", "true"), Map.of());
+        Observation off = new Observation(guarded, "us-east-1", "db-2", Map.of("guard", "false"), Map.of());
+        Observation unknown = new Observation(guarded, "us-east-1", "db-3", Map.of(), Map.of());
+        // when
+        Decisions d = new SafeDecisionMaker(false, false).decide(List.of(unwanted(on, false), unwanted(off, false),
+                unwanted(unknown, false)), Set.of(), 5);
+        // then
+        assertEquals(List.of(Action.NOTIFY, Action.DELETE, Action.DELETE), actions(d));
+        assertEquals("managed by ovi but no longer declared; deletion protection is on for db-1: declare it with "
+                + "guard: false and apply, then remove it from the config", d.list().get(0).reason());
+        assertEquals("blessed: protected from deletion", new SafeDecisionMaker(false, false)
+                .decide(List.of(unwanted(on, true)), Set.of(), 5).list().get(0).reason(), "blessed says so first");
+    }
+
+    @Test
+    void onlyAComparedFieldCanGuardDeletion() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ResourceType.regional("guarded", "database",
+                List.of(ovi.model.Field.createOnly("guard", ovi.model.Field.bool())), Set.of(Action.DELETE))
+                .deletionProtectedBy("guard"));
+        assertTrue(e.getMessage().contains("guard is none"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ResourceType.regional("guarded", "database", List.of(),
+                Set.of(Action.DELETE)).deletionProtectedBy("missing"));
+    }
 }
