@@ -207,7 +207,15 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
      * element may not contain a line break); {@link #elements} gives them back.
      */
     public static Reader setOf(Reader element) {
-        return new SetReader(element);
+        return new SetReader(element, null);
+    }
+
+    /**
+     * A set as {@link #setOf}, of at least one element: an empty list is refused with {@code whyNotEmpty}
+     * (a DB instance is always in some security group, so an empty set could never match what exists).
+     */
+    public static Reader nonEmptySetOf(Reader element, String whyNotEmpty) {
+        return new SetReader(element, Objects.requireNonNull(whyNotEmpty, "whyNotEmpty"));
     }
 
     /** The elements of a set field's canonical value ({@link #setOf}); null or "" is the empty set. */
@@ -224,7 +232,8 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         return String.join("\n", new java.util.TreeSet<>(elements));
     }
 
-    private record SetReader(Reader element) implements Reader {
+    /** {@code whyNotEmpty}: the message an empty list is refused with, or null where an empty set is valid. */
+    private record SetReader(Reader element, String whyNotEmpty) implements Reader {
         @Override
         public String read(Value v) {
             List<?> items = v.tree() instanceof List<?> l ? l : v.tree() == null ? null : List.of(v.tree());
@@ -243,6 +252,9 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
                     throw new IllegalArgumentException("item " + (i + 1) + " must not contain a line break");
                 }
                 out.add(one);
+            }
+            if (out.isEmpty() && whyNotEmpty != null) {
+                throw new IllegalArgumentException(whyNotEmpty);
             }
             return setValue(out);
         }

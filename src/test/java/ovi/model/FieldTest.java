@@ -38,6 +38,18 @@ class FieldTest {
     }
 
     @Test
+    void aNonEmptySetRefusesAnEmptyListAndIsComparedAsASet() {
+        Field.Reader r = Field.nonEmptySetOf(Field.text(), "name at least one");
+        assertEquals("a\nb", r.read(new Field.Value("", false, false, List.of("b", "a", "b"), "a list")));
+        var empty = assertThrows(IllegalArgumentException.class,
+                () -> r.read(new Field.Value("", false, false, List.of(), "a list")));
+        assertEquals("name at least one", empty.getMessage());
+        assertEquals("", Field.setOf(Field.text()).read(new Field.Value("", false, false, List.of(), "a list")),
+                "a plain set may be empty");
+        assertTrue(Field.compared("groups", r).set(), "compared element by element like any set");
+    }
+
+    @Test
     void booleansAndWholeNumbersAreTheirOwnTypes() {
         assertEquals("true", Field.bool().read(new Field.Value("true", false, false, true, "the boolean true")));
         assertThrows(IllegalArgumentException.class, () -> Field.bool().read(string("true")));
