@@ -34,10 +34,12 @@ seeded = {
     "another team's instance (unmanaged)": instance("t3.micro", managed("team-data", "etl-0")),
 }
 # the identifier ovi gives the DB instance of owner team-web, id db-0
+# encrypted and private as ovi makes it, but resized and with its deletion protection off
 rds.create_db_instance(DBInstanceIdentifier="team-web-db-0", DBInstanceClass="db.t3.small", Engine="postgres",
                        AllocatedStorage=20, MasterUsername="ovi", ManageMasterUserPassword=True,
+                       StorageEncrypted=True, PubliclyAccessible=False, DeletionProtection=False,
                        Tags=tags(managed("team-web", "db-0", team="web")))
-seeded["db-0 (drifted: resized to db.t3.small by hand)"] = "team-web-db-0"
+seeded["db-0 (drifted: resized to db.t3.small, deletion protection off)"] = "team-web-db-0"
 # the queue ovi names team-web-jobs-0 (<owner>-<id>), its visibility timeout changed by hand
 sqs.create_queue(QueueName="team-web-jobs-0", Attributes={"VisibilityTimeout": "30", "MessageRetentionPeriod": "345600"},
                  tags=managed("team-web", "jobs-0", team="web"))

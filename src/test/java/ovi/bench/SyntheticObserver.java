@@ -68,6 +68,10 @@ final class SyntheticObserver implements ResourceObserver {
                     attrs.put("engine", d.attribute("engine"));
                     attrs.put("storage", d.attribute("storage"));
                     attrs.put("state", "available");
+                    // the secure defaults every declared DB instance has, as DescribeDBInstances reports them
+                    attrs.put("deletionProtection", d.attribute("deletionProtection"));
+                    attrs.put("storageEncrypted", d.attribute("storageEncrypted"));
+                    attrs.put("publiclyAccessible", d.attribute("publiclyAccessible"));
                 }
                 default -> {
                     cloudId = d.attribute("bucket");

@@ -91,7 +91,9 @@ class ConfigLoaderTest {
         DesiredResource db = desired.get(3);
         assertEquals(RdsKind.TYPE, db.type());
         assertEquals("eu-west-1", db.region());
-        assertEquals(Map.of("size", "db.t3.micro", "engine", "postgres", "storage", "512"), db.attributes());
+        // the secure defaults of a DB instance are declared values like any other
+        assertEquals(Map.of("size", "db.t3.micro", "engine", "postgres", "storage", "512", "deletionProtection", "true",
+                "storageEncrypted", "true", "publiclyAccessible", "false"), db.attributes());
         assertEquals(Map.of(), db.tags());
 
         DesiredResource bucket = desired.get(4);
@@ -436,7 +438,9 @@ class ConfigLoaderTest {
                 "ovi.yaml:2:11: provider: unknown provider 'gcp'; only aws is supported",
                 "ovi.yaml:6:5: resources[0].image: missing required key 'image' for ec2",
                 "ovi.yaml:8:12: resources[0].count: count -2 is out of range; it must be from 0 to 1000",
-                "ovi.yaml:15:5: resources[1].image: 'image' is not allowed for rds; rds takes size, engine, storage",
+                "ovi.yaml:15:5: resources[1].image: 'image' is not allowed for rds; rds takes size, engine, storage, "
+                        + "subnetGroup, securityGroups, multiAz, deletionProtection, backupRetention, storageEncrypted, "
+                        + "publiclyAccessible",
                 "ovi.yaml:11:11: resources[1].name: duplicate resource name 'web'; resources[0] already uses it",
                 "ovi.yaml:16:11: resources[2].type: unknown resource type 'lambda'; expected one of dynamodb, ec2, iam-role, rds, s3, sns, sqs"),
                 lines.stream().filter(l -> !l.contains("resources[1].storage:")).toList());
