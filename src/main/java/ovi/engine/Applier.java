@@ -310,7 +310,7 @@ public final class Applier {
                 }
                 Observation o = now.get(0);
                 boolean ours = owner.equals(o.owner()) && intent.id().equals(o.oviId());
-                if (ours && SimpleDriftComparator.changes(intent.desired(), o).isEmpty()) {
+                if (ours && SimpleDriftComparator.inPlace(intent.desired(), o).isEmpty()) {
                     return new Recheck(SkipReason.CONVERGED, "already exists as " + o.cloudId());
                 }
                 return new Recheck(SkipReason.STALE, ours ? "exists now as " + o.cloudId() + " but differs from the "
@@ -328,7 +328,7 @@ public final class Applier {
                     return Recheck.ACT;
                 }
                 if (intent.action() == Action.UPDATE
-                        && SimpleDriftComparator.changes(intent.desired(), o.get()).isEmpty()) {
+                        && SimpleDriftComparator.inPlace(intent.desired(), o.get()).isEmpty()) {
                     return new Recheck(SkipReason.CONVERGED, intent.cloudId() + " already matches the declaration");
                 }
                 String blessed = o.get().blessedTag() ? " (it is tagged " + Tags.BLESSED + "=true now)" : "";

@@ -290,6 +290,9 @@ public final class Recovery {
             }
         } else if (intent.action() == Action.UPDATE) {
             for (Change c : intent.changes()) {
+                if (intent.type().fixed(c)) {
+                    continue; // never made by an update: reported by every plan instead
+                }
                 String now = c.field().startsWith("tags.") ? o.tags().get(c.field().substring(5)) : o.attribute(c.field());
                 if (!Objects.equals(c.desired(), now)) {
                     off.add(c.field() + " is " + (now == null ? "absent" : now) + ", not " + c.desired());
@@ -356,7 +359,7 @@ public final class Recovery {
                     tookEffect = false;
                     how = "the " + noun + " is gone, the " + action + " did not take effect";
                 } else {
-                    List<String> off = mismatches(e, found.get());
+                    List<String> off = mismatches(e, type, found.get());
                     if (off == null) {
                         tookEffect = true;
                         verified = false;
@@ -375,13 +378,16 @@ public final class Recovery {
     }
 
     /** The fields not yet as the update wanted, or null when the entry does not say what it wanted. */
-    private static List<String> mismatches(WalEntry e, Observation o) {
+    private static List<String> mismatches(WalEntry e, ResourceType type, Observation o) {
         List<Change> changes = executing(e).changes();
         if (changes.isEmpty()) {
             return null;
         }
         List<String> off = new ArrayList<>();
         for (Change c : changes) {
+            if (type.fixed(c)) {
+                continue; // never made by an update: reported by every plan instead
+            }
             String field = c.field();
             String now = field.startsWith("tags.") ? o.tags().get(field.substring(5)) : o.attribute(field);
             if (!Objects.equals(c.desired(), now)) {

@@ -131,6 +131,11 @@ public final class ResourceType implements Comparable<ResourceType> {
         return capabilities.contains(action);
     }
 
+    /** A change of a field AWS cannot change in place ({@link Field#fixed}): reported, never made by an update. */
+    public boolean fixed(Change change) {
+        return field(change.field()).map(Field::fixed).orElse(false);
+    }
+
     /** An update whose changes include a disruptive field (a resize that stops and starts the resource). */
     public boolean disruptive(List<Change> changes) {
         return changes.stream().anyMatch(c -> field(c.field()).map(Field::disruptive).orElse(false));

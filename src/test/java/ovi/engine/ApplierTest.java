@@ -121,6 +121,28 @@ class ApplierTest {
     }
 
     @Test
+    void anUpdateWhoseResourceNowDiffersOnlyInAFieldAwsCannotChangeInPlaceIsConverged() {
+        // given a kind with a fixed field, and a resource another run has fixed all else of since the plan
+        ResourceType vault = ResourceType.regional("vault", "vault", List.of(
+                ovi.model.Field.compared("size", ovi.model.Field.text()),
+                ovi.model.Field.fixed("zone", ovi.model.Field.text())), java.util.Set.of(Action.UPDATE));
+        DesiredResource want = new DesiredResource("v-0", vault, "us-east-1", Map.of("size", "big", "zone", "a"),
+                Map.of());
+        Map<String, String> tags = Map.of("ovi:managed", "true", "ovi:owner", OWNER, "ovi:id", "v-0");
+        Observation seen = new Observation(vault, "us-east-1", "v-1", Map.of("size", "small", "zone", "b"), tags);
+        world.put("v-0", List.of(new Observation(vault, "us-east-1", "v-1", Map.of("size", "big", "zone", "b"), tags)));
+        Intent update = new Intent(Action.UPDATE, "drifted", "v-0", vault, "us-east-1", "v-1", seen.contentHash(), want,
+                List.of(new Change("size", "small", "big"), new Change("zone", "b", "a")), "drift", "run-1");
+        // when
+        Applier.Report r = applier(5, false).apply("run-2", OWNER, List.of(update));
+        // then: the zone is only ever reported, so nothing is left for this update to do
+        assertEquals(Outcome.SkipReason.CONVERGED, ((Outcome.Skipped) r.results().get(0).outcome()).reason(),
+                r.results().get(0).outcome()::toString);
+        assertEquals(List.of(), calls);
+        assertEquals(ExitCode.OK, r.exitCode());
+    }
+
+    @Test
     void anUnchangedResourceIsActedOn() {
         Observation seen = ec2("web-0", "i-1", "t3.small", Map.of());
         world.put("web-0", List.of(seen));

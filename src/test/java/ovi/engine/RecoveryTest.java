@@ -157,6 +157,32 @@ class RecoveryTest {
     }
 
     @Test
+    void anUpdateTookEffectWhenAllButItsFixedFieldsAreAsWanted() {
+        // a DB instance's encryption is never changed by an update (AWS cannot): it is no sign of a half-done one
+        ResourceType rds = ResourceType.parse("rds").orElseThrow();
+        Map<String, String> tags = Map.of("ovi:id", "db-0", "ovi:owner", "team-web", "ovi:managed", "true");
+        Observation db = new Observation(rds, "us-east-1", "team-web-db-0", Map.of("size", "db.t3.micro",
+                "storageEncrypted", "false"), tags);
+        lookup.byOviId.put("db-0", db);
+        List<Object> changes = List.of(Map.of("field", "size", "current", "db.t3.small", "desired", "db.t3.micro"),
+                Map.of("field", "storageEncrypted", "current", "false", "desired", "true"));
+        WalEntry e = new WalEntry(++seq, Instant.EPOCH, "r-crashed", "executing", "db-0", "update", "",
+                Map.of("holder", "host-1", "fence", 1, "type", "rds", "region", "us-east-1", "cloudId", "team-web-db-0",
+                        "changes", changes), "", "");
+
+        Recovery.Result r = recovery.resolve("r-next", List.of(e));
+        assertEquals("executed", r.resolved().get(0).type(), r.resolved().get(0)::message);
+
+        ovi.model.Intent intent = new ovi.model.Intent(ovi.model.Action.UPDATE, "in-doubt", "db-0", rds, "us-east-1",
+                "team-web-db-0", db.contentHash(), new ovi.model.DesiredResource("db-0", rds, "us-east-1",
+                Map.of("size", "db.t3.micro", "storageEncrypted", "true"), Map.of()),
+                List.of(new ovi.model.Change("size", "db.t3.small", "db.t3.micro"),
+                        new ovi.model.Change("storageEncrypted", "false", "true")), "finishing", "r-crashed");
+        assertEquals(List.of(), Recovery.undone(e, intent, Optional.of(db), "team-web", lookup),
+                "nothing is left undone that an update could do");
+    }
+
+    @Test
     void aLookupThatFailsLeavesTheActionInDoubtAndAppendsNothingForIt() {
         lookup.byOviId.put("web-0", instance("i-1", "t3.micro", "web-0"));
         lookup.broken = "web-1";
