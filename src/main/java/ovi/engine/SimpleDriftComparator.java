@@ -86,14 +86,6 @@ public final class SimpleDriftComparator implements DriftComparator {
         return type.key() + ":" + id;
     }
 
-    /**
-     * The changes an update can make: {@link #changes} but those of fixed fields, which are reported and
-     * never made, so a resource that differs only in them is as far as ovi can bring it.
-     */
-    static List<Change> inPlace(DesiredResource d, Observation o) {
-        return changes(d, o).stream().filter(c -> !d.type().fixed(c)).toList();
-    }
-
     /** The field-level changes; region is part of identity, not of drift. */
     static List<Change> changes(DesiredResource d, Observation o) {
         List<Change> changes = new ArrayList<>(2);
