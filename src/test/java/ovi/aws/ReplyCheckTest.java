@@ -47,6 +47,17 @@ class ReplyCheckTest {
     }
 
     @Test
+    void aRootMayNameTheDocumentAsEachServerNamesIt() {
+        var rules = ReplyCheck.Rules.restXml(java.util.Map.of("GetThing", "Thing|GetThingResponse"),
+                java.util.Set.of(), java.util.Map.of());
+        assertNull(ReplyCheck.problem(rules, "GetThing", b("<Thing/>")));
+        assertNull(ReplyCheck.problem(rules, "GetThing", b("<GetThingResponse/>")));
+        assertEquals("a <Other> document, not <Thing> or <GetThingResponse>",
+                ReplyCheck.problem(rules, "GetThing", b("<Other/>")));
+        assertEquals("not XML", ReplyCheck.problem(rules, "GetThing", b("Thing")));
+    }
+
+    @Test
     void aJsonReplyMustBeAnObjectAndMayBeEmptyOnlyWhereTheServiceSaysSo() {
         var rules = ReplyCheck.Rules.json(java.util.Set.of("DeleteQueue"), java.util.Map.of("GetQueueAttributes",
                 "\"Attributes\""));
