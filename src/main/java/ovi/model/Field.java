@@ -207,7 +207,18 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
      * element may not contain a line break); {@link #elements} gives them back.
      */
     public static Reader setOf(Reader element) {
-        return new SetReader(element);
+        return new SetReader(element, 0);
+    }
+
+    /**
+     * A set as {@link #setOf(Reader)} that must hold at least {@code min} values (an instance has one security
+     * group or more: AWS cannot take all of them away).
+     */
+    public static Reader setOf(Reader element, int min) {
+        if (min < 0) {
+            throw new IllegalArgumentException("min " + min);
+        }
+        return new SetReader(element, min);
     }
 
     /** The elements of a set field's canonical value ({@link #setOf}); null or "" is the empty set. */
@@ -224,7 +235,7 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         return String.join("\n", new java.util.TreeSet<>(elements));
     }
 
-    private record SetReader(Reader element) implements Reader {
+    private record SetReader(Reader element, int min) implements Reader {
         @Override
         public String read(Value v) {
             List<?> items = v.tree() instanceof List<?> l ? l : v.tree() == null ? null : List.of(v.tree());
@@ -244,7 +255,12 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
                 }
                 out.add(one);
             }
-            return setValue(out);
+            String set = setValue(out);
+            if (elements(set).size() < min) {
+                throw new IllegalArgumentException("expected at least " + min + (min == 1 ? " value" : " values")
+                        + ", got " + (out.isEmpty() ? "an empty list" : elements(set).size()));
+            }
+            return set;
         }
 
         @Override
