@@ -33,17 +33,8 @@ public final class Ec2Kind implements AwsKind {
                     "a security group id such as sg-0abc1234"), 1)).refersTo("security-group").optional(),
             Field.createOnly("keyName", Field.matching(Ec2Fields.KEY_NAME, "a key pair name of up to 255 ASCII "
                     + "characters")).optional(),
-            Field.compared("iamInstanceProfile", new Field.Reader() {
-                @Override
-                public String read(Field.Value v) {
-                    return Ec2Fields.instanceProfile(v);
-                }
-
-                @Override
-                public String show(String canonical) {
-                    return Ec2Fields.showProfile(canonical);
-                }
-            }).optional(),
+            Field.compared("iamInstanceProfile", Field.shown(Ec2Fields::instanceProfile, Ec2Fields::showProfile))
+                    .optional(),
             Field.createOnly("userData", Ec2Fields::userData).optional(),
             Field.createOnly("rootVolume", Ec2Fields::rootVolume).optional(),
             Field.compared("monitoring", Field.bool()).optional()),
