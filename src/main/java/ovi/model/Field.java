@@ -223,7 +223,7 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
      * element may not contain a line break); {@link #elements} gives them back.
      */
     public static Reader setOf(Reader element) {
-        return new SetReader(element, null);
+        return new SetReader(element, 0, null);
     }
 
     /**
@@ -231,7 +231,18 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
      * (a DB instance is always in some security group, so an empty set could never match what exists).
      */
     public static Reader nonEmptySetOf(Reader element, String whyNotEmpty) {
-        return new SetReader(element, Objects.requireNonNull(whyNotEmpty, "whyNotEmpty"));
+        return new SetReader(element, 1, Objects.requireNonNull(whyNotEmpty, "whyNotEmpty"));
+    }
+
+    /**
+     * A set as {@link #setOf(Reader)} that must hold at least {@code min} values (an instance has one security
+     * group or more: AWS cannot take all of them away).
+     */
+    public static Reader setOf(Reader element, int min) {
+        if (min < 0) {
+            throw new IllegalArgumentException("min " + min);
+        }
+        return new SetReader(element, min, null);
     }
 
     /** The elements of a set field's canonical value ({@link #setOf}); null or "" is the empty set. */
@@ -248,8 +259,8 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         return String.join("\n", new java.util.TreeSet<>(elements));
     }
 
-    /** {@code whyNotEmpty}: the message an empty list is refused with, or null where an empty set is valid. */
-    private record SetReader(Reader element, String whyNotEmpty) implements Reader {
+    /** {@code why}: the message too few values are refused with, or null for the plain one. */
+    private record SetReader(Reader element, int min, String why) implements Reader {
         @Override
         public String read(Value v) {
             // a mapping of named items (policies by name) is the set of its entries, each a mapping of one
@@ -272,10 +283,13 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
                 }
                 out.add(one);
             }
-            if (out.isEmpty() && whyNotEmpty != null) {
-                throw new IllegalArgumentException(whyNotEmpty);
+            String set = setValue(out);
+            if (elements(set).size() < min) {
+                throw new IllegalArgumentException(why != null ? why : "expected at least " + min
+                        + (min == 1 ? " value" : " values") + ", got "
+                        + (out.isEmpty() ? "an empty list" : elements(set).size()));
             }
-            return setValue(out);
+            return set;
         }
 
         @Override

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads an RDS storage size such as {@code 20Gi} into whole GiB, the unit RDS allocates in.
+ * Reads a storage size such as {@code 20Gi} into whole GiB, the unit RDS and EBS allocate in.
  *
  * <p>AWS labels RDS storage "GB" but means GiB, so the decimal-looking suffixes M, G and T are read
  * as Mi, Gi and Ti: someone copying "20 GB" from the console into {@code storage: 20G} gets the 20
@@ -51,7 +51,7 @@ public final class StorageSize {
         BigDecimal gib = new BigDecimal(m.group(1)).multiply(GIB_PER_UNIT.get(unit));
         if (gib.signum() != 0 && gib.stripTrailingZeros().scale() > 0) {
             throw new IllegalArgumentException("storage size '" + text + "' is " + gib.stripTrailingZeros()
-                    .toPlainString() + " GiB; RDS allocates whole GiB");
+                    .toPlainString() + " GiB; AWS allocates storage in whole GiB");
         }
         if (gib.compareTo(BigDecimal.valueOf(MIN_GIB)) < 0) {
             throw new IllegalArgumentException("storage size '" + text + "' is below the minimum of "

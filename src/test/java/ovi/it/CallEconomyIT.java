@@ -85,7 +85,9 @@ class CallEconomyIT {
         // every resource was observed: 149 unmanaged instances, two unmanaged buckets and two unmanaged
         // queues; web-0 and assets-0 match
         assertEquals(153, r.json().get("diffs").size(), "diffs");
-        // GetCallerIdentity 1, DescribeInstances 1, DescribeDBInstances 1, ListBuckets 1, and per bucket (3)
+        // GetCallerIdentity 1, DescribeInstances 1 (an instance's security groups, monitoring and instance
+        // profile, which ovi compares, come with it; Ec2SettingsIT checks that), DescribeDBInstances 1,
+        // ListBuckets 1, and per bucket (3)
         // GetBucketTagging 1 and GetBucketLocation 1: AWS names each bucket's region in ListBuckets when
         // max-buckets is given, so there ovi needs no GetBucketLocation, but moto leaves it out; for the one
         // bucket ovi manages, 4 more: GetBucketVersioning, GetBucketEncryption, GetPublicAccessBlock and

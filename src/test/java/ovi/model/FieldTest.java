@@ -50,6 +50,19 @@ class FieldTest {
     }
 
     @Test
+    void aSetWithAMinimumRefusesFewerValuesAndCountsDuplicatesOnce() {
+        Field.Reader atLeastOne = Field.setOf(Field.text(), 1);
+        assertEquals("a\nb", atLeastOne.read(Field.Value.of(List.of("b", "a", "b"))));
+        var empty = assertThrows(IllegalArgumentException.class, () -> atLeastOne.read(Field.Value.of(List.of())));
+        assertTrue(empty.getMessage().contains("at least 1 value, got an empty list"), empty.getMessage());
+        var twice = assertThrows(IllegalArgumentException.class,
+                () -> Field.setOf(Field.text(), 2).read(Field.Value.of(List.of("a", "a"))));
+        assertTrue(twice.getMessage().contains("at least 2 values, got 1"), twice.getMessage());
+        assertEquals("", Field.setOf(Field.text()).read(Field.Value.of(List.of())), "no minimum: empty is a set");
+        assertTrue(Field.compared("groups", atLeastOne).set(), "still a set field, compared element by element");
+    }
+
+    @Test
     void booleansAndWholeNumbersAreTheirOwnTypes() {
         assertEquals("true", Field.bool().read(new Field.Value("true", false, false, true, "the boolean true")));
         assertThrows(IllegalArgumentException.class, () -> Field.bool().read(string("true")));

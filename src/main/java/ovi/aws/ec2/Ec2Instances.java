@@ -9,13 +9,16 @@ import ovi.aws.AwsClients;
 import ovi.aws.Observations;
 import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
+import ovi.model.Field;
 import ovi.model.Intent;
 import ovi.model.Observation;
 import ovi.model.Tags;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.MonitoringState;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 
 /** EC2 instances through one run's clients. */
@@ -91,6 +94,11 @@ final class Ec2Instances extends AbstractResourceKind {
         return List.of();
     }
 
+    /** Detailed monitoring on, or being turned on (so a plan does not ask for it twice). */
+    static boolean monitored(MonitoringState state) {
+        return state == MonitoringState.ENABLED || state == MonitoringState.PENDING;
+    }
+
     static boolean live(Instance i) {
         return i.state() != null && LIVE_STATES.contains(i.state().nameAsString());
     }
@@ -102,6 +110,15 @@ final class Ec2Instances extends AbstractResourceKind {
         Map<String, String> attrs = new HashMap<>();
         attrs.put("size", i.instanceTypeAsString());
         Observations.putIfPresent(attrs, "image", i.imageId());
+        // the compared settings all come with DescribeInstances, so the list call is the only one per page
+        attrs.put("securityGroups", Field.setValue(i.securityGroups().stream().map(GroupIdentifier::groupId)
+                .filter(java.util.Objects::nonNull).toList()));
+        // no profile is the empty text, so that iamInstanceProfile: false compares equal to it
+        attrs.put("iamInstanceProfile", i.iamInstanceProfile() == null ? ""
+                : Ec2Fields.profileName(i.iamInstanceProfile().arn()));
+        if (i.monitoring() != null && i.monitoring().state() != null) {
+            attrs.put("monitoring", Boolean.toString(monitored(i.monitoring().state())));
+        }
         if (i.state() != null) {
             Observations.putIfPresent(attrs, "state", i.state().nameAsString());
         }
