@@ -127,7 +127,8 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"config-examples/small.yaml", "config-examples/multi-region.yaml"})
+    @ValueSource(strings = {"config-examples/small.yaml", "config-examples/multi-region.yaml",
+            "config-examples/lambda.yaml"})
     void exampleConfigsLoadWithoutProblems(String path) throws ConfigException {
         OviConfig config = ConfigLoader.load(Path.of(path));
         assertFalse(config.desired().isEmpty());
@@ -149,6 +150,16 @@ class ConfigLoaderTest {
         assertEquals(List.of("eu-west-1", "us-east-1", "us-west-2"), List.copyOf(config.regions()));
         assertEquals(Set.of(Ec2Kind.TYPE, RdsKind.TYPE, S3Kind.TYPE),
                 config.desired().stream().map(DesiredResource::type).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void lambdaExampleNamesTheRoleItDeclares() throws ConfigException {
+        OviConfig config = ConfigLoader.load(Path.of("config-examples/lambda.yaml"));
+        assertEquals(List.of("api-role-0", "api-0"), config.desired().stream().map(DesiredResource::id).toList());
+        DesiredResource api = config.desired().get(1);
+        assertEquals("@{api-role-0}", api.attribute("role"), "the declared role, known after it is created");
+        assertEquals("512", api.attribute("memory"));
+        assertEquals("s3:team-api-builds/api/v1.zip", api.attribute("code"));
     }
 
     // ---- the file and the document ----
