@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *                   empty for a field that names no other resource
  */
 public record Field(String name, Use use, boolean required, boolean disruptive, Reader reader,
-                    BiFunction<String, String, String> byDefault, Set<String> refersTo) {
+                    Default byDefault, Set<String> refersTo) {
     public Field {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(use, "use");
@@ -48,7 +48,19 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
 
     /** The same field, which a declaration may leave out for {@code byDefault(owner, id)}. */
     public Field orElse(BiFunction<String, String, String> byDefault) {
+        Objects.requireNonNull(byDefault, "byDefault");
+        return orElse((owner, id, declared) -> byDefault.apply(owner, id));
+    }
+
+    /** The same field, which a declaration may leave out for a value made from the fields it does give. */
+    public Field orElse(Default byDefault) {
         return new Field(name, use, false, disruptive, reader, Objects.requireNonNull(byDefault, "byDefault"), refersTo);
+    }
+
+    /** The value of a field left out, from the owner, the ovi id and the declaration's other fields (canonical). */
+    @FunctionalInterface
+    public interface Default {
+        String of(String owner, String id, Map<String, String> declared);
     }
 
     /**
@@ -60,7 +72,10 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         return new Field(name, use, required, disruptive, reader, byDefault, Set.of(typeKeys));
     }
 
-    /** A field whose value is a set ({@link #setOf}): compared element by element, each difference its own change. */
+    /**
+     * A field whose value is a set ({@link #setOf}, not wrapped in {@link #shown}: give the elements their
+     * own way to be shown): compared element by element, each difference its own change.
+     */
     public boolean set() {
         return reader instanceof SetReader;
     }
@@ -217,7 +232,8 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
     }
 
     /**
-     * A set of values, each read by {@code element}: a YAML list (or a single value, read as a list of one);
+     * A set of values, each read by {@code element}: a YAML list (or a single value, read as a list of one,
+     * or a mapping, read as the list of its entries, each a mapping of one key);
      * duplicates are one value. Canonical form: the elements' canonical forms, sorted, one per line (so an
      * element may not contain a line break); {@link #elements} gives them back.
      */
@@ -242,7 +258,10 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
     private record SetReader(Reader element) implements Reader {
         @Override
         public String read(Value v) {
-            List<?> items = v.tree() instanceof List<?> l ? l : v.tree() == null ? null : List.of(v.tree());
+            // a mapping of named items (policies by name) is the set of its entries, each a mapping of one
+            List<?> items = v.tree() instanceof List<?> l ? l
+                    : v.tree() instanceof Map<?, ?> m ? m.entrySet().stream().map(e -> java.util.Collections.singletonMap(e.getKey(), e.getValue())).toList()
+                    : v.tree() == null ? null : List.of(v.tree());
             if (items == null) {
                 throw new IllegalArgumentException("expected a list, got " + v.description());
             }
@@ -290,6 +309,21 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
             }
             throw new IllegalArgumentException("'" + v.text() + "' is neither " + expected
                     + " nor the name of a declared resource");
+        };
+    }
+
+    /** {@code reader}, whose canonical values people read as {@code show} gives them. */
+    public static Reader shown(Reader reader, java.util.function.UnaryOperator<String> show) {
+        return new Reader() {
+            @Override
+            public String read(Value v) {
+                return reader.read(v);
+            }
+
+            @Override
+            public String show(String canonical) {
+                return show.apply(canonical);
+            }
         };
     }
 
