@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import ovi.model.Action;
 import ovi.model.Change;
 import ovi.model.DesiredResource;
+import ovi.model.Field;
 import ovi.model.Intent;
 import ovi.model.Observation;
 import ovi.model.Outcome;
@@ -294,7 +295,7 @@ public final class Recovery {
                     continue; // never made by an update: reported by every plan instead
                 }
                 String now = c.field().startsWith("tags.") ? o.tags().get(c.field().substring(5)) : o.attribute(c.field());
-                if (!Objects.equals(c.desired(), now)) {
+                if (!made(intent.type(), c, now)) {
                     off.add(c.field() + " is " + (now == null ? "absent" : now) + ", not " + c.desired());
                 }
             }
@@ -390,11 +391,22 @@ public final class Recovery {
             }
             String field = c.field();
             String now = field.startsWith("tags.") ? o.tags().get(field.substring(5)) : o.attribute(field);
-            if (!Objects.equals(c.desired(), now)) {
+            if (!made(type, c, now)) {
                 off.add(field + " is " + (now == null ? "absent" : now) + ", not " + c.desired());
             }
         }
         return off;
     }
 
+    /**
+     * Whether a change is made, the value now being {@code now}: compared as the comparator compares it, so a
+     * value that also names where its content is read from (a code file) is made once the content is.
+     */
+    static boolean made(ResourceType type, Change c, String now) {
+        Optional<Field> f = c.field().startsWith("tags.") ? Optional.empty() : type.field(c.field());
+        if (f.isEmpty()) {
+            return Objects.equals(c.desired(), now);
+        }
+        return Objects.equals(f.get().comparable(c.desired()), f.get().comparable(now));
+    }
 }

@@ -93,7 +93,9 @@ public final class SimpleDriftComparator implements DriftComparator {
             String field = f.name();
             String want = d.attribute(field);
             String have = o.attribute(field);
-            if (want == null || want.equals(have)) {
+            // a value that also says where its content comes from (a code file) is compared by that content
+            String wantCompared = f.comparable(want);
+            if (wantCompared == null || wantCompared.equals(f.comparable(have))) {
                 continue;
             }
             if (f.set()) {

@@ -6,6 +6,7 @@ import ovi.aws.AwsKind;
 import ovi.aws.dynamodb.DynamoDbKind;
 import ovi.aws.ec2.Ec2Kind;
 import ovi.aws.iam.IamRoleKind;
+import ovi.aws.lambda.LambdaKind;
 import ovi.aws.rds.RdsKind;
 import ovi.aws.s3.S3Kind;
 import ovi.aws.sns.SnsKind;
@@ -25,7 +26,8 @@ public final class ResourceKinds implements ResourceType.Catalog {
             new SqsKind(),
             new SnsKind(),
             new DynamoDbKind(),
-            new IamRoleKind());
+            new IamRoleKind(),
+            new LambdaKind());
 
     /** Found by {@link ResourceType#all()} through META-INF/services. */
     public ResourceKinds() {

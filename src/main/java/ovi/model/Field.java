@@ -209,6 +209,21 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         default String show(String canonical) {
             return canonical;
         }
+
+        /**
+         * The part of a canonical value that is compared with what is observed; by default all of it. A value
+         * that must also say where its content is to be read from (a file beside the config, too large to
+         * carry) compares by the content's hash alone; null when the value cannot be compared at all (its
+         * content is only known once it is uploaded), so it is used at create only.
+         */
+        default String comparable(String canonical) {
+            return canonical;
+        }
+    }
+
+    /** The part of a canonical value (declared or observed) compared for drift ({@link Reader#comparable}). */
+    public String comparable(String canonical) {
+        return canonical == null ? null : reader.comparable(canonical);
     }
 
     /** A value of this field as people read it, for plans; null stays null; a reference not yet known says so. */

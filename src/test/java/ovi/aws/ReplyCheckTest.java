@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.lambda.LambdaKind;
 import ovi.aws.rds.RdsKind;
 import ovi.aws.s3.S3Kind;
 import org.junit.jupiter.api.Test;
@@ -88,5 +89,26 @@ class ReplyCheckTest {
         assertTrue(ReplyCheck.problem(rules, "ListQueues", b("<ListQueuesResponse/>")).contains("XML, not JSON"));
         assertTrue(ReplyCheck.problem(rules, "ListQueues", b("OK")).contains("not JSON"));
         assertTrue(ReplyCheck.problem(rules, "GetQueueAttributes", b("{}")).contains("Attributes"));
+    }
+
+    /** Lambda speaks REST-JSON: its replies are JSON objects, and the 204s of deletes and tagging have no body. */
+    @Test
+    void aLambdaReplyIsAJsonObjectWithItsMemberAndOnlyItsDeletesAndTaggingMayBeEmpty() {
+        var rules = LambdaKind.REPLIES;
+        assertNull(ReplyCheck.problem(rules, "ListFunctions", b("{\"Functions\": []}")));
+        assertNull(ReplyCheck.problem(rules, "ListTags", b("{\"Tags\": {}}")));
+        assertNull(ReplyCheck.problem(rules, "DeleteFunction", b("")));
+        assertNull(ReplyCheck.problem(rules, "TagResource", b("")));
+        assertNull(ReplyCheck.problem(rules, "UntagResource", b("{}")));
+        assertTrue(ReplyCheck.problem(rules, "ListFunctions", b("{}")).contains("\"Functions\""),
+                "a well-formed reply without the list is not an empty region");
+        assertTrue(ReplyCheck.problem(rules, "ListFunctions", b("<!DOCTYPE html><html><body>Sign in</body></html>"))
+                .contains("HTML"));
+        assertTrue(ReplyCheck.problem(rules, "ListFunctions", b("")).contains("empty"));
+        assertTrue(ReplyCheck.problem(rules, "ListTags", b("[]")).contains("not JSON"));
+        assertTrue(ReplyCheck.problem(rules, "GetFunction", b("{\"Code\": {}}")).contains("Configuration"));
+        assertTrue(ReplyCheck.problem(rules, "CreateFunction", b("")).contains("empty"));
+        assertTrue(ReplyCheck.problem(rules, "UpdateFunctionCode", b("<UpdateFunctionCodeResponse/>"))
+                .contains("XML, not JSON"));
     }
 }

@@ -131,7 +131,8 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"config-examples/small.yaml", "config-examples/multi-region.yaml"})
+    @ValueSource(strings = {"config-examples/small.yaml", "config-examples/multi-region.yaml",
+            "config-examples/lambda.yaml"})
     void exampleConfigsLoadWithoutProblems(String path) throws ConfigException {
         OviConfig config = ConfigLoader.load(Path.of(path));
         assertFalse(config.desired().isEmpty());
@@ -153,6 +154,16 @@ class ConfigLoaderTest {
         assertEquals(List.of("eu-west-1", "us-east-1", "us-west-2"), List.copyOf(config.regions()));
         assertEquals(Set.of(Ec2Kind.TYPE, RdsKind.TYPE, S3Kind.TYPE),
                 config.desired().stream().map(DesiredResource::type).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void lambdaExampleNamesTheRoleItDeclares() throws ConfigException {
+        OviConfig config = ConfigLoader.load(Path.of("config-examples/lambda.yaml"));
+        assertEquals(List.of("api-role-0", "api-0"), config.desired().stream().map(DesiredResource::id).toList());
+        DesiredResource api = config.desired().get(1);
+        assertEquals("@{api-role-0}", api.attribute("role"), "the declared role, known after it is created");
+        assertEquals("512", api.attribute("memory"));
+        assertEquals("s3:team-api-builds/api/v1.zip", api.attribute("code"));
     }
 
     // ---- the file and the document ----
@@ -282,8 +293,8 @@ class ConfigLoaderTest {
     @Test
     void unknownProviderAndType() {
         assertOnlyProblem(HEADER.replace("aws", "gcp") + EC2, "provider", 2, 11, "unknown provider 'gcp'");
-        assertOnlyProblem(HEADER + "  - type: lambda\n", "resources[0].type", 6, 11,
-                "unknown resource type 'lambda'; expected one of dynamodb, ec2, iam-role, rds, s3, sns, sqs");
+        assertOnlyProblem(HEADER + "  - type: kinesis\n", "resources[0].type", 6, 11,
+                "unknown resource type 'kinesis'; expected one of dynamodb, ec2, iam-role, lambda, rds, s3, sns, sqs");
     }
 
     @ParameterizedTest
@@ -430,7 +441,7 @@ class ConfigLoaderTest {
                     engine: postgres
                     storage: abc
                     image: ami-1
-                  - type: lambda
+                  - type: kinesis
                 colour: red
                 """, FILE));
         List<String> lines = e.getMessage().lines().toList();
@@ -444,7 +455,7 @@ class ConfigLoaderTest {
                         + "subnetGroup, securityGroups, multiAz, deletionProtection, backupRetention, storageEncrypted, "
                         + "publiclyAccessible",
                 "ovi.yaml:11:11: resources[1].name: duplicate resource name 'web'; resources[0] already uses it",
-                "ovi.yaml:16:11: resources[2].type: unknown resource type 'lambda'; expected one of dynamodb, ec2, iam-role, rds, s3, sns, sqs"),
+                "ovi.yaml:16:11: resources[2].type: unknown resource type 'kinesis'; expected one of dynamodb, ec2, iam-role, lambda, rds, s3, sns, sqs"),
                 lines.stream().filter(l -> !l.contains("resources[1].storage:")).toList());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("ovi.yaml:14:14: resources[1].storage: storage size"
                 + " 'abc' is malformed")), e.getMessage());

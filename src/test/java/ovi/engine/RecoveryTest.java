@@ -183,6 +183,16 @@ class RecoveryTest {
     }
 
     @Test
+    void aChangeIsMadeWhenItsComparablePartIsSoAValueNamingItsFileIsMadeOnceTheContentIs() {
+        ResourceType t = SimpleDriftComparatorTest.PACKAGE;
+        var change = new ovi.model.Change("content", "h1", "h2 /cfg/a.zip");
+        assertTrue(Recovery.made(t, change, "h2"), "the content the file holds is there");
+        assertFalse(Recovery.made(t, change, "h1"));
+        assertFalse(Recovery.made(t, change, null));
+        assertTrue(Recovery.made(t, new ovi.model.Change("tags.team", null, "web"), "web"));
+    }
+
+    @Test
     void aLookupThatFailsLeavesTheActionInDoubtAndAppendsNothingForIt() {
         lookup.byOviId.put("web-0", instance("i-1", "t3.micro", "web-0"));
         lookup.broken = "web-1";

@@ -125,4 +125,38 @@ class SimpleDriftComparatorTest {
         var diffs = compare(List.of(ec2("web-0", "t3.micro", Map.of())), List.of(rdsWithEc2Id), Set.of());
         assertEquals(Set.of("missing", "unwanted"), Set.copyOf(diffs.stream().map(Diff::kind).toList()));
     }
+
+    /** A reader whose values say where their content is ("<hash> <file>") and compare by the hash alone. */
+    static final ovi.model.Field.Reader LOCATED = new ovi.model.Field.Reader() {
+        @Override
+        public String read(ovi.model.Field.Value v) {
+            return v.text();
+        }
+
+        @Override
+        public String comparable(String canonical) {
+            return canonical.startsWith("upload:") ? null : canonical.split(" ", 2)[0];
+        }
+    };
+    static final ResourceType PACKAGE = ResourceType.regional("package", "package", List.of(
+            ovi.model.Field.compared("content", LOCATED)), Set.of());
+
+    @Test
+    void aValueNamingWhereItsContentIsComparesByItsComparablePartAndKeepsTheWholeValueInTheChange() {
+        var same = compare(List.of(new DesiredResource("p-0", PACKAGE, "us-east-1", Map.of("content", "h1 /cfg/a.zip"),
+                Map.of())), List.of(new Observation(PACKAGE, "us-east-1", "p", Map.of("content", "h1"),
+                managed(OWNER, "p-0"))), Set.of());
+        assertEquals(List.of(), same, "the same hash is no drift, whatever file it is read from");
+
+        var other = compare(List.of(new DesiredResource("p-0", PACKAGE, "us-east-1", Map.of("content", "h2 /cfg/a.zip"),
+                Map.of())), List.of(new Observation(PACKAGE, "us-east-1", "p", Map.of("content", "h1"),
+                managed(OWNER, "p-0"))), Set.of());
+        assertEquals(List.of(new Change("content", "h1", "h2 /cfg/a.zip")), other.get(0).changes(),
+                "the change carries the whole declared value, so the updater knows where to read it");
+
+        var unknown = compare(List.of(new DesiredResource("p-0", PACKAGE, "us-east-1", Map.of("content", "upload:b/k"),
+                Map.of())), List.of(new Observation(PACKAGE, "us-east-1", "p", Map.of("content", "h1"),
+                managed(OWNER, "p-0"))), Set.of());
+        assertEquals(List.of(), unknown, "a value that cannot be compared is used at create only");
+    }
 }

@@ -147,6 +147,25 @@ class FaultIT {
     }
 
     @Test
+    void lambdasRestJsonRepliesThatAreNotTheirDocumentLeaveTheRegionUnobserved() {
+        converge();
+        proxy.on("lambda:ListFunctions", 1, FaultProxy.html());
+        Cli.Result html = run("plan", "-o", "json");
+        assertEquals(Set.of("lambda/us-east-1"), unobserved(html.json()), html::toString);
+        assertTrue(html.json().get("unobserved").get(0).get("error").asText().contains("an HTML page"), html::toString);
+
+        // well-formed JSON without the list is no more an empty region than an HTML page is
+        proxy.on("lambda:ListFunctions", 1, FaultProxy.body(200, "application/json", "{}"));
+        Cli.Result empty = run("plan", "-o", "json");
+        assertEquals(Set.of("lambda/us-east-1"), unobserved(empty.json()), empty::toString);
+        assertTrue(empty.json().get("unobserved").get(0).get("error").asText().contains("no \"Functions\" member"),
+                empty::toString);
+
+        Cli.Result clean = run("plan", "-o", "json");
+        assertEquals(Set.of(), unobserved(clean.json()), "the replies as they come from Lambda pass: " + clean);
+    }
+
+    @Test
     void aCreateAnsweredWithGarbageIsFailedNeverExecuted() {
         converge();
         proxy.on("rds:CreateDBInstance", -1, FaultProxy.html());

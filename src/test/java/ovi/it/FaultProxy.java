@@ -267,6 +267,8 @@ public final class FaultProxy implements AutoCloseable {
         String operation;
         if ("s3".equals(service)) {
             operation = "s3:" + s3Operation(method, uri);
+        } else if ("lambda".equals(service)) {
+            operation = "lambda:" + lambdaOperation(method, uri);
         } else {
             String action = draft.param("Action");
             // the JSON protocols (SQS, DynamoDB) name the operation in a header: AmazonSQS.ListQueues
@@ -277,6 +279,34 @@ public final class FaultProxy implements AutoCloseable {
             operation = (service == null ? "unknown" : service) + ":" + (action == null ? "unknown" : action);
         }
         return new Request(operation, region, method, path, headers, body);
+    }
+
+    /** Lambda speaks REST-JSON: the operation is the method and the path (the calls ovi makes). */
+    private static String lambdaOperation(String method, URI uri) {
+        List<String> parts = new ArrayList<>(List.of(uri.getRawPath().replaceAll("^/+|/+$", "").split("/")));
+        if (parts.size() >= 2 && parts.get(1).equals("tags")) {
+            return switch (method) {
+                case "GET" -> "ListTags";
+                case "POST" -> "TagResource";
+                case "DELETE" -> "UntagResource";
+                default -> "unknown";
+            };
+        }
+        if (parts.size() < 2 || !parts.get(1).equals("functions")) {
+            return "unknown";
+        }
+        if (parts.size() == 2) {
+            return method.equals("GET") ? "ListFunctions" : method.equals("POST") ? "CreateFunction" : "unknown";
+        }
+        if (parts.size() == 3) {
+            return method.equals("GET") ? "GetFunction" : method.equals("DELETE") ? "DeleteFunction" : "unknown";
+        }
+        return switch (method + " " + parts.get(3)) {
+            case "GET configuration" -> "GetFunctionConfiguration";
+            case "PUT configuration" -> "UpdateFunctionConfiguration";
+            case "PUT code" -> "UpdateFunctionCode";
+            default -> "unknown";
+        };
     }
 
     private static String s3Operation(String method, URI uri) {
