@@ -8,6 +8,7 @@ import ovi.aws.ec2.Ec2Kind;
 import ovi.aws.iam.IamRoleKind;
 import ovi.aws.rds.RdsKind;
 import ovi.aws.s3.S3Kind;
+import ovi.aws.securitygroup.SecurityGroupKind;
 import ovi.aws.sns.SnsKind;
 import ovi.aws.sqs.SqsKind;
 import ovi.model.ResourceType;
@@ -25,7 +26,8 @@ public final class ResourceKinds implements ResourceType.Catalog {
             new SqsKind(),
             new SnsKind(),
             new DynamoDbKind(),
-            new IamRoleKind());
+            new IamRoleKind(),
+            new SecurityGroupKind());
 
     /** Found by {@link ResourceType#all()} through META-INF/services. */
     public ResourceKinds() {

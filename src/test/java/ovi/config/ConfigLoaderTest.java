@@ -279,7 +279,7 @@ class ConfigLoaderTest {
     void unknownProviderAndType() {
         assertOnlyProblem(HEADER.replace("aws", "gcp") + EC2, "provider", 2, 11, "unknown provider 'gcp'");
         assertOnlyProblem(HEADER + "  - type: lambda\n", "resources[0].type", 6, 11,
-                "unknown resource type 'lambda'; expected one of dynamodb, ec2, iam-role, rds, s3, sns, sqs");
+                "unknown resource type 'lambda'; expected one of dynamodb, ec2, iam-role, rds, s3, security-group, sns, sqs");
     }
 
     @ParameterizedTest
@@ -438,7 +438,7 @@ class ConfigLoaderTest {
                 "ovi.yaml:8:12: resources[0].count: count -2 is out of range; it must be from 0 to 1000",
                 "ovi.yaml:15:5: resources[1].image: 'image' is not allowed for rds; rds takes size, engine, storage",
                 "ovi.yaml:11:11: resources[1].name: duplicate resource name 'web'; resources[0] already uses it",
-                "ovi.yaml:16:11: resources[2].type: unknown resource type 'lambda'; expected one of dynamodb, ec2, iam-role, rds, s3, sns, sqs"),
+                "ovi.yaml:16:11: resources[2].type: unknown resource type 'lambda'; expected one of dynamodb, ec2, iam-role, rds, s3, security-group, sns, sqs"),
                 lines.stream().filter(l -> !l.contains("resources[1].storage:")).toList());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("ovi.yaml:14:14: resources[1].storage: storage size"
                 + " 'abc' is malformed")), e.getMessage());
