@@ -104,7 +104,8 @@ public final class ApplyCommand implements Callable<Integer> {
     String instanceId;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
-            description = "At most N resources are acted on at once (default: ${DEFAULT-VALUE}).")
+            description = "At most N resources are acted on at once (default: ${DEFAULT-VALUE}); one that names "
+                    + "another (an instance and its security group) waits for it, whatever N.")
     int concurrency;
 
     final Wiring wiring;

@@ -170,8 +170,15 @@ public final class PlanFile {
         for (JsonNode c : d.path("changes")) {
             changes.add(new Change(text(c, "field"), optText(c, "current"), optText(c, "desired")));
         }
+        java.util.SortedSet<String> after = new java.util.TreeSet<>();
+        for (JsonNode a : d.path("after")) {
+            if (!a.isTextual()) {
+                throw new IllegalArgumentException("an 'after' entry of " + id + " is not an id");
+            }
+            after.add(a.asText());
+        }
         return new Intent(action, text(d, "kind"), id, type, region, optText(d, "cloudId"), optText(d, "contentHash"),
-                desired, changes, optText(d, "reason") == null ? "" : optText(d, "reason"), runId);
+                desired, changes, optText(d, "reason") == null ? "" : optText(d, "reason"), runId, after);
     }
 
     private static Map<String, String> strings(JsonNode n) {

@@ -78,7 +78,11 @@ public final class PlanJson {
                 ObjectNode cn = changes.addObject();
                 cn.put("field", c.field());
                 cn.put("current", c.current());
-                cn.put("desired", c.desired());
+                // a resource not created yet: its id is named, and the value said to be known after create
+                cn.put("desired", ovi.model.Reference.show(c.desired()));
+                if (ovi.model.Reference.unresolved(c.desired())) {
+                    cn.put("knownAfterCreate", true);
+                }
             }
         }
         ArrayNode decisions = root.putArray("decisions");
@@ -91,6 +95,8 @@ public final class PlanJson {
             n.put("cloudId", d.cloudId());
             n.put("reason", d.reason());
             n.put("disruptive", d.disruptive());
+            ArrayNode after = n.putArray("after");
+            d.after().forEach(after::add);
             if (forApply) {
                 n.put("kind", d.diff().kind());
                 if (d.diff().current() != null) {

@@ -30,11 +30,18 @@ final class PlanText {
             for (Decision d : group) {
                 String line = "  " + action.symbol() + " " + d.type().key() + " " + d.id()
                         + (d.cloudId() != null && !d.cloudId().equals(d.id()) ? " (" + d.cloudId() + ")" : "")
-                        + " in " + d.region() + ": " + d.reason() + (d.disruptive() ? " (disruptive: stop/start)" : "");
+                        + " in " + d.region() + ": " + d.reason() + (d.disruptive() ? " (disruptive: stop/start)" : "")
+                        + (d.after().isEmpty() ? "" : " (after " + String.join(", ", d.after()) + ")");
                 out.println(colour ? colourOf(action) + line + RESET : line);
                 for (Change c : d.diff().changes()) {
                     // as the kind's field reads to people (1m30s, not 90); tags as they are
                     var field = d.type().field(c.field());
+                    if (field.filter(ovi.model.Field::set).isPresent()) {
+                        // one element of a set (a rule, a group): added or taken away
+                        out.printf("      %s: %s %s%n", c.field(), c.current() == null ? "+" : "-",
+                                ovi.model.Reference.show(c.current() == null ? c.desired() : c.current()));
+                        continue;
+                    }
                     String current = field.map(f -> f.show(c.current())).orElse(c.current());
                     String desired = field.map(f -> f.show(c.desired())).orElse(c.desired());
                     out.printf("      %s: %s -> %s%n", c.field(), current == null ? "(absent)" : current, desired);

@@ -234,8 +234,8 @@ final class ConfigValidator {
                 }
                 ResourceSpec to = target.get().spec();
                 if (field.refersTo().isEmpty() || !field.refersTo().contains(to.type().key())) {
-                    problems.add(n.at(), n.key(), "'" + name + "' is " + article(to.type().key()) + " " + to.type() + " "
-                            + to.type().noun() + "; " + n.field() + " names "
+                    problems.add(n.at(), n.key(), "'" + name + "' is " + article(to.type().noun()) + " "
+                            + to.type().noun() + " (" + to.type() + "); " + n.field() + " names "
                             + (field.refersTo().isEmpty() ? "no other resource" : String.join(" or ", new java.util.TreeSet<>(field.refersTo()))));
                     continue;
                 }

@@ -50,7 +50,7 @@ public record OviConfig(Path file, String provider, String region, String owner,
                 Map<String, String> attributes = new LinkedHashMap<>(spec.attributes());
                 for (Field f : spec.type().fields()) {
                     if (f.byDefault() != null && !attributes.containsKey(f.name())) {
-                        attributes.put(f.name(), f.byDefault().apply(owner, id));
+                        attributes.put(f.name(), f.byDefault().of(owner, id, spec.attributes()));
                     }
                 }
                 all.add(new DesiredResource(id, spec.type(), spec.region(), attributes, spec.tags()));

@@ -3,6 +3,7 @@ package ovi.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import ovi.model.Action;
 import ovi.model.Claim;
+import ovi.model.Field;
 import ovi.model.Intent;
 import ovi.model.Observation;
 import ovi.model.Outcome;
@@ -144,14 +148,20 @@ public final class Applier {
                 + "is right)");
     }
 
-    /** Acts on every intent (notify ones are only reported) and returns what became of each. */
+    /**
+     * Acts on every intent (notify ones are only reported) and returns what became of each. Intents run
+     * concurrently, up to {@code concurrency} at once, except that each waits for the intents it is
+     * {@link Intent#after() after}; one whose dependency did not get done is skipped, saying which.
+     */
     public Report apply(String runId, String owner, List<Intent> intents) {
         guard(runId, intents);
         // Intents on one claim key (a kept resource and its duplicate) run one after the other.
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         Outcome[] outcomes = new Outcome[intents.size()];
+        Map<String, List<Integer>> byId = new HashMap<>();
         for (int n = 0; n < intents.size(); n++) {
             Intent i = intents.get(n);
+            byId.computeIfAbsent(i.id(), k -> new ArrayList<>()).add(n);
             if (i.action() == Action.NOTIFY) {
                 outcomes[n] = new Outcome.Notified(i.reason());
             } else {
@@ -164,28 +174,42 @@ public final class Applier {
                     t.setDaemon(true);
                     return t;
                 });
+        Map<String, String> created = new ConcurrentHashMap<>();
         try {
-            List<Future<?>> futures = new ArrayList<>();
+            Map<String, CompletableFuture<Void>> done = new HashMap<>();
+            List<CompletableFuture<Void>> all = new ArrayList<>();
             for (List<Integer> group : groups.values()) {
-                futures.add(pool.submit(() -> {
-                    for (int n : group) {
-                        outcomes[n] = act(runId, owner, intents.get(n));
+                // only what was started before: a plan is in dependency order, and a cycle could never finish
+                List<CompletableFuture<Void>> waits = new ArrayList<>();
+                for (int n : group) {
+                    for (String id : intents.get(n).after()) {
+                        CompletableFuture<Void> f = done.get(id);
+                        if (f != null) {
+                            waits.add(f);
+                        }
                     }
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw OviException.failure("apply failed: " + cause, cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw OviException.failure("interrupted while applying");
                 }
+                CompletableFuture<Void> f = CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+                        .thenRunAsync(() -> {
+                            for (int n : group) {
+                                outcomes[n] = actAfter(runId, owner, intents, n, outcomes, byId, created);
+                            }
+                        }, pool);
+                group.forEach(n -> done.put(intents.get(n).id(), f));
+                all.add(f);
+            }
+            try {
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw OviException.failure("apply failed: " + cause, cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw OviException.failure("interrupted while applying");
             }
         } finally {
             pool.shutdownNow();
@@ -195,6 +219,75 @@ public final class Applier {
             results.add(new Result(intents.get(n), outcomes[n]));
         }
         return new Report(runId, holder, results);
+    }
+
+    /**
+     * One intent once those it waits for are done: skipped if one of them did not get done, else acted on
+     * with the references to resources created since the plan replaced by their cloud ids.
+     */
+    private Outcome actAfter(String runId, String owner, List<Intent> intents, int n, Outcome[] outcomes,
+                             Map<String, List<Integer>> byId, Map<String, String> created) {
+        Intent intent = intents.get(n);
+        for (String id : intent.after()) {
+            for (int m : byId.getOrDefault(id, List.of())) {
+                Outcome o = outcomes[m];
+                if (o == null || o instanceof Outcome.Executed
+                        || (o instanceof Outcome.Skipped s && s.reason() == SkipReason.CONVERGED)) {
+                    continue;
+                }
+                String what = intents.get(m).action().key() + " of " + id;
+                if (o instanceof Outcome.Skipped s && (s.reason() == SkipReason.CLAIM_HELD
+                        || s.reason() == SkipReason.GUARD)) {
+                    // another run is on it, or a guard held it back: this one waits with it, for the same reason
+                    return skip(runId, intent, s.reason(), "waits for the " + what + ", which was skipped: "
+                            + s.message());
+                }
+                String why = o instanceof Outcome.Failed f ? "failed: " + f.error()
+                        : o instanceof Outcome.Skipped s ? "was skipped: " + s.message() : "was only notified";
+                return skip(runId, intent, SkipReason.DEPENDENCY, "not done: it waits for the " + what + ", which "
+                        + why);
+            }
+        }
+        Intent resolved = intent;
+        if (intent.desired() != null && !intent.desired().references().isEmpty()) {
+            Map<String, String> ids = new HashMap<>();
+            for (String ref : intent.desired().references()) {
+                String cloudId = created.get(ref);
+                if (cloudId == null) {
+                    cloudId = lookUp(owner, ref, intents, byId);
+                }
+                if (cloudId == null) {
+                    return skip(runId, intent, SkipReason.DEPENDENCY, "not done: it names " + ref
+                            + ", which does not exist yet (it is created by a plan that declares it)");
+                }
+                ids.put(ref, cloudId);
+            }
+            resolved = intent.resolve(ids::get);
+        }
+        Outcome outcome = act(runId, owner, resolved);
+        if (outcome instanceof Outcome.Executed e && e.cloudId() != null && intent.action() == Action.CREATE) {
+            created.put(intent.id(), e.cloudId());
+        }
+        return outcome;
+    }
+
+    /** The cloud id of a resource the plan creates, made by an overlapping run (its create here converged). */
+    private String lookUp(String owner, String id, List<Intent> intents, Map<String, List<Integer>> byId) {
+        for (int m : byId.getOrDefault(id, List.of())) {
+            Intent i = intents.get(m);
+            try {
+                List<Observation> found = lookup.find(new ResourceLookup.Target(i.type(), i.region(), owner, id,
+                        i.desired() == null ? i.cloudId() : i.desired().cloudId(), null));
+                for (Observation o : found) {
+                    if (owner.equals(o.owner()) && id.equals(o.oviId())) {
+                        return o.cloudId();
+                    }
+                }
+            } catch (RuntimeException e) {
+                progress.accept("could not look up " + id + ": " + oneLine(e));
+            }
+        }
+        return null;
     }
 
     private Outcome act(String runId, String owner, Intent intent) {
@@ -310,7 +403,7 @@ public final class Applier {
                 }
                 Observation o = now.get(0);
                 boolean ours = owner.equals(o.owner()) && intent.id().equals(o.oviId());
-                if (ours && SimpleDriftComparator.changes(intent.desired(), o).isEmpty()) {
+                if (ours && settled(intent, o)) {
                     return new Recheck(SkipReason.CONVERGED, "already exists as " + o.cloudId());
                 }
                 return new Recheck(SkipReason.STALE, ours ? "exists now as " + o.cloudId() + " but differs from the "
@@ -327,8 +420,7 @@ public final class Applier {
                 if (o.get().contentHash().equals(intent.contentHash())) {
                     return Recheck.ACT;
                 }
-                if (intent.action() == Action.UPDATE
-                        && SimpleDriftComparator.changes(intent.desired(), o.get()).isEmpty()) {
+                if (intent.action() == Action.UPDATE && settled(intent, o.get())) {
                     return new Recheck(SkipReason.CONVERGED, intent.cloudId() + " already matches the declaration");
                 }
                 String blessed = o.get().blessedTag() ? " (it is tagged " + Tags.BLESSED + "=true now)" : "";
@@ -337,6 +429,12 @@ public final class Applier {
             }
             default -> throw new IllegalArgumentException("nothing to recheck for " + intent.action());
         }
+    }
+
+    /** The resource matches the declaration in everything ovi can change (a fixed field is only reported). */
+    private static boolean settled(Intent intent, Observation o) {
+        return SimpleDriftComparator.changes(intent.desired(), o).stream()
+                .noneMatch(c -> intent.type().field(c.field()).filter(Field::fixed).isEmpty());
     }
 
     /** Tries a contested claim a few times with jittered backoff, so overlapping runs do not retry in step. */

@@ -86,7 +86,7 @@ public final class Engine {
         List<Diff> diffs = comparator.compare(config.owner(), config.desired(), batch.observations(), config::blessed);
         int managed = (int) batch.observations().stream()
                 .filter(o -> o.managed() && config.owner().equals(o.owner())).count();
-        Decisions decisions = decisionMaker.decide(diffs, batch.failures().keySet(), managed);
+        Decisions decisions = Ordering.order(decisionMaker.decide(diffs, batch.failures().keySet(), managed));
         wal.append(decidedEntries(runId, rev.revision(), decisions));
         return new Plan(runId, rev.revision(), config.owner(), account, batch, diffs, decisions);
     }

@@ -2,12 +2,27 @@ package ovi.model;
 
 import java.util.Objects;
 
-/** What ovi decided to do about one diff, and why. */
-public record Decision(Action action, Diff diff, String reason) {
+/**
+ * What ovi decided to do about one diff, and why.
+ *
+ * @param after the ovi ids of the other decisions of the plan that must be carried out first (a security
+ *              group created before the instance that uses it, deleted after); empty for most
+ */
+public record Decision(Action action, Diff diff, String reason, java.util.SortedSet<String> after) {
     public Decision {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(diff, "diff");
         Objects.requireNonNull(reason, "reason");
+        after = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(after));
+    }
+
+    public Decision(Action action, Diff diff, String reason) {
+        this(action, diff, reason, new java.util.TreeSet<>());
+    }
+
+    /** The same decision, carried out after these. */
+    public Decision after(java.util.Collection<String> ids) {
+        return new Decision(action, diff, reason, new java.util.TreeSet<>(ids));
     }
 
     public static Decision create(Diff.Missing diff) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *                   empty for a field that names no other resource
  */
 public record Field(String name, Use use, boolean required, boolean disruptive, Reader reader,
-                    BiFunction<String, String, String> byDefault, Set<String> refersTo) {
+                    Default byDefault, Set<String> refersTo) {
     public Field {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(use, "use");
@@ -48,7 +48,19 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
 
     /** The same field, which a declaration may leave out for {@code byDefault(owner, id)}. */
     public Field orElse(BiFunction<String, String, String> byDefault) {
+        Objects.requireNonNull(byDefault, "byDefault");
+        return orElse((owner, id, declared) -> byDefault.apply(owner, id));
+    }
+
+    /** The same field, which a declaration may leave out for a value made from the fields it does give. */
+    public Field orElse(Default byDefault) {
         return new Field(name, use, false, disruptive, reader, Objects.requireNonNull(byDefault, "byDefault"), refersTo);
+    }
+
+    /** The value of a field left out, from the owner, the ovi id and the declaration's other fields (canonical). */
+    @FunctionalInterface
+    public interface Default {
+        String of(String owner, String id, Map<String, String> declared);
     }
 
     /**
@@ -275,6 +287,21 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
             }
             throw new IllegalArgumentException("'" + v.text() + "' is neither " + expected
                     + " nor the name of a declared resource");
+        };
+    }
+
+    /** {@code reader}, whose canonical values people read as {@code show} gives them. */
+    public static Reader shown(Reader reader, java.util.function.UnaryOperator<String> show) {
+        return new Reader() {
+            @Override
+            public String read(Value v) {
+                return reader.read(v);
+            }
+
+            @Override
+            public String show(String canonical) {
+                return show.apply(canonical);
+            }
         };
     }
 

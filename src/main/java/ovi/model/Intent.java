@@ -19,11 +19,19 @@ import java.util.Objects;
  * @param changes     the field-level changes, for updates
  * @param reason      why, as the plan said
  * @param planRunId   the run that decided it: with owner and id it makes the create's idempotency token
+ * @param after       the ovi ids of the plan's other intents to carry out first ({@link Decision#after()})
  */
 public record Intent(Action action, String kind, String id, ResourceType type, String region, String cloudId,
                      String contentHash, DesiredResource desired, List<Change> changes, String reason,
-                     String planRunId) {
+                     String planRunId, java.util.SortedSet<String> after) {
+    public Intent(Action action, String kind, String id, ResourceType type, String region, String cloudId,
+                  String contentHash, DesiredResource desired, List<Change> changes, String reason, String planRunId) {
+        this(action, kind, id, type, region, cloudId, contentHash, desired, changes, reason, planRunId,
+                new java.util.TreeSet<>());
+    }
+
     public Intent {
+        after = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(after));
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(id, "id");
@@ -44,7 +52,22 @@ public record Intent(Action action, String kind, String id, ResourceType type, S
         DesiredResource desired = d.diff() instanceof Diff.Missing m ? m.desired()
                 : d.diff() instanceof Diff.Drifted dr ? dr.desired() : null;
         return new Intent(d.action(), d.diff().kind(), d.id(), d.type(), d.region(), d.cloudId(),
-                current == null ? null : current.contentHash(), desired, d.diff().changes(), d.reason(), planRunId);
+                current == null ? null : current.contentHash(), desired, d.diff().changes(), d.reason(), planRunId,
+                d.after());
+    }
+
+    /**
+     * The same intent with the references its declaration and changes still hold replaced where {@code
+     * cloudIdOf} knows the resource (once the resources it names are created).
+     */
+    public Intent resolve(java.util.function.Function<String, String> cloudIdOf) {
+        if (desired == null || desired.references().isEmpty()) {
+            return this;
+        }
+        List<Change> resolved = changes.stream().map(c -> new Change(c.field(), c.current(),
+                Reference.resolve(c.desired(), cloudIdOf))).toList();
+        return new Intent(action, kind, id, type, region, cloudId, contentHash, desired.resolve(cloudIdOf), resolved,
+                reason, planRunId, after);
     }
 
     /** An update of a disruptive field (an EC2 instance type) stops and starts the resource. */

@@ -58,7 +58,9 @@ public sealed interface Outcome permits Outcome.Executed, Outcome.Failed, Outcom
         /** The resource could not be looked up again, so acting would be a guess. */
         UNOBSERVED("unobserved", false),
         /** The claim was taken over by another instance before the AWS call. */
-        CLAIM_LOST("claim-lost", true);
+        CLAIM_LOST("claim-lost", true),
+        /** An action it waits for (the create of a security group it uses) did not get done. */
+        DEPENDENCY("dependency", false);
 
         private final String key;
         private final boolean benign;

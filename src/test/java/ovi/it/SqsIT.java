@@ -194,4 +194,98 @@ class SqsIT {
             assertEquals(List.of(), sqs.listQueues().queueUrls(), "no queue created in a region that only looked empty");
         }
     }
+
+    static final String DEAD_LETTER = """
+            version: v1
+            provider: aws
+            region: us-east-1
+            owner: team-jobs
+            resources:
+              - type: sqs
+                name: work
+                maxMessageSize: 64Ki
+                encryption: {kms: alias/jobs}
+                deadLetter: {queue: parked, maxReceives: 5}
+              - type: sqs
+                name: parked
+                fifo: false
+              - type: sqs
+                name: ordered
+                fifo: true
+            """;
+
+    /**
+     * A queue whose dead-letter target is another declared queue: the target is created first (the WAL
+     * says so), the redrive policy names its ARN, and a policy, size or encryption changed by hand is put back.
+     */
+    @Test
+    void aDeadLetterQueueDeclaredBesideItIsCreatedFirstAndItsSettingsAreKept() throws Exception {
+        Files.writeString(config, DEAD_LETTER);
+        Cli.Result first = plan();
+        assertEquals(0, first.code(), first::toString);
+        List<String> order = actions(first.json());
+        assertTrue(order.indexOf("create parked-0") < order.indexOf("create work-0"), order::toString);
+        JsonNode work = null;
+        for (JsonNode d : first.json().get("decisions")) {
+            if (d.get("id").asText().equals("work-0")) {
+                work = d;
+            }
+        }
+        assertEquals("[\"parked-0\"]", work.get("after").toString(), first::toString);
+
+        Cli.Result applied = apply();
+        assertEquals(0, applied.code(), applied::toString);
+        Map<QueueAttributeName, String> a = attributes("team-jobs-work-0");
+        assertEquals("65536", a.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE));
+        assertEquals("alias/jobs", a.get(QueueAttributeName.KMS_MASTER_KEY_ID));
+        assertTrue(a.get(QueueAttributeName.REDRIVE_POLICY).contains(":team-jobs-parked-0"), a::toString);
+        assertTrue(a.get(QueueAttributeName.REDRIVE_POLICY).contains("5"), a::toString);
+        assertEquals("true", attributes("team-jobs-ordered-0.fifo").get(QueueAttributeName.FIFO_QUEUE),
+                "a FIFO queue's default name ends in .fifo");
+        assertEquals("true", attributes("team-jobs-parked-0").get(QueueAttributeName.SQS_MANAGED_SSE_ENABLED),
+                "encryption with SQS's own keys unless the config says otherwise");
+        Cli.Result wal = Cli.run("wal", "show", "--state-dir", state.toString(), "--type", "executed", "-o", "json");
+        assertEquals(0, wal.code(), wal::toString);
+        List<String> executed = new ArrayList<>();
+        wal.json().forEach(e -> executed.add(e.get("resource").asText()));
+        assertTrue(executed.indexOf("parked-0") >= 0 && executed.indexOf("parked-0") < executed.indexOf("work-0"),
+                "the WAL shows the dead-letter queue made first: " + executed);
+        assertEquals(0, plan("--detailed-exitcode").code(), "as declared once made");
+
+        // when someone changes the policy, the size and the encryption by hand
+        String url = sqs.getQueueUrl(b -> b.queueName("team-jobs-work-0")).queueUrl();
+        String parkedArn = attributes("team-jobs-parked-0").get(QueueAttributeName.QUEUE_ARN);
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(
+                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + parkedArn + "\",\"maxReceiveCount\":50}",
+                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "2048",
+                QueueAttributeName.KMS_MASTER_KEY_ID, "alias/other")));
+        Cli.Result drifted = plan("--detailed-exitcode");
+        assertEquals(2, drifted.code(), drifted::toString);
+        List<String> changes = new ArrayList<>();
+        drifted.json().get("diffs").get(0).get("changes").forEach(c -> changes.add(c.get("field").asText() + ": "
+                + c.get("current").asText() + " -> " + c.get("desired").asText()));
+        assertEquals(List.of("maxMessageSize: 2048 -> 65536", "encryption: kms:alias/other -> kms:alias/jobs",
+                "deadLetter: team-jobs-parked-0 50 -> team-jobs-parked-0 5"), changes, drifted::toString);
+        Cli.Result text = Cli.run("plan", "-c", config.toString(), "--state-dir", state.toString(), "-q");
+        assertTrue(text.out().contains("deadLetter: team-jobs-parked-0 after 50 receives -> team-jobs-parked-0 after 5 "
+                + "receives"), text::toString);
+
+        Cli.Result fixed = apply();
+        assertEquals(0, fixed.code(), fixed::toString);
+        assertEquals(0, plan("--detailed-exitcode").code(), "put back by apply");
+
+        // a queue cannot become FIFO: reported, not made
+        Files.writeString(config, DEAD_LETTER.replace("fifo: false", "fifo: true\n    queue: team-jobs-parked-0"));
+        Cli.Result fifo = plan();
+        assertEquals(0, fifo.code(), fifo::toString);
+        assertTrue(actions(fifo.json()).contains("notify parked-0"), fifo::toString);
+    }
+
+    @Test
+    void aDeadLetterTargetThatIsNotDeclaredIsAConfigError() throws Exception {
+        Files.writeString(config, DEAD_LETTER.replace("queue: parked,", "queue: parkd,"));
+        Cli.Result r = plan();
+        assertEquals(65, r.code(), r::toString);
+        assertTrue(r.err().contains("ovi.yaml:10:17: resources[0].deadLetter: ") && r.err().contains("'parkd' is not a declared resource"), r::toString);
+    }
 }

@@ -9,6 +9,7 @@ import ovi.engine.ResourceKind;
 import ovi.model.Intent;
 import ovi.model.Outcome;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -26,14 +27,21 @@ final class SqsCreator implements ResourceKind.Creator {
     public Outcome create(Intent intent, String owner, Fence fence) {
         var d = intent.desired();
         String name = d.cloudId();
-        Map<QueueAttributeName, String> settings = new HashMap<>();
-        SqsKind.SETTINGS.forEach((field, attribute) -> {
-            if (d.attribute(field) != null) {
-                settings.put(attribute, d.attribute(field));
-            }
-        });
+        SqsClient sqs = SqsKind.sqs(aws, intent.region());
+        Map<String, String> fields = new HashMap<>(d.attributes());
+        fields.remove("queue");
+        fields.remove("fifo");
+        Map<QueueAttributeName, String> settings;
+        try {
+            settings = new HashMap<>(SqsKind.attributes(fields, target -> SqsQueues.arn(sqs, target)));
+        } catch (IllegalArgumentException e) {
+            return new Outcome.Failed("queue " + name + " not created: " + e.getMessage(), null);
+        }
+        if ("true".equals(d.attribute("fifo"))) {
+            settings.put(QueueAttributeName.FIFO_QUEUE, "true");
+        }
         fence.check();
-        var r = SqsKind.sqs(aws, intent.region()).createQueue(b -> b.queueName(name).attributes(settings)
+        var r = sqs.createQueue(b -> b.queueName(name).attributes(settings)
                 .tags(d.allTags(owner)));
         if (r.queueUrl() == null || !name.equals(SqsQueues.name(r.queueUrl()))) {
             throw SdkClientException.create("AWS answered CreateQueue without the queue " + name);

@@ -66,8 +66,7 @@ final class SqsQueues extends AbstractResourceKind {
             Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url)
                     .attributeNames(QueueAttributeName.ALL)).attributes();
             Map<String, String> tags = new HashMap<>(sqs.listQueueTags(b -> b.queueUrl(url)).tags());
-            Map<String, String> attrs = new HashMap<>();
-            SqsKind.SETTINGS.forEach((field, name) -> Observations.putIfPresent(attrs, field, a.get(name)));
+            Map<String, String> attrs = SqsKind.observed(a);
             return Optional.of(new Observation(SqsKind.TYPE, region, name(url), attrs, tags));
         } catch (AwsServiceException e) {
             if (gone(e)) {
@@ -80,6 +79,23 @@ final class SqsQueues extends AbstractResourceKind {
     static boolean gone(AwsServiceException e) {
         return Observations.errorCode(e, "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist",
                 "NonExistentQueue");
+    }
+
+    /** The ARN of a queue by name (for a dead-letter target), from its own attributes. */
+    static String arn(SqsClient sqs, String name) {
+        if (ovi.model.Reference.unresolved(name)) {
+            throw new IllegalArgumentException("the dead-letter queue " + ovi.model.Reference.show(name)
+                    + " is not known yet");
+        }
+        String url = url(sqs, name).orElseThrow(() -> new IllegalArgumentException("the dead-letter queue " + name
+                + " does not exist"));
+        String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        if (arn == null || !arn.endsWith(":" + name)) {
+            throw software.amazon.awssdk.core.exception.SdkClientException.create("AWS answered GetQueueAttributes for "
+                    + name + " without its ARN");
+        }
+        return arn;
     }
 
     /** A queue's name is the last part of its URL. */

@@ -10,6 +10,7 @@ import ovi.aws.AwsErrors;
 import ovi.engine.Fence;
 import ovi.engine.ResourceKind;
 import ovi.model.Change;
+import ovi.model.Field;
 import ovi.model.Intent;
 import ovi.model.Outcome;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -37,8 +38,12 @@ final class SqsUpdater implements ResourceKind.Updater {
         for (Change c : intent.changes()) {
             if (c.field().startsWith("tags.")) {
                 tags.put(c.field().substring(5), c.desired());
-            } else if (SqsKind.SETTINGS.containsKey(c.field())) {
-                settings.put(SqsKind.SETTINGS.get(c.field()), c.desired());
+            } else if (!SqsKind.TYPE.field(c.field()).map(Field::fixed).orElse(true)) {
+                try {
+                    settings.putAll(SqsKind.attributes(Map.of(c.field(), c.desired()), target -> SqsQueues.arn(sqs, target)));
+                } catch (IllegalArgumentException e) {
+                    return new Outcome.Failed("queue " + name + " not updated: " + e.getMessage(), null);
+                }
                 var f = SqsKind.TYPE.field(c.field()).orElseThrow();
                 done.add(c.field() + " " + f.show(c.current()) + " -> " + f.show(c.desired()));
             }
