@@ -288,4 +288,21 @@ class SecurityGroupIT {
         assertEquals(List.of("tcp 443-443 0.0.0.0/0", "tcp 443-443 ::/0"), rules(group("lb-0").ipPermissions()));
         assertEquals(0, run("plan", "--detailed-exitcode").code());
     }
+
+    @Test
+    void aPlanReadsEveryGroupWithItsRulesAndTagsInOneCallAtTheLargestPage() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            String name = "hand-" + i;
+            ec2.createSecurityGroup(b -> b.groupName(name).description("by hand"));
+        }
+        try (FaultProxy proxy = FaultProxy.start()) {
+            Cli.Result plan = through(proxy, "plan");
+            assertEquals(0, plan.code(), plan::toString);
+            var lists = proxy.requests("ec2:DescribeSecurityGroups");
+            assertEquals(1, lists.size(), "one call for 26 groups: " + lists);
+            assertEquals("1000", lists.get(0).param("MaxResults"));
+            assertTrue(proxy.requests().stream().noneMatch(q -> q.operation().equals("ec2:DescribeTags")),
+                    "tags come with the groups");
+        }
+    }
 }
