@@ -72,7 +72,10 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         return new Field(name, use, required, disruptive, reader, byDefault, Set.of(typeKeys));
     }
 
-    /** A field whose value is a set ({@link #setOf}): compared element by element, each difference its own change. */
+    /**
+     * A field whose value is a set ({@link #setOf}, not wrapped in {@link #shown}: give the elements their
+     * own way to be shown): compared element by element, each difference its own change.
+     */
     public boolean set() {
         return reader instanceof SetReader;
     }
@@ -214,7 +217,8 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
     }
 
     /**
-     * A set of values, each read by {@code element}: a YAML list (or a single value, read as a list of one);
+     * A set of values, each read by {@code element}: a YAML list (or a single value, read as a list of one,
+     * or a mapping, read as the list of its entries, each a mapping of one key);
      * duplicates are one value. Canonical form: the elements' canonical forms, sorted, one per line (so an
      * element may not contain a line break); {@link #elements} gives them back.
      */
@@ -239,7 +243,10 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
     private record SetReader(Reader element) implements Reader {
         @Override
         public String read(Value v) {
-            List<?> items = v.tree() instanceof List<?> l ? l : v.tree() == null ? null : List.of(v.tree());
+            // a mapping of named items (policies by name) is the set of its entries, each a mapping of one
+            List<?> items = v.tree() instanceof List<?> l ? l
+                    : v.tree() instanceof Map<?, ?> m ? m.entrySet().stream().map(e -> java.util.Collections.singletonMap(e.getKey(), e.getValue())).toList()
+                    : v.tree() == null ? null : List.of(v.tree());
             if (items == null) {
                 throw new IllegalArgumentException("expected a list, got " + v.description());
             }

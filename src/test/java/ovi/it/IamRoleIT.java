@@ -120,4 +120,76 @@ class IamRoleIT {
         assertTrue(r.err().contains("resources[0].trust: trust is a service principal such as ec2.amazonaws.com"),
                 r::toString);
     }
+
+    /**
+     * Inline policies, compared as JSON documents by name: one written in another key order or spacing is
+     * the same; one edited or added by hand is drift, a change per policy, that apply puts back.
+     */
+    @Test
+    void inlinePoliciesAreComparedAsDocumentsAndHandEditsAreUndone() throws Exception {
+        Files.writeString(config, """
+                version: v1
+                provider: aws
+                region: us-east-1
+                owner: team-app
+                resources:
+                  - type: iam-role
+                    name: app
+                    trust: ec2.amazonaws.com
+                    inlinePolicies:
+                      read-bucket:
+                        Version: "2012-10-17"
+                        Statement:
+                          - {Effect: Allow, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::team-app/*"}
+                      write-queue: '{"Statement": {"Resource": "*", "Action": "sqs:SendMessage", "Effect": "Allow"}, "Version": "2012-10-17"}'
+                """);
+        Cli.Result applied = run("apply");
+        assertEquals(0, applied.code(), applied::toString);
+        assertEquals(List.of("read-bucket", "write-queue"), iam.listRolePolicies(b -> b.roleName("team-app-app-0"))
+                .policyNames().stream().sorted().toList());
+        assertEquals(0, run("plan", "--detailed-exitcode").code(), "the documents IAM gives back are as declared");
+
+        // when someone widens one policy and adds another by hand
+        iam.putRolePolicy(b -> b.roleName("team-app-app-0").policyName("read-bucket").policyDocument(POLICY));
+        iam.putRolePolicy(b -> b.roleName("team-app-app-0").policyName("backdoor").policyDocument(POLICY));
+        Cli.Result drifted = run("plan", "--detailed-exitcode");
+        assertEquals(2, drifted.code(), drifted::toString);
+        List<String> changes = new ArrayList<>();
+        for (JsonNode c : drifted.json().get("diffs").get(0).get("changes")) {
+            String current = c.get("current").isNull() ? "" : c.get("current").asText();
+            String desired = c.get("desired").isNull() ? "" : c.get("desired").asText();
+            changes.add((current.isEmpty() ? "+ " + desired : "- " + current).split(" ")[0] + " "
+                    + (current.isEmpty() ? desired : current).split(" ")[0]);
+        }
+        assertEquals(List.of("- backdoor", "- read-bucket", "+ read-bucket"), changes, drifted::toString);
+        Cli.Result text = Cli.run("plan", "-c", config.toString(), "--state-dir", state.toString(), "-q");
+        assertTrue(text.out().contains("inlinePolicies: - backdoor {"), text::toString);
+
+        Cli.Result fixed = run("apply");
+        assertEquals(0, fixed.code(), fixed::toString);
+        assertEquals(List.of("read-bucket", "write-queue"), iam.listRolePolicies(b -> b.roleName("team-app-app-0"))
+                .policyNames().stream().sorted().toList());
+        assertTrue(java.net.URLDecoder.decode(iam.getRolePolicy(b -> b.roleName("team-app-app-0").policyName("read-bucket"))
+                .policyDocument(), java.nio.charset.StandardCharsets.UTF_8).contains("team-app/*"), "put back as declared");
+        assertEquals(0, run("plan", "--detailed-exitcode").code());
+    }
+
+    @Test
+    void anInlinePolicyThatIsNotADocumentIsAConfigErrorAtItsLine() throws Exception {
+        Files.writeString(config, """
+                version: v1
+                provider: aws
+                region: us-east-1
+                owner: team-app
+                resources:
+                  - type: iam-role
+                    trust: ec2.amazonaws.com
+                    inlinePolicies:
+                      read: '{"Statement": [oops'
+                """);
+        Cli.Result r = run("plan");
+        assertEquals(65, r.code(), r::toString);
+        assertTrue(r.err().contains("ovi.yaml:9:7: resources[0].inlinePolicies: item 1: policy read is not a JSON "
+                + "document"), r::toString);
+    }
 }

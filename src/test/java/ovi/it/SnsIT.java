@@ -117,4 +117,70 @@ class SnsIT {
         assertEquals(List.of("payments-events", "team-ops-alerts-0"), sns.listTopics().topics().stream()
                 .map(t -> t.topicArn().substring(t.topicArn().lastIndexOf(':') + 1)).sorted().toList());
     }
+
+    static final String SUBSCRIBED = """
+            version: v1
+            provider: aws
+            region: us-east-1
+            owner: team-alerts
+            resources:
+              - type: sns
+                name: pager
+                encryption: kms
+                subscriptions:
+                  - {protocol: email, endpoint: oncall@example.com}
+                  - {protocol: sqs, endpoint: "arn:aws:sqs:us-east-1:123456789012:pager-copy"}
+            """;
+
+    java.util.Set<String> subscriptions(String topicArn) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        sns.listSubscriptionsByTopic(b -> b.topicArn(topicArn)).subscriptions()
+                .forEach(x -> out.add(x.protocol() + " " + x.endpoint()));
+        return out;
+    }
+
+    /** Subscriptions compared as a set: one added by hand is removed, one removed by hand comes back. */
+    @Test
+    void subscriptionsAndEncryptionAreKeptAsDeclared() throws Exception {
+        Files.writeString(config, SUBSCRIBED);
+        Cli.Result applied = run("apply");
+        assertEquals(0, applied.code(), applied::toString);
+        String arn = sns.listTopics().topics().stream().map(t -> t.topicArn())
+                .filter(a -> a.endsWith(":team-alerts-pager-0")).findFirst().orElseThrow();
+        assertEquals("alias/aws/sns", sns.getTopicAttributes(b -> b.topicArn(arn)).attributes().get("KmsMasterKeyId"));
+        assertEquals(java.util.Set.of("email oncall@example.com", "sqs arn:aws:sqs:us-east-1:123456789012:pager-copy"),
+                subscriptions(arn));
+        assertEquals(0, run("plan", "--detailed-exitcode").code(), "as declared once made");
+
+        // when someone adds a subscription, removes one and turns encryption off by hand
+        sns.subscribe(b -> b.topicArn(arn).protocol("email").endpoint("intruder@example.com"));
+        String copy = sns.listSubscriptionsByTopic(b -> b.topicArn(arn)).subscriptions().stream()
+                .filter(x -> x.protocol().equals("sqs")).findFirst().orElseThrow().subscriptionArn();
+        sns.unsubscribe(b -> b.subscriptionArn(copy));
+        sns.setTopicAttributes(b -> b.topicArn(arn).attributeName("KmsMasterKeyId").attributeValue(""));
+
+        Cli.Result drifted = run("plan", "--detailed-exitcode");
+        assertEquals(2, drifted.code(), drifted::toString);
+        List<String> changes = new ArrayList<>();
+        drifted.json().get("diffs").get(0).get("changes").forEach(c -> changes.add(c.get("field").asText() + ": "
+                + c.get("current").asText() + " -> " + c.get("desired").asText()));
+        assertEquals(List.of("encryption: none -> kms:alias/aws/sns", "subscriptions: email intruder@example.com -> null",
+                "subscriptions: null -> sqs arn:aws:sqs:us-east-1:123456789012:pager-copy"), changes, drifted::toString);
+
+        Cli.Result fixed = run("apply");
+        assertEquals(0, fixed.code(), fixed::toString);
+        assertEquals(java.util.Set.of("email oncall@example.com", "sqs arn:aws:sqs:us-east-1:123456789012:pager-copy"),
+                subscriptions(arn));
+        assertEquals(0, run("plan", "--detailed-exitcode").code(), "put back");
+    }
+
+    @Test
+    void aSubscriptionWithoutItsEndpointIsAConfigErrorAtItsLine() throws Exception {
+        Files.writeString(config, SUBSCRIBED.replace("{protocol: email, endpoint: oncall@example.com}",
+                "{protocol: pigeon, endpoint: roof}"));
+        Cli.Result r = run("plan");
+        assertEquals(65, r.code(), r::toString);
+        assertTrue(r.err().contains("ovi.yaml:10:7: resources[0].subscriptions: item 1: protocol is one of http, https"),
+                r::toString);
+    }
 }

@@ -288,4 +288,30 @@ class SqsIT {
         assertEquals(65, r.code(), r::toString);
         assertTrue(r.err().contains("ovi.yaml:10:17: resources[0].deadLetter: ") && r.err().contains("'parkd' is not a declared resource"), r::toString);
     }
+
+    /** A dead-letter queue AWS refuses to create: the queue that names it is not attempted, and says why. */
+    @Test
+    void whenTheDeadLetterQueueCannotBeMadeTheQueueNamingItIsSkippedSayingWhich() throws Exception {
+        Files.writeString(config, DEAD_LETTER);
+        try (FaultProxy proxy = FaultProxy.start()) {
+            proxy.when(r -> r.operation().equals("sqs:CreateQueue") && r.body().contains("team-jobs-parked-0"), -1,
+                    FaultProxy.body(400, "application/x-amz-json-1.0",
+                            "{\"__type\":\"com.amazonaws.sqs#InvalidAttributeValue\",\"message\":\"refused\"}"));
+            Cli.Result r = Cli.run("apply", "-c", config.toString(), "--state-dir", state.toString(), "--endpoint-url",
+                    proxy.endpoint().toString(), "--auto-approve", "-q", "-o", "json");
+            assertEquals(3, r.code(), r::toString);
+            Map<String, JsonNode> outcomes = new java.util.HashMap<>();
+            r.json().get("outcomes").forEach(o -> outcomes.put(o.get("id").asText(), o));
+            assertEquals("failed", outcomes.get("parked-0").get("outcome").asText(), r::toString);
+            assertEquals("skipped", outcomes.get("work-0").get("outcome").asText(), r::toString);
+            assertEquals("dependency", outcomes.get("work-0").get("reason").asText(), r::toString);
+            assertTrue(outcomes.get("work-0").get("message").asText().contains("waits for the create of parked-0, which "
+                    + "failed"), r::toString);
+            assertEquals("executed", outcomes.get("ordered-0").get("outcome").asText(), "independent of it: " + r);
+            assertTrue(proxy.requests().stream().noneMatch(q -> q.operation().equals("sqs:CreateQueue")
+                    && q.body().contains("team-jobs-work-0")), "work-0 was never attempted");
+        }
+        List<String> left = sqs.listQueues().queueUrls().stream().map(u -> u.substring(u.lastIndexOf('/') + 1)).toList();
+        assertEquals(List.of("team-jobs-ordered-0.fifo"), left);
+    }
 }

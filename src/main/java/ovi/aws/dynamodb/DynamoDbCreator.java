@@ -54,6 +54,10 @@ final class DynamoDbCreator implements ResourceKind.Creator {
             req.billingMode(BillingMode.PROVISIONED).provisionedThroughput(p -> p.readCapacityUnits(rw[0])
                     .writeCapacityUnits(rw[1]));
         }
+        String streams = d.attribute("streams");
+        if (streams != null && !streams.equals("off")) {
+            req.streamSpecification(b -> b.streamEnabled(true).streamViewType(DynamoDbKind.viewType(streams)));
+        }
         fence.check();
         var r = db.createTable(req.build());
         if (r.tableDescription() == null || !name.equals(r.tableDescription().tableName())) {

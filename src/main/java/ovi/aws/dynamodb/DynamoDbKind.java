@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * hash key and optional range key with their types ({@code [id:S, created:N]}), which cannot change in
  * place (a change is reported, never made by dropping the table); {@code billing}, {@code on-demand} or
  * the provisioned capacity ({@code {read: 5, write: 5}}); {@code pointInTimeRecovery}; {@code ttl}, the
- * attribute that expires items. Listed per region.
+ * attribute that expires items; {@code streams}, the stream's view ({@code new-image}, {@code old-image},
+ * {@code new-and-old-images}, {@code keys-only}) or {@code off}. Listed per region.
  */
 public final class DynamoDbKind implements AwsKind {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -31,11 +32,12 @@ public final class DynamoDbKind implements AwsKind {
     public static final ResourceType TYPE = ResourceType.regional("dynamodb", "table", List.of(
             Field.identity("table", Field.matching(NAME, "a table name of 3 to 255 letters, digits, '_', '-' or '.'"))
                     .orElse(Field.ownerDashId("A-Za-z0-9_.-", 255)),
-            Field.compared("keys", DynamoDbKind::keys),
+            Field.fixed("keys", DynamoDbKind::keys),
             Field.compared("billing", DynamoDbKind::billing).orElse((owner, id) -> ON_DEMAND),
             Field.compared("pointInTimeRecovery", Field.bool()).optional(),
             Field.compared("ttl", Field.matching(ATTRIBUTE, "the name of the attribute that holds each item's "
-                    + "expiry time")).optional()),
+                    + "expiry time")).optional(),
+            Field.compared("streams", DynamoDbKind::streams).optional()),
             Set.of(Action.CREATE, Action.UPDATE, Action.DELETE));
 
     /** DynamoDB speaks AWS's JSON protocol; the list it observes with is present even when empty. */
@@ -76,6 +78,25 @@ public final class DynamoDbKind implements AwsKind {
             throw new IllegalArgumentException("the hash key and the range key must be different attributes");
         }
         return String.join(",", keys);
+    }
+
+    static final List<String> STREAM_VIEWS = List.of("new-image", "old-image", "new-and-old-images", "keys-only");
+
+    /** A stream view ({@code new-image}...) or {@code off} ({@code false} too). */
+    private static String streams(Field.Value v) {
+        if (Boolean.FALSE.equals(v.tree()) || "off".equals(v.tree())) {
+            return "off";
+        }
+        if (v.tree() instanceof String s && STREAM_VIEWS.contains(s)) {
+            return s;
+        }
+        throw new IllegalArgumentException("streams is " + String.join(", ", STREAM_VIEWS) + " or off, not "
+                + v.description());
+    }
+
+    /** The SDK's view type of a canonical {@code streams} value ({@code new-and-old-images} -> NEW_AND_OLD_IMAGES). */
+    static String viewType(String streams) {
+        return streams.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
     }
 
     /** {@code on-demand}, or {@code {read: N, write: N}} as {@code provisioned:N/N}. */

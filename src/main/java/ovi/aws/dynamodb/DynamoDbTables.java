@@ -65,6 +65,9 @@ final class DynamoDbTables extends AbstractResourceKind {
             Map<String, String> attrs = new HashMap<>();
             attrs.put("keys", keys(t));
             attrs.put("billing", billing(t));
+            var stream = t.streamSpecification();
+            attrs.put("streams", stream == null || !Boolean.TRUE.equals(stream.streamEnabled()) ? "off"
+                    : stream.streamViewTypeAsString().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             Observations.putIfPresent(attrs, "state", t.tableStatusAsString());
             if ("true".equals(tags.get(Tags.MANAGED))) {
                 // only ovi's own tables are compared with a declaration: the others are spared two calls each

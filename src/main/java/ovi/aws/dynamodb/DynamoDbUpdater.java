@@ -30,12 +30,7 @@ final class DynamoDbUpdater implements ResourceKind.Updater {
     @Override
     public Outcome update(Intent intent, String owner, Fence fence, Map<String, String> before) {
         String name = intent.cloudId();
-        Change keys = change(intent, "keys");
-        if (keys != null) {
-            return new Outcome.Failed("the keys of table " + name + " cannot be changed in place (" + keys.current()
-                    + " -> " + keys.desired() + "); ovi never drops a table to change them: copy it to a new table by "
-                    + "hand; nothing was changed", null);
-        }
+        // keys are a fixed field: the plan reports a change of them and never hands it here to make
         DynamoDbClient db = DynamoDbKind.dynamodb(aws, intent.region());
         List<String> done = new ArrayList<>();
         String requestId = null;
@@ -52,6 +47,11 @@ final class DynamoDbUpdater implements ResourceKind.Updater {
             fence.check();
             requestId = AwsErrors.requestId(db.updateTable(req.build()));
             done.add("billing " + billing.current() + " -> " + billing.desired());
+        }
+        Change streams = change(intent, "streams");
+        if (streams != null) {
+            requestId = streams(db, name, streams.current(), streams.desired(), fence, requestId);
+            done.add("streams " + streams.current() + " -> " + streams.desired());
         }
         Change pitr = change(intent, "pointInTimeRecovery");
         if (pitr != null) {
@@ -72,6 +72,25 @@ final class DynamoDbUpdater implements ResourceKind.Updater {
             done.add("tags " + String.join(", ", tags.stream().map(Tag::key).toList()));
         }
         return new Outcome.Executed(name, requestId, "updated table " + name + ": " + String.join("; ", done));
+    }
+
+    /**
+     * A stream switched on, off, or to another view: DynamoDB changes a view only by switching the stream
+     * off and on again, each an UpdateTable after which the table must be active again.
+     */
+    static String streams(DynamoDbClient db, String name, String current, String desired, Fence fence, String requestId) {
+        if (current != null && !current.equals("off")) {
+            fence.check();
+            requestId = AwsErrors.requestId(db.updateTable(b -> b.tableName(name).streamSpecification(s -> s
+                    .streamEnabled(false))));
+            db.waiter().waitUntilTableExists(b -> b.tableName(name));
+        }
+        if (!desired.equals("off")) {
+            fence.check();
+            requestId = AwsErrors.requestId(db.updateTable(b -> b.tableName(name).streamSpecification(s -> s
+                    .streamEnabled(true).streamViewType(DynamoDbKind.viewType(desired)))));
+        }
+        return requestId;
     }
 
     static String pointInTimeRecovery(DynamoDbClient db, String name, String enabled, Fence fence, String requestId) {

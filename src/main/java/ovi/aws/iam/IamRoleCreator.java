@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
  * CreateRole with its trust policy, session length and every tag in one call (a second create of the name
- * fails, so a retry makes nothing new), then AttachRolePolicy for each managed policy. A crash between them
+ * fails, so a retry makes nothing new), then AttachRolePolicy for each managed policy and PutRolePolicy for each inline one. A crash between them
  * leaves a tagged role whose missing policies the next plan shows as drift.
  */
 final class IamRoleCreator implements ResourceKind.Creator {
@@ -43,6 +43,11 @@ final class IamRoleCreator implements ResourceKind.Creator {
         for (String arn : IamRoleUpdater.arns(d.attribute("managedPolicies"))) {
             fence.check();
             requestId = AwsErrors.requestId(iam.attachRolePolicy(b -> b.roleName(name).policyArn(arn)));
+        }
+        for (String element : ovi.model.Field.elements(d.attribute("inlinePolicies"))) {
+            String[] p = IamRoleKind.inline(element);
+            fence.check();
+            requestId = AwsErrors.requestId(iam.putRolePolicy(b -> b.roleName(name).policyName(p[0]).policyDocument(p[1])));
         }
         return new Outcome.Executed(name, requestId, "created role " + name);
     }

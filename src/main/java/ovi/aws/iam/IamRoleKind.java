@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.iam.IamClient;
  * {@code trust}, who may assume it (a service principal such as {@code ec2.amazonaws.com}, or a whole
  * policy document), compared as JSON, not as text; {@code managedPolicies}, the ARNs attached, compared as
  * a set (one attached by hand is drift, and apply detaches it); {@code maxSession}, a duration from 1h to
- * 12h. Inline policies are left for later.
+ * 12h; {@code inlinePolicies}, policy name -> document, compared as a set of named JSON documents (a policy
+ * added, removed or edited by hand is drift, one change per policy).
  */
 public final class IamRoleKind implements AwsKind {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9+=,.@_-]{1,64}");
@@ -39,12 +40,16 @@ public final class IamRoleKind implements AwsKind {
                     .orElse(Field.ownerDashId("A-Za-z0-9+=,.@_-", 64)),
             Field.compared("trust", IamRoleKind::trust),
             Field.compared("managedPolicies", IamRoleKind::policies).orElse((owner, id) -> ""),
-            Field.compared("maxSession", Field.seconds(Duration.ofHours(1), Duration.ofHours(12))).optional()),
+            Field.compared("maxSession", Field.seconds(Duration.ofHours(1), Duration.ofHours(12))).optional(),
+            Field.compared("inlinePolicies", Field.setOf(Field.shown(IamRoleKind::inlinePolicy,
+                    e -> e.substring(0, e.indexOf(' ')))))
+                    .orElse((owner, id) -> "")),
             Set.of(Action.CREATE, Action.UPDATE, Action.DELETE));
 
     /** IAM speaks the query protocol; the lists it observes with are present even when empty. */
     public static final ReplyCheck.Rules REPLIES = ReplyCheck.Rules.query(Map.of(
-            "ListRoles", "<Roles", "ListRoleTags", "<Tags", "ListAttachedRolePolicies", "<AttachedPolicies"));
+            "ListRoles", "<Roles", "ListRoleTags", "<Tags", "ListAttachedRolePolicies", "<AttachedPolicies",
+            "ListRolePolicies", "<PolicyNames", "GetRolePolicy", "<PolicyDocument"));
 
     @Override
     public ResourceType type() {
@@ -80,6 +85,44 @@ public final class IamRoleKind implements AwsKind {
                     + "document with a Statement list, not " + v.description());
         }
         return canonical(JSON.valueToTree(doc));
+    }
+
+    private static final Pattern POLICY_NAME = Pattern.compile("[\\w+=,.@-]{1,128}");
+
+    /** One inline policy, {@code name: document} (a mapping or JSON text), as {@code <name> <canonical JSON>}. */
+    private static String inlinePolicy(Field.Value v) {
+        if (!(v.tree() instanceof Map<?, ?> m) || m.size() != 1 || !(m.keySet().iterator().next() instanceof String name)) {
+            throw new IllegalArgumentException("inlinePolicies is a mapping of policy names to documents, not "
+                    + v.description());
+        }
+        if (!POLICY_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a policy name: 1 to 128 letters, digits or + = , . @ _ -");
+        }
+        Object doc = m.get(name);
+        if (doc instanceof String s && s.strip().startsWith("{")) {
+            try {
+                doc = JSON.readValue(s, Object.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("policy " + name + " is not a JSON document: " + e.getOriginalMessage());
+            }
+        }
+        if (!(doc instanceof Map<?, ?> d) || !(d.get("Statement") instanceof List<?> || d.get("Statement") instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("policy " + name + " is a policy document with a Statement, not "
+                    + Field.Value.of(doc).description());
+        }
+        return name + " " + canonical(JSON.valueToTree(doc));
+    }
+
+    /** The inline policy of a canonical element: its name and its document. */
+    static String[] inline(String element) {
+        int sp = element.indexOf(' ');
+        return new String[] {element.substring(0, sp), element.substring(sp + 1)};
+    }
+
+    /** An inline policy as IAM gives it (URL-encoded JSON), as the element the config reads it as. */
+    static String observedInline(String name, String encoded) {
+        String doc = observedTrust(encoded);
+        return name + " " + (doc == null ? "(unreadable)" : doc);
     }
 
     private static String policies(Field.Value v) {

@@ -66,6 +66,25 @@ final class IamRoleUpdater implements ResourceKind.Updater {
                         }
                     }
                 }
+                case "inlinePolicies" -> {
+                    // a policy edited by hand is one taken away and one added under the same name: put once
+                    if (c.desired() != null) {
+                        String[] p = IamRoleKind.inline(c.desired());
+                        fence.check();
+                        requestId = AwsErrors.requestId(iam.putRolePolicy(b -> b.roleName(name).policyName(p[0])
+                                .policyDocument(p[1])));
+                        done.add("put inline policy " + p[0]);
+                    } else {
+                        String policy = IamRoleKind.inline(c.current())[0];
+                        boolean replaced = intent.changes().stream().anyMatch(x -> x.field().equals("inlinePolicies")
+                                && x.desired() != null && IamRoleKind.inline(x.desired())[0].equals(policy));
+                        if (!replaced) {
+                            fence.check();
+                            requestId = AwsErrors.requestId(iam.deleteRolePolicy(b -> b.roleName(name).policyName(policy)));
+                            done.add("deleted inline policy " + policy);
+                        }
+                    }
+                }
                 default -> {
                     if (c.field().startsWith("tags.")) {
                         tags.add(Tag.builder().key(c.field().substring(5)).value(c.desired()).build());

@@ -10,6 +10,7 @@ import ovi.aws.AwsClients;
 import ovi.aws.Observations;
 import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
+import ovi.model.Field;
 import ovi.model.Observation;
 import ovi.model.Scope;
 import ovi.model.Tags;
@@ -20,7 +21,8 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 /**
  * IAM roles through one run's clients. ListRoles gives no tags: each role's tags take one call
- * (ListRoleTags), and for the roles ovi manages, its attached policies one more.
+ * (ListRoleTags), and for the roles ovi manages, its attached policies one more, and its inline policies
+ * one to list them and one each to read them (IAM has no other way to give them).
  */
 final class IamRoles extends AbstractResourceKind {
     private final AwsClients aws;
@@ -74,6 +76,7 @@ final class IamRoles extends AbstractResourceKind {
             if ("true".equals(tags.get(Tags.MANAGED))) {
                 // only ovi's own roles are compared with a declaration: the others are spared the call
                 attrs.put("managedPolicies", String.join(",", attached(iam, name)));
+                attrs.put("inlinePolicies", Field.setValue(inline(iam, name)));
             }
             return Optional.of(new Observation(IamRoleKind.TYPE, Scope.GLOBAL, name, attrs, tags));
         } catch (AwsServiceException e) {
@@ -82,6 +85,18 @@ final class IamRoles extends AbstractResourceKind {
             }
             throw e;
         }
+    }
+
+    /** A role's inline policies, as the elements the config reads them as. */
+    static List<String> inline(IamClient iam, String role) {
+        List<String> out = new ArrayList<>();
+        for (var page : iam.listRolePoliciesPaginator(b -> b.roleName(role))) {
+            for (String policy : page.policyNames()) {
+                out.add(IamRoleKind.observedInline(policy, iam.getRolePolicy(b -> b.roleName(role).policyName(policy))
+                        .policyDocument()));
+            }
+        }
+        return out;
     }
 
     static TreeSet<String> attached(IamClient iam, String role) {

@@ -9,7 +9,9 @@ import ovi.aws.AwsClients;
 import ovi.aws.Observations;
 import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
+import ovi.model.Field;
 import ovi.model.Observation;
+import ovi.model.Tags;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Topic;
@@ -71,6 +73,12 @@ final class SnsTopics extends AbstractResourceKind {
                 attrs.put("displayName", display);
             }
             Observations.putIfPresent(attrs, "arn", arn);
+            String key = a.get("KmsMasterKeyId");
+            attrs.put("encryption", key == null || key.isEmpty() ? "none" : "kms:" + key);
+            if ("true".equals(tags.get(Tags.MANAGED))) {
+                // only ovi's own topics are compared with a declaration: the others are spared the call
+                attrs.put("subscriptions", Field.setValue(subscriptions(sns, arn).keySet()));
+            }
             return Optional.of(new Observation(SnsKind.TYPE, region, name(arn), attrs, tags));
         } catch (AwsServiceException e) {
             if (Observations.errorCode(e, "NotFound", "NotFoundException")) {
@@ -78,6 +86,15 @@ final class SnsTopics extends AbstractResourceKind {
             }
             throw e;
         }
+    }
+
+    /** A topic's subscriptions: {@code <protocol> <endpoint>} -> subscription ARN ("PendingConfirmation" until confirmed). */
+    static Map<String, String> subscriptions(SnsClient sns, String arn) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (var page : sns.listSubscriptionsByTopicPaginator(b -> b.topicArn(arn))) {
+            page.subscriptions().forEach(s -> out.put(s.protocol() + " " + s.endpoint(), s.subscriptionArn()));
+        }
+        return out;
     }
 
     /** A topic's name is the last part of its ARN. */

@@ -39,6 +39,30 @@ final class SnsUpdater implements ResourceKind.Updater {
                 requestId = AwsErrors.requestId(sns.setTopicAttributes(b -> b.topicArn(arn).attributeName("DisplayName")
                         .attributeValue(c.desired())));
                 done.add("displayName");
+            } else if (c.field().equals("encryption")) {
+                String key = c.desired().startsWith("kms:") ? c.desired().substring(4) : "";
+                fence.check();
+                requestId = AwsErrors.requestId(sns.setTopicAttributes(b -> b.topicArn(arn).attributeName("KmsMasterKeyId")
+                        .attributeValue(key)));
+                done.add("encryption " + c.current() + " -> " + c.desired());
+            } else if (c.field().equals("subscriptions") && c.desired() != null) {
+                fence.check();
+                requestId = subscribe(sns, arn, c.desired());
+                done.add("subscribed " + c.desired());
+            } else if (c.field().equals("subscriptions")) {
+                String subscription = SnsTopics.subscriptions(sns, arn).get(c.current());
+                if (subscription == null) {
+                    done.add(c.current() + " was already gone");
+                    continue;
+                }
+                if (!subscription.startsWith("arn:")) {
+                    return new Outcome.Failed("the subscription " + c.current() + " of topic " + name + " is pending "
+                            + "confirmation, and SNS cannot remove it until it is confirmed or lapses (3 days)"
+                            + (done.isEmpty() ? "" : "; done before: " + String.join("; ", done)), requestId);
+                }
+                fence.check();
+                requestId = AwsErrors.requestId(sns.unsubscribe(b -> b.subscriptionArn(subscription)));
+                done.add("unsubscribed " + c.current());
             }
         }
         if (!tags.isEmpty()) {
@@ -47,5 +71,12 @@ final class SnsUpdater implements ResourceKind.Updater {
             done.add("tags " + String.join(", ", tags.stream().map(Tag::key).toList()));
         }
         return new Outcome.Executed(name, requestId, "updated topic " + name + ": " + String.join("; ", done));
+    }
+
+    /** Subscribes a canonical {@code <protocol> <endpoint>} to the topic; the request id. */
+    static String subscribe(SnsClient sns, String topicArn, String subscription) {
+        int sp = subscription.indexOf(' ');
+        return AwsErrors.requestId(sns.subscribe(b -> b.topicArn(topicArn).protocol(subscription.substring(0, sp))
+                .endpoint(subscription.substring(sp + 1)).returnSubscriptionArn(true)));
     }
 }
