@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +44,8 @@ public final class ReplyCheck implements ExecutionInterceptor {
      * What the successful replies of one service look like.
      *
      * @param protocol how replies are written
-     * @param roots    REST-XML: the root element of each operation's reply
+     * @param roots    REST-XML: the root element of each operation's reply; several separated by {@code |}
+     *                 where servers that speak the API name one document differently
      * @param bodiless REST-XML and JSON: operations whose reply may have no body at all
      * @param required the text a reply to an operation must contain (its list element, even when empty)
      */
@@ -104,8 +106,9 @@ public final class ReplyCheck implements ExecutionInterceptor {
                 return rules.bodiless().contains(operation) ? null : "an empty body";
             }
             String want = rules.roots().get(operation);
-            if (want != null && !want.equals(root)) {
-                return root.isEmpty() ? "not XML" : "a <" + root + "> document, not <" + want + ">";
+            if (want != null && !List.of(want.split("\\|")).contains(root)) {
+                return root.isEmpty() ? "not XML" : "a <" + root + "> document, not <"
+                        + want.replace("|", "> or <") + ">";
             }
             if (want == null && (root.isEmpty() || root.equalsIgnoreCase("html"))) {
                 return root.isEmpty() ? "not XML" : "an HTML page";

@@ -47,6 +47,37 @@ class ReplyCheckTest {
     }
 
     @Test
+    void aRootMayNameTheDocumentAsEachServerNamesIt() {
+        var rules = ReplyCheck.Rules.restXml(java.util.Map.of("GetThing", "Thing|GetThingResponse"),
+                java.util.Set.of(), java.util.Map.of());
+        assertNull(ReplyCheck.problem(rules, "GetThing", b("<Thing/>")));
+        assertNull(ReplyCheck.problem(rules, "GetThing", b("<GetThingResponse/>")));
+        assertEquals("a <Other> document, not <Thing> or <GetThingResponse>",
+                ReplyCheck.problem(rules, "GetThing", b("<Other/>")));
+        assertEquals("not XML", ReplyCheck.problem(rules, "GetThing", b("Thing")));
+    }
+
+    @Test
+    void aBucketSettingsReplyOfAnotherDocumentIsAnErrorNotAnAbsentSetting() {
+        for (String put : java.util.List.of("PutBucketVersioning", "PutBucketEncryption", "PutPublicAccessBlock",
+                "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle")) {
+            assertNull(ReplyCheck.problem(S3Kind.REPLIES, put, b("")), put);
+        }
+        assertNull(ReplyCheck.problem(S3Kind.REPLIES, "GetBucketVersioning", b("<VersioningConfiguration/>")));
+        assertNull(ReplyCheck.problem(S3Kind.REPLIES, "GetBucketVersioning", b("<GetBucketVersioningResponse/>")),
+                "as moto names it");
+        assertEquals("a <Tagging> document, not <VersioningConfiguration> or <GetBucketVersioningResponse>",
+                ReplyCheck.problem(S3Kind.REPLIES, "GetBucketVersioning", b("<Tagging><TagSet/></Tagging>")));
+        assertTrue(ReplyCheck.problem(S3Kind.REPLIES, "GetBucketEncryption", b("")).contains("empty"));
+        assertTrue(ReplyCheck.problem(S3Kind.REPLIES, "GetPublicAccessBlock", b("<!DOCTYPE html><html>"))
+                .contains("not <PublicAccessBlockConfiguration>"));
+        assertTrue(ReplyCheck.problem(S3Kind.REPLIES, "GetBucketLifecycleConfiguration",
+                b("<ListAllMyBucketsResult/>")).contains("not <LifecycleConfiguration>"));
+        assertNull(ReplyCheck.problem(S3Kind.REPLIES, "GetBucketLifecycleConfiguration",
+                b("<?xml version=\"1.0\"?><LifecycleConfiguration xmlns=\"x\"><Rule/></LifecycleConfiguration>")));
+    }
+
+    @Test
     void aJsonReplyMustBeAnObjectAndMayBeEmptyOnlyWhereTheServiceSaysSo() {
         var rules = ReplyCheck.Rules.json(java.util.Set.of("DeleteQueue"), java.util.Map.of("GetQueueAttributes",
                 "\"Attributes\""));

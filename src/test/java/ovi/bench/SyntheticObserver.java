@@ -71,6 +71,12 @@ final class SyntheticObserver implements ResourceObserver {
                 }
                 default -> {
                     cloudId = d.attribute("bucket");
+                    // a managed bucket is observed with its settings, as declared
+                    d.type().compared().forEach(f -> {
+                        if (d.attribute(f.name()) != null) {
+                            attrs.put(f.name(), d.attribute(f.name()));
+                        }
+                    });
                     if (drift) {
                         tags.put("team", "someone-else");
                     }

@@ -65,7 +65,9 @@ final class SyntheticWorld {
     /**
      * The AWS calls {@code AwsResourceObserver} would make to observe this world at its page sizes: one
      * GetCallerIdentity, each scope's list pages (EC2 1000, RDS 100, S3 1000 a page, at least one page
-     * each) and one GetBucketTagging per bucket.
+     * each), one GetBucketTagging per bucket and, every bucket here being ovi's, four more for its
+     * settings (GetBucketVersioning, GetBucketEncryption, GetPublicAccessBlock,
+     * GetBucketLifecycleConfiguration).
      */
     long modelledAwsCalls(Set<Scope> scopes) {
         Map<Scope, Integer> counts = new HashMap<>();
@@ -85,7 +87,7 @@ final class SyntheticWorld {
                 }
             }
         }
-        return calls + buckets;
+        return calls + buckets * 5;
     }
 
     private static long pages(int items, int pageSize) {

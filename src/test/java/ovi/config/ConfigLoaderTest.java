@@ -97,7 +97,9 @@ class ConfigLoaderTest {
         DesiredResource bucket = desired.get(4);
         assertEquals(S3Kind.TYPE, bucket.type());
         assertEquals("us-east-1", bucket.region());
-        assertEquals(Map.of("bucket", "my-bucket"), bucket.attributes());
+        // a bucket that says nothing of its settings is made encrypted and private
+        assertEquals(Map.of("bucket", "my-bucket", "encryption", "aes256", "publicAccessBlock", "true"),
+                bucket.attributes());
 
         assertEquals(List.of("eu-west-1", "us-east-1"), List.copyOf(config.regions()));
         assertTrue(config.blessed("web-0"));

@@ -49,6 +49,15 @@ class CallEconomyIT {
             s3.putBucketTagging(r -> r.bucket("calls-tagged").tagging(t -> t.tagSet(
                     software.amazon.awssdk.services.s3.model.Tag.builder().key("team").value("web").build())));
             s3.createBucket(r -> r.bucket("calls-untagged"));
+            // one bucket ovi manages, as declared (encrypted, public access blocked), so it is no diff
+            s3.createBucket(r -> r.bucket("calls-managed"));
+            s3.putBucketEncryption(r -> r.bucket("calls-managed").serverSideEncryptionConfiguration(c -> c.rules(x -> x
+                    .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm("AES256")))));
+            s3.putPublicAccessBlock(r -> r.bucket("calls-managed").publicAccessBlockConfiguration(p -> p
+                    .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
+            s3.putBucketTagging(r -> r.bucket("calls-managed").tagging(t -> t.tagSet(Moto.managed("team-web",
+                    "assets-0").entrySet().stream().map(e -> software.amazon.awssdk.services.s3.model.Tag.builder()
+                    .key(e.getKey()).value(e.getValue()).build()).toList())));
             // 40 security groups besides the default VPC's own: their rules and tags come in the list reply
             for (int i = 0; i < 40; i++) {
                 String name = "calls-" + i;
@@ -72,22 +81,29 @@ class CallEconomyIT {
                     name: web
                     size: t3.micro
                     image: ami-12c6146b
+                  - type: s3
+                    name: assets
+                    bucket: calls-managed
                 """);
 
         Cli.Result r = Cli.run("plan", "-c", config.toString(), "-o", "json");
 
         assertEquals(0, r.code(), r::toString);
         // every resource was observed: 149 unmanaged instances, two unmanaged buckets, two unmanaged
-        // queues and 41 unmanaged security groups (40 by hand, the default VPC's default); web-0 matches
+        // queues and 41 unmanaged security groups (40 by hand, the default VPC's default); web-0 and
+        // assets-0 match
         assertEquals(194, r.json().get("diffs").size(), "diffs");
-        // GetCallerIdentity 1, DescribeInstances 1, DescribeDBInstances 1, ListBuckets 1, and per bucket
+        // GetCallerIdentity 1, DescribeInstances 1, DescribeDBInstances 1, ListBuckets 1, and per bucket (3)
         // GetBucketTagging 1 and GetBucketLocation 1: AWS names each bucket's region in ListBuckets when
-        // max-buckets is given, so there ovi needs no GetBucketLocation, but moto leaves it out; ListQueues 1,
-        // and per queue GetQueueAttributes 1 and ListQueueTags 1 (SQS lists only URLs); ListTopics 1;
-        // ListTables 1; ListRoles 1; DescribeSecurityGroups 1, whatever the number of groups: rules and tags
-        // are in the list reply. AWS pages it at up to 1,000 groups (ovi asks for that, SecurityGroupIT
-        // checks), so 41 groups are one page there too; moto answers every group in one page at any size.
-        assertEquals(17, r.json().get("awsCalls").asLong(), r::toString);
-        assertTrue(r.err().contains("made 17 AWS calls"), r::toString);
+        // max-buckets is given, so there ovi needs no GetBucketLocation, but moto leaves it out; for the one
+        // bucket ovi manages, 4 more: GetBucketVersioning, GetBucketEncryption, GetPublicAccessBlock and
+        // GetBucketLifecycleConfiguration, since S3 gives a bucket's settings only one call each and only the
+        // buckets ovi manages are compared (the two others cost none); ListQueues 1, and per queue
+        // GetQueueAttributes 1 and ListQueueTags 1 (SQS lists only URLs); ListTopics 1; ListTables 1; ListRoles 1;
+        // DescribeSecurityGroups 1, whatever the number of groups: rules and tags are in the list reply. AWS
+        // pages it at up to 1,000 groups (ovi asks for that, SecurityGroupIT checks), so 41 groups are one page
+        // there too; moto answers every group in one page at any size.
+        assertEquals(23, r.json().get("awsCalls").asLong(), r::toString);
+        assertTrue(r.err().contains("made 23 AWS calls"), r::toString);
     }
 }

@@ -38,6 +38,18 @@ class CrashRecoveryIT {
                 image: ami-12c6146b
             """;
 
+    static final String S3_CONFIG = """
+            version: v1
+            provider: aws
+            region: us-east-1
+            owner: team-web
+            resources:
+              - type: s3
+                name: assets
+                bucket: team-web-assets
+                tags: {team: web}
+            """;
+
     @TempDir
     Path dir;
     Path config;
@@ -114,8 +126,14 @@ class CrashRecoveryIT {
     /** The actions of several AWS calls, each killed between every two of its calls. */
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cutOffActions() {
         return java.util.stream.Stream.of(
-                // S3 create: CreateBucket | PutBucketTagging
+                // S3 create: CreateBucket | PutBucketEncryption | PutPublicAccessBlock | PutBucketTagging
                 org.junit.jupiter.params.provider.Arguments.of("s3-create", "assets-0", 2),
+                org.junit.jupiter.params.provider.Arguments.of("s3-create", "assets-0", 3),
+                org.junit.jupiter.params.provider.Arguments.of("s3-create", "assets-0", 4),
+                // S3 update of settings and tags: PutBucketEncryption | PutPublicAccessBlock | PutBucketVersioning
+                // | PutBucketTagging
+                org.junit.jupiter.params.provider.Arguments.of("s3-update", "assets-0", 2),
+                org.junit.jupiter.params.provider.Arguments.of("s3-update", "assets-0", 4),
                 // EC2 update of tags and size: CreateTags | StopInstances | ModifyInstanceAttribute | StartInstances
                 org.junit.jupiter.params.provider.Arguments.of("ec2-update", "web-0", 2),
                 org.junit.jupiter.params.provider.Arguments.of("ec2-update", "web-0", 3),
@@ -140,17 +158,8 @@ class CrashRecoveryIT {
     @org.junit.jupiter.params.provider.MethodSource("cutOffActions")
     void anActionKilledBetweenTwoCallsIsFinishedByTheNextApply(String action, String id, int call) throws Exception {
         String cfg = switch (action) {
-            case "s3-create" -> """
-                    version: v1
-                    provider: aws
-                    region: us-east-1
-                    owner: team-web
-                    resources:
-                      - type: s3
-                        name: assets
-                        bucket: team-web-assets
-                        tags: {team: web}
-                    """;
+            case "s3-create" -> S3_CONFIG;
+            case "s3-update" -> S3_CONFIG + "    versioning: true\n";
             case "ec2-update" -> CONFIG.replace("count: 2", "count: 1").replace("image: ami-12c6146b",
                     "image: ami-12c6146b\n    tags: {team: web}");
             case "sg-create", "sg-update" -> """
@@ -196,6 +205,14 @@ class CrashRecoveryIT {
                 ec2.authorizeSecurityGroupIngress(b -> b.groupId(sg).ipPermissions(q -> q.ipProtocol("tcp").fromPort(22)
                         .toPort(22).ipRanges(r -> r.cidrIp("0.0.0.0/0"))));
             }
+        } else if (action.equals("s3-update")) {
+            // ovi's bucket, made before its settings were declared: unencrypted, open, unversioned, untagged team
+            try (var s3 = Moto.s3()) {
+                s3.createBucket(b -> b.bucket("team-web-assets"));
+                s3.putBucketTagging(b -> b.bucket("team-web-assets").tagging(t -> t.tagSet(Moto.managed("team-web",
+                        "assets-0").entrySet().stream().map(e -> software.amazon.awssdk.services.s3.model.Tag.builder()
+                        .key(e.getKey()).value(e.getValue()).build()).toList())));
+            }
         } else if (action.equals("rds-update")) {
             try (var rds = Moto.rds(Moto.REGION)) {
                 rds.createDBInstance(b -> b.dbInstanceIdentifier("team-web-db-0").dbInstanceClass("db.t3.small")
@@ -236,12 +253,21 @@ class CrashRecoveryIT {
         assertEquals(0, plan.code(), "converged after the crash: " + plan);
         assertEquals(0, Cli.run("status", "--state-dir", state.toString(), "--check", "-q").code());
         switch (action) {
-            case "s3-create" -> {
+            case "s3-create", "s3-update" -> {
                 try (var s3 = Moto.s3()) {
                     var tags = s3.getBucketTagging(b -> b.bucket("team-web-assets")).tagSet();
                     assertTrue(tags.stream().anyMatch(t -> t.key().equals("ovi:owner") && t.value().equals("team-web")),
                             "the bucket is ovi's, not unmanaged: " + tags);
+                    assertTrue(tags.stream().anyMatch(t -> t.key().equals("team") && t.value().equals("web")), tags::toString);
                     assertEquals(1, s3.listBuckets().buckets().size());
+                    assertEquals("AES256", s3.getBucketEncryption(b -> b.bucket("team-web-assets"))
+                            .serverSideEncryptionConfiguration().rules().get(0).applyServerSideEncryptionByDefault()
+                            .sseAlgorithmAsString(), "encrypted");
+                    assertEquals(true, s3.getPublicAccessBlock(b -> b.bucket("team-web-assets"))
+                            .publicAccessBlockConfiguration().restrictPublicBuckets(), "private");
+                    if (action.equals("s3-update")) {
+                        assertEquals("Enabled", s3.getBucketVersioning(b -> b.bucket("team-web-assets")).statusAsString());
+                    }
                 }
             }
             case "ec2-update" -> {

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * <p>Requests are named {@code service:Operation}: {@code ec2:DescribeInstances}, {@code rds:CreateDBInstance},
  * {@code sts:GetCallerIdentity} (the query protocols' {@code Action}, the service from the signature's
  * credential scope), and for S3 (path style) {@code s3:ListBuckets}, {@code s3:CreateBucket},
- * {@code s3:PutBucketTagging}, ...
+ * {@code s3:PutBucketTagging}, {@code s3:GetPublicAccessBlock}, {@code s3:PutBucketLifecycleConfiguration}, ...
  */
 public final class FaultProxy implements AutoCloseable {
     /** One request as it reached the proxy. */
@@ -300,6 +300,18 @@ public final class FaultProxy implements AutoCloseable {
         }
         if (q.contains("location")) {
             return "GetBucketLocation";
+        }
+        for (var setting : Map.of("versioning", "BucketVersioning", "encryption", "BucketEncryption",
+                "publicAccessBlock", "PublicAccessBlock", "lifecycle", "BucketLifecycle").entrySet()) {
+            if (q.contains(setting.getKey())) {
+                String name = setting.getValue();
+                String configuration = name.equals("BucketLifecycle") ? "Configuration" : "";
+                return switch (method) {
+                    case "GET" -> "Get" + name + configuration;
+                    case "PUT" -> "Put" + name + configuration;
+                    default -> "Delete" + name;
+                };
+            }
         }
         if (q.contains("versions")) {
             return "ListObjectVersions";

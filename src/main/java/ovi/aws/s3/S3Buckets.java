@@ -9,12 +9,18 @@ import ovi.aws.Observations;
 import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
 import ovi.model.Observation;
+import ovi.model.Tags;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
+import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionConfiguration;
 
 /**
- * S3 buckets through one run's clients. Tags come one call per bucket: S3 has no other way to give them.
+ * S3 buckets through one run's clients. Tags come one call per bucket, and for the buckets ovi manages the
+ * four settings one call each (GetBucketVersioning, GetBucketEncryption, GetPublicAccessBlock,
+ * GetBucketLifecycleConfiguration): S3 has no other way to give them.
  */
 final class S3Buckets extends AbstractResourceKind {
     private final AwsClients aws;
@@ -34,7 +40,7 @@ final class S3Buckets extends AbstractResourceKind {
                 if (bucketRegion == null || bucketRegion.isEmpty()) {
                     bucketRegion = bucketRegion(s3, b.name());
                 }
-                out.add(observation(bucketRegion, b.name(), bucketTags(s3, b.name())));
+                out.add(observation(s3, bucketRegion, b.name(), bucketTags(s3, b.name())));
             }
         }
         return out;
@@ -60,11 +66,63 @@ final class S3Buckets extends AbstractResourceKind {
             }
             throw e;
         }
-        return List.of(observation(bucketRegion(s3, bucket), bucket, bucketTags(s3, bucket)));
+        return List.of(observation(s3, bucketRegion(s3, bucket), bucket, bucketTags(s3, bucket)));
     }
 
     static Observation observation(String region, String bucket, Map<String, String> tags) {
         return new Observation(S3Kind.TYPE, region, bucket, Map.of(), tags);
+    }
+
+    /**
+     * A bucket with its settings when ovi manages it: only those are ever compared or changed, so the
+     * others are spared four calls each.
+     */
+    static Observation observation(S3Client s3, String region, String bucket, Map<String, String> tags) {
+        if (!"true".equals(tags.get(Tags.MANAGED))) {
+            return observation(region, bucket, tags);
+        }
+        return new Observation(S3Kind.TYPE, region, bucket, settings(s3, bucket), tags);
+    }
+
+    /**
+     * The four settings as canonical text. A setting S3 says is not configured reads as its absence means
+     * (no encryption, no public access block, no lifecycle rules); any other error is thrown, so the
+     * bucket is never believed open or unencrypted on the strength of a failed read.
+     */
+    static Map<String, String> settings(S3Client s3, String bucket) {
+        Map<String, String> attrs = new HashMap<>();
+        attrs.put(S3Settings.VERSIONING, S3Settings.versioning(s3.getBucketVersioning(r -> r.bucket(bucket)).status()));
+        ServerSideEncryptionConfiguration encryption;
+        try {
+            encryption = s3.getBucketEncryption(r -> r.bucket(bucket)).serverSideEncryptionConfiguration();
+        } catch (AwsServiceException e) {
+            if (!Observations.errorCode(e, "ServerSideEncryptionConfigurationNotFoundError")) {
+                throw e;
+            }
+            encryption = null;
+        }
+        attrs.put(S3Settings.ENCRYPTION, S3Settings.encryption(encryption));
+        PublicAccessBlockConfiguration block;
+        try {
+            block = s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration();
+        } catch (AwsServiceException e) {
+            if (!Observations.errorCode(e, "NoSuchPublicAccessBlockConfiguration")) {
+                throw e;
+            }
+            block = null;
+        }
+        attrs.put(S3Settings.PUBLIC_ACCESS_BLOCK, S3Settings.publicAccessBlock(block));
+        List<LifecycleRule> rules;
+        try {
+            rules = s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules();
+        } catch (AwsServiceException e) {
+            if (!Observations.errorCode(e, "NoSuchLifecycleConfiguration")) {
+                throw e;
+            }
+            rules = List.of();
+        }
+        attrs.put(S3Settings.LIFECYCLE, S3Settings.lifecycle(rules));
+        return attrs;
     }
 
     /** A bucket's region; GetBucketLocation answers null or "" for us-east-1, by an old convention. */
