@@ -271,7 +271,8 @@ public final class Recovery {
 
     /**
      * What the resource as found still lacks of what the action wanted: for a create, ovi's own tags (a
-     * resource of ours that otherwise differs was created, and its drift is the next plan's); for an
+     * resource of ours that otherwise differs was created, and its drift is the next plan's) and whatever
+     * the kind says its create still has to do after the first call (a security group's rules); for an
      * update, each change not yet applied, and whatever else the kind says is left (an instance resized
      * but not started again when it ran).
      */
@@ -289,19 +290,39 @@ public final class Recovery {
                     off.add("it lacks the tag " + k + "=" + want.get(k));
                 }
             }
+            off.addAll(kindSays.unfinished(intent, before(e), o));
         } else if (intent.action() == Action.UPDATE) {
             for (Change c : intent.changes()) {
-                if (intent.type().fixed(c)) {
-                    continue; // never made by an update: reported by every plan instead
-                }
-                String now = c.field().startsWith("tags.") ? o.tags().get(c.field().substring(5)) : o.attribute(c.field());
-                if (!made(intent.type(), c, now)) {
-                    off.add(c.field() + " is " + (now == null ? "absent" : now) + ", not " + c.desired());
-                }
+                notApplied(intent.type(), c, o).ifPresent(off::add);
             }
             off.addAll(kindSays.unfinished(intent, before(e), o));
         }
         return off;
+    }
+
+    /**
+     * How the resource as found differs from what one change wanted, or empty when the change is made. A
+     * change of a set field is one element added (present now?) or taken away (gone now?); a change of a
+     * fixed field is never made in place, so an update is not waited on for it.
+     */
+    static Optional<String> notApplied(ResourceType type, Change c, Observation o) {
+        Optional<Field> field = type.field(c.field());
+        if (field.filter(Field::fixed).isPresent()) {
+            return Optional.empty();
+        }
+        if (field.filter(Field::set).isPresent()) {
+            java.util.SortedSet<String> now = Field.elements(o.attribute(c.field()));
+            if (c.desired() != null && !now.contains(c.desired())) {
+                return Optional.of(c.field() + " lacks " + c.desired());
+            }
+            if (c.desired() == null && c.current() != null && now.contains(c.current())) {
+                return Optional.of(c.field() + " still has " + c.current());
+            }
+            return Optional.empty();
+        }
+        String now = c.field().startsWith("tags.") ? o.tags().get(c.field().substring(5)) : o.attribute(c.field());
+        return made(type, c, now) ? Optional.empty()
+                : Optional.of(c.field() + " is " + (now == null ? "absent" : now) + ", not " + c.desired());
     }
 
     /** Carries the intent out again under a claim of this run; null when another run holds the claim. */
@@ -386,14 +407,7 @@ public final class Recovery {
         }
         List<String> off = new ArrayList<>();
         for (Change c : changes) {
-            if (type.fixed(c)) {
-                continue; // never made by an update: reported by every plan instead
-            }
-            String field = c.field();
-            String now = field.startsWith("tags.") ? o.tags().get(field.substring(5)) : o.attribute(field);
-            if (!made(type, c, now)) {
-                off.add(field + " is " + (now == null ? "absent" : now) + ", not " + c.desired());
-            }
+            notApplied(type, c, o).ifPresent(off::add);
         }
         return off;
     }

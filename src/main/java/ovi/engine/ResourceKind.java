@@ -47,9 +47,12 @@ public interface ResourceKind {
     }
 
     /**
-     * After a crash cut an update off: what the resource as {@code found} still lacks beyond the update's
-     * own changes, given the state it was in when the update began ({@code before}, such as
-     * {@code state=running} for an instance that must run again after a resize). Empty when nothing.
+     * After a crash cut an action off: what the resource as {@code found} still lacks beyond what crash
+     * recovery checks itself (an update's own changes; a create's ovi tags), given the state it was in when
+     * the action began ({@code before}, such as {@code state=running} for an instance that must run again
+     * after a resize). For a create of several calls, what the calls after the first still had to do (a
+     * security group's rules): recovery then finishes the create by carrying it out again, so the creator
+     * must take over its own resource made by the first call. Empty when nothing.
      */
     default List<String> unfinished(Intent intent, Map<String, String> before, Observation found) {
         return List.of();

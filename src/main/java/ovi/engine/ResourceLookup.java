@@ -29,8 +29,8 @@ public interface ResourceLookup {
     List<Observation> find(Target target);
 
     /**
-     * What a resource found after a crash still lacks of an update beyond the update's own changes, as its
-     * kind says ({@link ResourceKind#unfinished}); {@code before} is its state when the update began.
+     * What a resource found after a crash still lacks of an action beyond what recovery checks itself, as
+     * its kind says ({@link ResourceKind#unfinished}); {@code before} is its state when the action began.
      */
     default List<String> unfinished(ovi.model.Intent intent, java.util.Map<String, String> before, Observation found) {
         return List.of();

@@ -9,6 +9,7 @@ import ovi.aws.iam.IamRoleKind;
 import ovi.aws.lambda.LambdaKind;
 import ovi.aws.rds.RdsKind;
 import ovi.aws.s3.S3Kind;
+import ovi.aws.securitygroup.SecurityGroupKind;
 import ovi.aws.sns.SnsKind;
 import ovi.aws.sqs.SqsKind;
 import ovi.model.ResourceType;
@@ -27,7 +28,8 @@ public final class ResourceKinds implements ResourceType.Catalog {
             new SnsKind(),
             new DynamoDbKind(),
             new IamRoleKind(),
-            new LambdaKind());
+            new LambdaKind(),
+            new SecurityGroupKind());
 
     /** Found by {@link ResourceType#all()} through META-INF/services. */
     public ResourceKinds() {

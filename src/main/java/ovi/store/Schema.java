@@ -37,6 +37,10 @@ final class Schema {
                 // each WAL's head, outside the WAL: a missing tail, file or directory shows against it
                 "CREATE TABLE IF NOT EXISTS wal_heads (wal VARCHAR(1000) PRIMARY KEY, seq BIGINT NOT NULL, "
                         + "hash CHAR(64) NOT NULL, recorded_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+            },
+            new String[] {
+                // a kind's key is up to 20 characters (ResourceType), not 8: security-group is 14
+                "ALTER TABLE resources ALTER COLUMN type SET DATA TYPE VARCHAR(20)",
             });
 
     static final int VERSION = MIGRATIONS.size();

@@ -294,7 +294,7 @@ class ConfigLoaderTest {
     void unknownProviderAndType() {
         assertOnlyProblem(HEADER.replace("aws", "gcp") + EC2, "provider", 2, 11, "unknown provider 'gcp'");
         assertOnlyProblem(HEADER + "  - type: kinesis\n", "resources[0].type", 6, 11,
-                "unknown resource type 'kinesis'; expected one of dynamodb, ec2, iam-role, lambda, rds, s3, sns, sqs");
+                "unknown resource type 'kinesis'; expected one of dynamodb, ec2, iam-role, lambda, rds, s3, security-group, sns, sqs");
     }
 
     @ParameterizedTest
@@ -455,7 +455,7 @@ class ConfigLoaderTest {
                         + "subnetGroup, securityGroups, multiAz, deletionProtection, backupRetention, storageEncrypted, "
                         + "publiclyAccessible",
                 "ovi.yaml:11:11: resources[1].name: duplicate resource name 'web'; resources[0] already uses it",
-                "ovi.yaml:16:11: resources[2].type: unknown resource type 'kinesis'; expected one of dynamodb, ec2, iam-role, lambda, rds, s3, sns, sqs"),
+                "ovi.yaml:16:11: resources[2].type: unknown resource type 'kinesis'; expected one of dynamodb, ec2, iam-role, lambda, rds, s3, security-group, sns, sqs"),
                 lines.stream().filter(l -> !l.contains("resources[1].storage:")).toList());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("ovi.yaml:14:14: resources[1].storage: storage size"
                 + " 'abc' is malformed")), e.getMessage());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import ovi.aws.ec2.Ec2Kind;
+import ovi.aws.securitygroup.SecurityGroupKind;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 import ovi.model.WalEntry;
@@ -51,6 +52,14 @@ class RecoveryTest {
         final Map<String, Observation> byOviId = new HashMap<>();
         final List<Target> asked = new ArrayList<>();
         String broken;
+
+        /** What the kind says is left of an action, by ovi id. */
+        final Map<String, List<String>> unfinished = new HashMap<>();
+
+        @Override
+        public List<String> unfinished(ovi.model.Intent intent, Map<String, String> before, Observation found) {
+            return unfinished.getOrDefault(intent.id(), List.of());
+        }
 
         @Override
         public List<Observation> find(Target t) {
@@ -231,5 +240,65 @@ class RecoveryTest {
         d.accept(b);
         wal.entries.forEach(d::accept);
         assertEquals(List.of(), d.entries());
+    }
+
+    private static Observation group(String cloudId, String oviId, String ingress) {
+        return new Observation(SecurityGroupKind.TYPE, "us-east-1", cloudId, Map.of("groupName", "team-web-" + oviId,
+                "vpc", "vpc-0123abcd", "description", "managed by ovi", "ingress", ingress, "egress", ""),
+                Map.of("ovi:id", oviId, "ovi:owner", "team-web", "ovi:managed", "true"));
+    }
+
+    /** An executing entry as an apply writes it: with the deciding run, the declaration and the changes. */
+    private static Map<String, Object> wanted(String ingress, List<Object> changes) {
+        return Map.of("planRunId", "r-plan", "changes", changes, "desired", Map.of("attributes", Map.of(
+                "groupName", "team-web-lb-0", "description", "managed by ovi", "ingress", ingress), "tags", Map.of()));
+    }
+
+    @Test
+    void aCreateWhoseLaterCallsTheKindSaysAreLeftIsHalfDoneNotTakenEffect() {
+        lookup.byOviId.put("lb-0", group("sg-0123abcd", "lb-0", ""));
+        lookup.unfinished.put("lb-0", List.of("ingress lacks tcp 443 0.0.0.0/0"));
+        WalEntry e = executing("lb-0", "create", Map.of("type", "security-group"));
+        e = new WalEntry(e.seq(), e.time(), e.runId(), e.type(), e.resource(), e.action(), e.message(),
+                merged(e.data(), wanted("tcp 443 0.0.0.0/0", List.of())), "", "");
+
+        Recovery.Result r = recovery.resolve("r-next", List.of(e));
+
+        WalEntry out = r.resolved().get(0);
+        assertEquals("failed", out.type(), "recovery that only looks records it as half done");
+        assertEquals("after a crash: the security group exists (sg-0123abcd) but ingress lacks tcp 443 0.0.0.0/0; the "
+                + "create is half done", out.message());
+    }
+
+    @Test
+    void anUpdateOfASetFieldIsCheckedElementByElementAndAFixedFieldIsNotWaitedOn() {
+        lookup.byOviId.put("lb-0", group("sg-0123abcd", "lb-0", "tcp 443 0.0.0.0/0"));
+        lookup.byOviId.put("lb-1", group("sg-0123abce", "lb-1", "tcp 22 0.0.0.0/0\ntcp 443 0.0.0.0/0"));
+        List<Object> changes = List.of(
+                Map.of("field", "ingress", "current", "tcp 22 0.0.0.0/0"),
+                Map.of("field", "ingress", "desired", "tcp 443 0.0.0.0/0"),
+                Map.of("field", "vpc", "current", "vpc-0123abcd", "desired", "vpc-0123abcf"));
+        List<WalEntry> entries = new ArrayList<>();
+        for (String id : List.of("lb-0", "lb-1")) {
+            WalEntry e = executing(id, "update", Map.of("type", "security-group", "cloudId",
+                    id.equals("lb-0") ? "sg-0123abcd" : "sg-0123abce"));
+            entries.add(new WalEntry(e.seq(), e.time(), e.runId(), e.type(), e.resource(), e.action(), e.message(),
+                    merged(e.data(), wanted("tcp 443 0.0.0.0/0", changes)), "", ""));
+        }
+
+        Recovery.Result r = recovery.resolve("r-next", entries);
+
+        assertEquals("executed", r.resolved().get(0).type(), r.resolved().get(0)::message);
+        assertEquals("after a crash: the security group exists (sg-0123abcd) as the update wanted, it took effect",
+                r.resolved().get(0).message());
+        assertEquals("failed", r.resolved().get(1).type());
+        assertEquals("after a crash: the security group exists (sg-0123abce) but ingress still has tcp 22 0.0.0.0/0; "
+                + "the update is half done", r.resolved().get(1).message());
+    }
+
+    private static Map<String, Object> merged(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> out = new LinkedHashMap<>(a);
+        out.putAll(b);
+        return out;
     }
 }

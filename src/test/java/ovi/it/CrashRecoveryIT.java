@@ -139,7 +139,14 @@ class CrashRecoveryIT {
                 org.junit.jupiter.params.provider.Arguments.of("ec2-update", "web-0", 3),
                 org.junit.jupiter.params.provider.Arguments.of("ec2-update", "web-0", 4),
                 // RDS update of class and tags: ModifyDBInstance | AddTagsToResource
-                org.junit.jupiter.params.provider.Arguments.of("rds-update", "db-0", 2));
+                org.junit.jupiter.params.provider.Arguments.of("rds-update", "db-0", 2),
+                // security group create: CreateSecurityGroup | AuthorizeSecurityGroupIngress |
+                // AuthorizeSecurityGroupEgress | RevokeSecurityGroupEgress (the default allow-all)
+                org.junit.jupiter.params.provider.Arguments.of("sg-create", "lb-0", 2),
+                org.junit.jupiter.params.provider.Arguments.of("sg-create", "lb-0", 3),
+                org.junit.jupiter.params.provider.Arguments.of("sg-create", "lb-0", 4),
+                // security group update of its rules: AuthorizeSecurityGroupIngress | RevokeSecurityGroupIngress
+                org.junit.jupiter.params.provider.Arguments.of("sg-update", "lb-0", 2));
     }
 
     /**
@@ -155,6 +162,20 @@ class CrashRecoveryIT {
             case "s3-update" -> S3_CONFIG + "    versioning: true\n";
             case "ec2-update" -> CONFIG.replace("count: 2", "count: 1").replace("image: ami-12c6146b",
                     "image: ami-12c6146b\n    tags: {team: web}");
+            case "sg-create", "sg-update" -> """
+                    version: v1
+                    provider: aws
+                    region: us-east-1
+                    owner: team-web
+                    resources:
+                      - type: security-group
+                        name: lb
+                        ingress:
+                          - {protocol: tcp, port: 443, cidr: 0.0.0.0/0}
+                    """ + (action.equals("sg-create") ? """
+                        egress:
+                          - {protocol: tcp, port: 5432, cidr: 10.0.0.0/16}
+                    """ : "");
             default -> """
                     version: v1
                     provider: aws
@@ -174,6 +195,15 @@ class CrashRecoveryIT {
         if (action.equals("ec2-update")) {
             try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
                 seeded = Moto.runInstance(ec2, "t3.small", Moto.managed("team-web", "web-0"));
+            }
+        } else if (action.equals("sg-update")) {
+            try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+                String sg = ec2.createSecurityGroup(b -> b.groupName("team-web-lb-0").description("managed by ovi")
+                        .tagSpecifications(t -> t.resourceType("security-group").tags(Moto.managed("team-web", "lb-0")
+                                .entrySet().stream().map(e -> software.amazon.awssdk.services.ec2.model.Tag.builder()
+                                        .key(e.getKey()).value(e.getValue()).build()).toList()))).groupId();
+                ec2.authorizeSecurityGroupIngress(b -> b.groupId(sg).ipPermissions(q -> q.ipProtocol("tcp").fromPort(22)
+                        .toPort(22).ipRanges(r -> r.cidrIp("0.0.0.0/0"))));
             }
         } else if (action.equals("s3-update")) {
             // ovi's bucket, made before its settings were declared: unencrypted, open, unversioned, untagged team
@@ -249,6 +279,22 @@ class CrashRecoveryIT {
                     assertTrue(i.tags().stream().anyMatch(t -> t.key().equals("team") && t.value().equals("web")));
                 }
                 assertEquals(1, instances("web-0").size());
+            }
+            case "sg-create", "sg-update" -> {
+                try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+                    var groups = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("tag:ovi:id")
+                            .values("lb-0").build())).securityGroups();
+                    assertEquals(1, groups.size(), "one group, never a second: " + groups);
+                    var g = groups.get(0);
+                    assertEquals(1, g.ipPermissions().size(), g::toString);
+                    assertEquals(443, g.ipPermissions().get(0).fromPort(), g::toString);
+                    assertEquals(List.of("0.0.0.0/0"), g.ipPermissions().get(0).ipRanges().stream()
+                            .map(r -> r.cidrIp()).toList(), g::toString);
+                    if (action.equals("sg-create")) {
+                        assertEquals(1, g.ipPermissionsEgress().size(), "the default egress is revoked: " + g);
+                        assertEquals(5432, g.ipPermissionsEgress().get(0).fromPort(), g::toString);
+                    }
+                }
             }
             default -> {
                 try (var rds = Moto.rds(Moto.REGION)) {

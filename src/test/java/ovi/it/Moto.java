@@ -86,6 +86,19 @@ public final class Moto {
         return ec2.runInstances(req.build()).instances().get(0).instanceId();
     }
 
+    /**
+     * The default VPC's default security group in {@code region}. Every VPC has one, untagged, so every plan
+     * observes it and reports it as unmanaged (a notify decision with this id).
+     */
+    public static String defaultSecurityGroup(String region) {
+        try (Ec2Client ec2 = ec2(region)) {
+            return ec2.describeSecurityGroups(b -> b.filters(f -> f.name("group-name").values("default")))
+                    .securityGroups().stream().filter(g -> "default".equals(g.groupName())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("moto has no default security group in " + region))
+                    .groupId();
+        }
+    }
+
     public static Map<String, String> managed(String owner, String id, String... more) {
         java.util.Map<String, String> tags = new java.util.HashMap<>();
         tags.put("ovi:managed", "true");

@@ -108,7 +108,8 @@ class PlanIT {
         assertEquals("notify", decision(plan, foreign).get("action").asText());
         assertEquals("create", decision(plan, "assets-0").get("action").asText());
         JsonNode s = plan.get("summary");
-        assertEquals(List.of(1, 2, 1, 3), List.of(s.get("create").asInt(), s.get("update").asInt(),
+        // notify: legacy-0, the unmanaged and the foreign instance, and the default VPC's default security group
+        assertEquals(List.of(1, 2, 1, 4), List.of(s.get("create").asInt(), s.get("update").asInt(),
                 s.get("delete").asInt(), s.get("notify").asInt()));
     }
 
@@ -134,7 +135,8 @@ class PlanIT {
         assertTrue(r.out().contains("Create:\n  + ec2 web-1 in us-east-1: declared but not found"), r::toString);
         assertTrue(r.out().contains("Update:\n  ~ ec2 web-0 (i-"), r::toString);
         assertTrue(r.out().contains("      size: t3.large -> t3.micro"), r::toString);
-        assertTrue(r.out().contains("Plan: 3 to create, 1 to update, 0 to delete, 0 to notify."), r::toString);
+        // the one notify is the default VPC's default security group, untagged like every VPC's
+        assertTrue(r.out().contains("Plan: 3 to create, 1 to update, 0 to delete, 1 to notify."), r::toString);
         assertFalse(r.out().contains("\u001b["), "no colour when stdout is not a terminal");
         assertTrue(r.err().contains("observed ec2/us-east-1: 1 resources"), "progress goes to stderr");
     }
@@ -217,7 +219,8 @@ class PlanIT {
         Cli.Result first = Cli.run("plan", "-c", config.toString());
         Cli.Result second = Cli.run("plan", "-c", config.toString());
         assertEquals(0, first.code(), first::toString);
-        assertTrue(first.err().contains("(1 resources changed)"), first::toString);
+        // web-0 and the default VPC's default security group
+        assertTrue(first.err().contains("(2 resources changed)"), first::toString);
         assertTrue(second.err().contains("(0 resources changed)"), second::toString);
     }
 
@@ -271,7 +274,7 @@ class PlanIT {
                 Files.getPosixFilePermissions(dir.resolve(".ovi"))));
         JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(saved.toFile());
         assertEquals(64, plan.get("checksum").asText().length());
-        assertEquals(4, plan.get("decisions").size());
+        assertEquals(5, plan.get("decisions").size(), "four declared, and the default security group's notify");
         assertEquals("t3.micro", decision(plan, "web-0").get("desired").get("attributes").get("size").asText());
     }
 

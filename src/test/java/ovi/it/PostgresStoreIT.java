@@ -82,7 +82,8 @@ class PostgresStoreIT {
                 "--store-url", url, "--store-user", Postgres.user());
         assertEquals(0, a.code(), a::toString);
         assertEquals(0, b.code(), b::toString);
-        assertTrue(a.err().contains("(1 resources changed)"), a::toString);
+        // web-0 and the default VPC's default security group
+        assertTrue(a.err().contains("(2 resources changed)"), a::toString);
         assertTrue(b.err().contains("(0 resources changed)"), "the second machine sees the first one's revision: " + b);
         assertFalse(Files.exists(dir.resolve("a/store")), "no embedded store when a shared one is named");
     }

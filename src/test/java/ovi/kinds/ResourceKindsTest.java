@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class ResourceKindsTest {
     @Test
     void theRegisteredListIsWhatResourceTypesFind() {
-        assertEquals(List.of("dynamodb", "ec2", "iam-role", "lambda", "rds", "s3", "sns", "sqs"), ResourceType.all().stream().map(ResourceType::key).toList());
+        assertEquals(List.of("dynamodb", "ec2", "iam-role", "lambda", "rds", "s3", "security-group", "sns", "sqs"),
+                ResourceType.all().stream().map(ResourceType::key).toList());
         assertEquals(new ResourceKinds().types().stream().sorted().toList(), ResourceType.all(), "by key");
         assertEquals("ec2", ResourceType.parse("ec2").orElseThrow().key());
         assertTrue(ResourceType.parse("dynamo").isEmpty());
