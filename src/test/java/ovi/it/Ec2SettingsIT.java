@@ -373,4 +373,69 @@ class Ec2SettingsIT {
         assertEquals(1, proxy.requests("ec2:RunInstances").size(), "web-0 launched, bare-0 not: " + applied);
         assertNotNull(instance("web-0"));
     }
+
+    /**
+     * An instance naming a declared security group by its config name: the plan shows the group as known
+     * after create and orders the instance after the group; apply creates the group first and launches the
+     * instance with the group's new id; the next plan compares the name as that id, so it is clean.
+     */
+    @Test
+    void anInstanceNamingADeclaredSecurityGroupIsLaunchedInItAfterItIsCreated() throws Exception {
+        String vpc = ec2.describeSubnets(b -> b.subnetIds(subnet)).subnets().get(0).vpcId();
+        Files.writeString(config, """
+                version: v1
+                provider: aws
+                region: us-east-1
+                owner: team-web
+                resources:
+                  - type: security-group
+                    name: web-sg
+                    vpc: %s
+                    ingress:
+                      - {protocol: tcp, port: 443, cidr: 0.0.0.0/0}
+                  - type: ec2
+                    name: web
+                    size: t3.micro
+                    image: %s
+                    subnet: %s
+                    securityGroups: [web-sg, %s]
+                """.formatted(vpc, IMAGE, subnet, sgC));
+
+        Cli.Result planned = run("plan");
+        assertEquals(0, planned.code(), planned::toString);
+        JsonNode create = null;
+        for (JsonNode d : planned.json().get("decisions")) {
+            if (d.get("id").asText().equals("web-0")) {
+                create = d;
+            }
+        }
+        assertNotNull(create, planned::toString);
+        assertEquals("create", create.get("action").asText());
+        assertEquals("[\"web-sg-0\"]", create.get("after").toString(), "the instance waits for its group");
+
+        Cli.Result applied = run("apply");
+        assertEquals(0, applied.code(), applied::toString);
+        String group = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("tag:ovi:id").values("web-sg-0")
+                .build())).securityGroups().get(0).groupId();
+        assertEquals(new TreeSet<>(List.of(group, sgC)), groups(instance("web-0")),
+                "launched in the group made just before it, and the one named by id");
+        var runs = proxy.requests("ec2:RunInstances");
+        var creates = proxy.requests("ec2:CreateSecurityGroup");
+        assertEquals(1, runs.size());
+        assertEquals(1, creates.size());
+        assertTrue(proxy.requests().indexOf(creates.get(0)) < proxy.requests().indexOf(runs.get(0)),
+                "the group is created before the instance is launched");
+
+        Cli.Result clean = run("plan", "--detailed-exitcode");
+        assertEquals(0, clean.code(), "the name compares as the group's id: " + clean);
+
+        // a group put on by hand in place of the declared one: the name is what apply puts back
+        String id = instance("web-0").instanceId();
+        ec2.modifyInstanceAttribute(b -> b.instanceId(id).groups(sgC));
+        Cli.Result drifted = run("plan", "--detailed-exitcode");
+        assertEquals(2, drifted.code(), drifted::toString);
+        assertEquals(List.of("securityGroups:-:" + group), changes(drifted, "web-0"));
+        assertEquals(0, run("apply").code());
+        assertEquals(new TreeSet<>(List.of(group, sgC)), groups(instance("web-0")));
+    }
 }
