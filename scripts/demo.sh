@@ -15,7 +15,7 @@ trap moto_stop EXIT INT TERM
 moto_start
 
 work=$(mktemp -d -t ovi-demo.XXXXXX)
-cp config-examples/small.yaml "$work/ovi.yaml"
+cp config-examples/web-stack.yaml "$work/ovi.yaml"
 ovi() {
   echo
   echo "\$ ovi $*"
@@ -34,7 +34,7 @@ echo "== 2. What ovi would do (exit code 2: there are changes)"
 ovi plan -c "$work/ovi.yaml" --detailed-exitcode -q
 
 echo
-echo "== 3. Acting on it, as the cron job does"
+echo "== 3. Acting on it, as the cron job does: groups and queues named by others are made first"
 ovi apply -c "$work/ovi.yaml" --auto-approve -q
 
 echo

@@ -1,5 +1,5 @@
 """Seeds the moto server at $AWS_ENDPOINT_URL with a drifted account for the demo:
-every kind of difference ovi finds against config-examples/small.yaml."""
+every kind of difference ovi finds against config-examples/web-stack.yaml, security drift included."""
 import os
 
 import boto3
@@ -9,6 +9,7 @@ REGION = "us-east-1"
 ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=ENDPOINT)
 rds = boto3.client("rds", region_name=REGION, endpoint_url=ENDPOINT)
 sqs = boto3.client("sqs", region_name=REGION, endpoint_url=ENDPOINT)
+s3 = boto3.client("s3", region_name=REGION, endpoint_url=ENDPOINT)
 
 
 def tags(d):
@@ -44,6 +45,17 @@ seeded["db-0 (drifted: resized to db.t3.small, deletion protection off)"] = "tea
 sqs.create_queue(QueueName="team-web-jobs-0", Attributes={"VisibilityTimeout": "30", "MessageRetentionPeriod": "345600"},
                  tags=managed("team-web", "jobs-0", team="web"))
 seeded["jobs-0 (drifted: visibility timeout set to 30s by hand)"] = "team-web-jobs-0"
+# the web servers' group, made by ovi earlier, then opened to the world on port 22 by hand
+web_sg = ec2.create_security_group(GroupName="team-web-web-sg-0", Description="web servers, reached from the load "
+                                   "balancer only", TagSpecifications=[{"ResourceType": "security-group",
+                                                                        "Tags": tags(managed("team-web", "web-sg-0"))}])
+ec2.authorize_security_group_ingress(GroupId=web_sg["GroupId"], IpPermissions=[
+    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+seeded["web-sg-0 (drifted: ssh opened to 0.0.0.0/0 by hand)"] = web_sg["GroupId"]
+# the assets bucket, ovi's, with its public access block and encryption taken off by hand
+s3.create_bucket(Bucket="team-web-assets")
+s3.put_bucket_tagging(Bucket="team-web-assets", Tagging={"TagSet": tags(managed("team-web", "assets-0", team="web"))})
+seeded["assets-0 (drifted: public access allowed, unencrypted)"] = "team-web-assets"
 for what, cloud_id in seeded.items():
     print(f"  seeded {cloud_id:24} {what}")
-print("  not seeded: web-1 and the team-web-assets bucket (missing)")
+print("  not seeded (missing): web-1, the lb-sg and db-sg groups, the jobs-failed queue")

@@ -132,7 +132,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"config-examples/small.yaml", "config-examples/multi-region.yaml",
-            "config-examples/lambda.yaml"})
+            "config-examples/lambda.yaml", "config-examples/web-stack.yaml"})
     void exampleConfigsLoadWithoutProblems(String path) throws ConfigException {
         OviConfig config = ConfigLoader.load(Path.of(path));
         assertFalse(config.desired().isEmpty());
@@ -164,6 +164,19 @@ class ConfigLoaderTest {
         assertEquals("@{api-role-0}", api.attribute("role"), "the declared role, known after it is created");
         assertEquals("512", api.attribute("memory"));
         assertEquals("s3:team-api-builds/api/v1.zip", api.attribute("code"));
+    }
+
+    @Test
+    void webStackExampleNamesItsSecurityGroupsAndDeadLetterQueue() throws ConfigException {
+        OviConfig config = ConfigLoader.load(Path.of("config-examples/web-stack.yaml"));
+        java.util.Map<String, DesiredResource> byId = config.desired().stream()
+                .collect(Collectors.toMap(DesiredResource::id, d -> d));
+        assertEquals(Set.of("web-sg-0"), byId.get("web-0").references());
+        assertEquals(Set.of("lb-sg-0"), byId.get("web-sg-0").references());
+        assertEquals(Set.of("web-sg-0"), byId.get("db-sg-0").references());
+        assertEquals(Set.of("db-sg-0"), byId.get("db-0").references());
+        assertEquals(Set.of("jobs-failed-0"), byId.get("jobs-0").references());
+        assertEquals("true", byId.get("db-0").attribute("deletionProtection"), "the secure default");
     }
 
     // ---- the file and the document ----
