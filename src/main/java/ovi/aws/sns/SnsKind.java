@@ -39,7 +39,6 @@ public final class SnsKind implements AwsKind {
     static final List<String> PROTOCOLS = List.of("http", "https", "email", "email-json", "sms", "sqs", "application",
             "lambda", "firehose");
     private static final Pattern ENDPOINT = Pattern.compile("\\S{1,2048}");
-    private static final Pattern KMS_KEY = Pattern.compile("[A-Za-z0-9:/_+=,.@-]{1,2048}");
     /** The key SNS uses for {@code kms} without one. */
     static final String AWS_KEY = "alias/aws/sns";
 
@@ -48,12 +47,9 @@ public final class SnsKind implements AwsKind {
         if ("none".equals(v.tree())) {
             return "none";
         }
-        if ("kms".equals(v.tree())) {
-            return "kms:" + AWS_KEY;
-        }
-        if (v.tree() instanceof Map<?, ?> m && m.size() == 1 && m.get("kms") instanceof String key
-                && KMS_KEY.matcher(key).matches()) {
-            return "kms:" + key;
+        String kms = ovi.aws.KmsKeys.read(v.tree(), AWS_KEY);
+        if (kms != null) {
+            return kms;
         }
         throw new IllegalArgumentException("encryption is kms, {kms: <key id, ARN or alias>} or none, not "
                 + v.description());

@@ -35,7 +35,6 @@ public final class SqsKind implements AwsKind {
 
     private static final Pattern FIFO_NAME = Pattern.compile("[A-Za-z0-9_-]{1,75}\\.fifo");
     private static final Pattern QUEUE_ARN = Pattern.compile("arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:([A-Za-z0-9_-]{1,75}(\\.fifo)?|[A-Za-z0-9_-]{76,80})");
-    private static final Pattern KMS_KEY = Pattern.compile("[A-Za-z0-9:/_+=,.@-]{1,2048}");
     static final long MIN_MESSAGE = 1024;
     static final long MAX_MESSAGE = 1024 * 1024;
     private static final java.util.function.BiFunction<String, String, String> STANDARD_NAME =
@@ -96,12 +95,9 @@ public final class SqsKind implements AwsKind {
         if ("sqs".equals(v.tree()) || "none".equals(v.tree())) {
             return (String) v.tree();
         }
-        if ("kms".equals(v.tree())) {
-            return "kms:" + AWS_KEY;
-        }
-        if (v.tree() instanceof Map<?, ?> m && m.size() == 1 && m.get("kms") instanceof String key
-                && KMS_KEY.matcher(key).matches()) {
-            return "kms:" + key;
+        String kms = ovi.aws.KmsKeys.read(v.tree(), AWS_KEY);
+        if (kms != null) {
+            return kms;
         }
         throw new IllegalArgumentException("encryption is sqs, kms, {kms: <key id, ARN or alias>} or none, not "
                 + v.description());
