@@ -36,17 +36,28 @@ public final class AwsClients implements AutoCloseable {
     private final AwsCredentialsProvider credentials;
     private final AtomicLong calls = new AtomicLong();
     private final Map<String, AutoCloseable> clients = new ConcurrentHashMap<>();
+    private final Traffic traffic;
 
     public AwsClients(AwsSettings settings, String defaultRegion) {
+        this(settings, defaultRegion, Traffic.Policy.defaults());
+    }
+
+    public AwsClients(AwsSettings settings, String defaultRegion, Traffic.Policy policy) {
         this.settings = settings;
         this.defaultRegion = defaultRegion;
+        this.traffic = new Traffic(policy, java.time.Clock.systemUTC());
         this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(30))
+                .socketTimeout(policy.attemptTimeout())
                 .build();
         this.credentials = settings.profile() != null
                 ? ProfileCredentialsProvider.create(settings.profile())
                 : DefaultCredentialsProvider.builder().build();
+    }
+
+    /** Rate limits, breakers, the deadline and the counts of every call of this run. */
+    public Traffic traffic() {
+        return traffic;
     }
 
     /** HTTP requests sent so far, retries included. */
@@ -67,7 +78,12 @@ public final class AwsClients implements AutoCloseable {
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> C client(
             String service, String region, Supplier<B> builder, UnaryOperator<B> customize, ReplyCheck.Rules replies) {
         String r = region == null ? defaultRegion : region;
-        return client(service + ":" + r, () -> customize.apply(configure(builder.get(), r, replies)).build());
+        return client(service + ":" + r, () -> {
+            java.util.concurrent.atomic.AtomicReference<String> name = new java.util.concurrent.atomic.AtomicReference<>();
+            C c = customize.apply(configure(builder.get(), name::get, r, replies)).build();
+            name.set(c.serviceName());
+            return c;
+        });
     }
 
     /** Whether an endpoint is set ({@code --endpoint-url}, {@code AWS_ENDPOINT_URL}): moto or a local gateway. */
@@ -87,15 +103,19 @@ public final class AwsClients implements AutoCloseable {
         return (C) clients.computeIfAbsent(key, k -> make.get());
     }
 
-    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String region,
-                                                                                     ReplyCheck.Rules replies) {
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, Supplier<String> service,
+                                                                                     String region, ReplyCheck.Rules replies) {
+        Traffic.Policy policy = traffic.policy();
+        var retry = (policy.adaptive() ? AwsRetryStrategy.adaptiveRetryStrategy() : AwsRetryStrategy.standardRetryStrategy())
+                .toBuilder().maxAttempts(MAX_ATTEMPTS).build();
         builder.region(Region.of(region))
                 .credentialsProvider(credentials)
                 .httpClient(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
-                        .apiCallAttemptTimeout(Duration.ofSeconds(30))
-                        .apiCallTimeout(Duration.ofMinutes(3))
+                        .retryStrategy(retry)
+                        .apiCallAttemptTimeout(policy.attemptTimeout())
+                        .apiCallTimeout(policy.callTimeout())
+                        .addExecutionInterceptor(traffic.interceptor(service, region))
                         .addExecutionInterceptor(new ReplyCheck(replies))
                         .addExecutionInterceptor(new ExecutionInterceptor() {
                             @Override

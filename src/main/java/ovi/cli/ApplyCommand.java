@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import ovi.aws.Traffic;
 import ovi.config.OviConfig;
 import ovi.engine.Applier;
 import ovi.engine.ApplyUseCase;
@@ -77,6 +78,9 @@ public final class ApplyCommand implements Callable<Integer> {
     AwsOptions aws;
 
     @Mixin
+    RunOptions run;
+
+    @Mixin
     OutputOptions output;
 
     @Option(names = "--auto-approve", description = "Act without asking (for cron); required without a terminal.")
@@ -125,6 +129,7 @@ public final class ApplyCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         state.warnTo(stderr);
         checkUsage();
+        run.check(spec.commandLine());
         Console console = terminal();
         if (!autoApprove && console == null) {
             throw OviException.usage("no terminal to confirm on: pass --auto-approve to apply without asking "
@@ -159,11 +164,24 @@ public final class ApplyCommand implements Callable<Integer> {
             cfg = Session.loadConfig(config);
         }
 
+        Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
+        run.waitJitter(progress);
         ApplyUseCase.Report report;
-        try (Session s = wiring.open(cfg, state, aws, progress, saved == null)) {
+        Traffic traffic;
+        try (Session s = wiring.open(cfg, state, aws, policy, t -> run.setUp(t, started, stderr, output), progress,
+                saved == null)) {
+            traffic = s.aws.traffic();
             report = wiring.apply(s, progress).apply(s.declaration, runId, started, saved, new ApplyUseCase.Options(holder,
-                    claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency),
-                    show(stdout), autoApprove ? () -> true : () -> confirm(console));
+                    claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency,
+                    run.deadline(started)), show(stdout), autoApprove ? () -> true : () -> confirm(console));
+        }
+        TrafficReport.warnOpened(traffic, stderr);
+        int exit = report.exitCode();
+        if (traffic.deadlinePassed()) {
+            stderr.println("ovi: error: " + run.reached() + "; actions not started were skipped (deadline), and "
+                    + "one cut short is recorded as it ended");
+            stderr.flush();
+            exit = ExitCode.ERROR;
         }
         if (!report.unobserved().isEmpty()) {
             // said even with -q: a cron log must show why the run is incomplete
@@ -173,12 +191,12 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         if (output.json()) {
             stdout.println(ApplyJson.toJson(report.applied(), report.owner(), report.account(), report.planRunId(),
-                    report.unobserved(), report.exitCode()));
+                    report.unobserved(), exit, TrafficReport.json(traffic)));
         } else {
-            printReport(stdout, report.applied(), report.exitCode());
+            printReport(stdout, report.applied(), exit);
         }
         stdout.flush();
-        return report.exitCode();
+        return exit;
     }
 
     /** What is about to be done, shown before the guards and the question (in text output only). */

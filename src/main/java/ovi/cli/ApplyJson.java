@@ -17,6 +17,11 @@ final class ApplyJson {
 
     static String toJson(Applier.Report report, String owner, String account, String planRunId,
                          Map<Scope, String> unobserved, int exitCode) {
+        return toJson(report, owner, account, planRunId, unobserved, exitCode, null);
+    }
+
+    static String toJson(Applier.Report report, String owner, String account, String planRunId,
+                         Map<Scope, String> unobserved, int exitCode, ObjectNode aws) {
         ObjectNode root = PlanJson.MAPPER.createObjectNode();
         root.put("formatVersion", PlanJson.FORMAT_VERSION);
         root.put("runId", report.runId());
@@ -45,6 +50,7 @@ final class ApplyJson {
                 n.put("cloudId", i.cloudId());
                 n.put("message", f.error());
                 n.put("requestId", f.requestId());
+                n.put("errorClass", f.errorClass() == null ? null : f.errorClass().key());
             } else if (o instanceof Outcome.Skipped s) {
                 n.put("cloudId", i.cloudId());
                 n.put("reason", s.reason().key());
@@ -57,6 +63,9 @@ final class ApplyJson {
         ObjectNode summary = root.putObject("summary");
         report.summary().forEach(summary::put);
         root.put("exitCode", exitCode);
+        if (aws != null) {
+            root.set("aws", aws);
+        }
         try {
             return PlanJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -1,9 +1,16 @@
 package ovi.cli;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import ovi.aws.AwsSettings;
+import ovi.aws.Traffic;
+import ovi.config.OviConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** How to reach AWS. */
+/** How to reach AWS, and how hard to press it. */
 public final class AwsOptions {
     @Option(names = "--profile", paramLabel = "NAME",
             description = "Named profile from ~/.aws/config (default: the SDK's default credential chain).")
@@ -13,7 +20,95 @@ public final class AwsOptions {
             description = "Send every AWS call to this endpoint (default: the AWS_ENDPOINT_URL variable, else AWS itself).")
     String endpointUrl;
 
+    @Option(names = "--rate-limit", paramLabel = "SERVICE=READS[/WRITES]|off", split = ",", description = {
+        "Requests per second sent to a service, reads (Describe, List, Get) and writes,",
+        "shared by every thread of the run: ec2=10/2, s3=50. Repeatable; wins over the",
+        "config's rateLimits. 'off' sends as fast as the run goes. Defaults, below AWS's",
+        "quotas: ec2 18/4, rds 10/4, s3 100/20, iam 10/4, dynamodb 10/4, lambda 10/4,",
+        "sqs 50/20, sns 20/10."})
+    List<String> rateLimits = List.of();
+
+    @Option(names = "--attempt-timeout", paramLabel = "DURATION", converter = AttemptTimeout.class,
+            description = "How long one HTTP attempt may take (default: 20s).")
+    Duration attemptTimeout;
+
+    @Option(names = "--call-timeout", paramLabel = "DURATION", converter = CallTimeout.class,
+            description = "How long one AWS call may take, retries and their backoff included (default: 60s).")
+    Duration callTimeout;
+
+    @Option(names = "--retry-mode", paramLabel = "MODE", defaultValue = "standard", description = {
+        "The SDK's retry mode: standard (backoff with jitter) or adaptive (also slows its",
+        "own sending after throttling). Either way at most 6 attempts a call (default: ${DEFAULT-VALUE})."})
+    RetryMode retryMode = RetryMode.standard;
+
+    enum RetryMode { standard, adaptive }
+
     public AwsSettings settings() {
         return AwsSettings.of(profile, endpointUrl);
+    }
+
+    /** How this run talks to AWS: the options, over the config's rateLimits, over the defaults. */
+    Traffic.Policy policy(OviConfig config, CommandLine cl) {
+        Map<String, Traffic.Rate> rates = new LinkedHashMap<>();
+        boolean paced = true;
+        config.rateLimits().forEach((service, r) -> {
+            Traffic.Rate d = Traffic.Policy.defaults().rate(service);
+            rates.put(service, new Traffic.Rate(r.reads() != null ? r.reads() : d.reads(),
+                    r.writes() != null ? r.writes() : d.writes()));
+        });
+        for (String spec : rateLimits) {
+            String s = spec.trim();
+            if (s.equals("off")) {
+                paced = false;
+                continue;
+            }
+            int eq = s.indexOf('=');
+            String service = eq < 0 ? "" : s.substring(0, eq).trim();
+            if (!ovi.config.ConfigLoader.rateServices().contains(service)) {
+                throw new CommandLine.ParameterException(cl, "--rate-limit takes SERVICE=READS[/WRITES] or off, "
+                        + "SERVICE one of " + String.join(", ", ovi.config.ConfigLoader.rateServices()) + "; not '" + spec + "'");
+            }
+            String[] parts = s.substring(eq + 1).split("/", -1);
+            try {
+                Traffic.Rate d = rates.getOrDefault(service, Traffic.Policy.defaults().rate(service));
+                double reads = rate(parts[0]);
+                double writes = parts.length > 1 ? rate(parts[1]) : d.writes();
+                if (parts.length > 2) {
+                    throw new NumberFormatException();
+                }
+                rates.put(service, new Traffic.Rate(reads, writes));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--rate-limit " + service + " takes requests per second "
+                        + "from 0.01 to 10000, READS or READS/WRITES such as ec2=10/2; not '" + spec + "'");
+            }
+        }
+        Traffic.Policy d = Traffic.Policy.defaults();
+        Duration attempt = attemptTimeout != null ? attemptTimeout : d.attemptTimeout();
+        Duration call = callTimeout != null ? callTimeout : d.callTimeout();
+        if (call.compareTo(attempt) < 0) {
+            throw new CommandLine.ParameterException(cl, "--call-timeout (" + ovi.model.Durations.format(call)
+                    + ") must not be shorter than --attempt-timeout (" + ovi.model.Durations.format(attempt) + ")");
+        }
+        return new Traffic.Policy(rates, paced, attempt, call, retryMode == RetryMode.adaptive, true);
+    }
+
+    private static double rate(String s) {
+        double d = Double.parseDouble(s.trim());
+        if (!(d >= 0.01 && d <= 10_000)) {
+            throw new NumberFormatException(s);
+        }
+        return d;
+    }
+
+    static final class AttemptTimeout extends Durations.Bounded {
+        AttemptTimeout() {
+            super("--attempt-timeout", Duration.ofMillis(100), Duration.ofMinutes(10));
+        }
+    }
+
+    static final class CallTimeout extends Durations.Bounded {
+        CallTimeout() {
+            super("--call-timeout", Duration.ofMillis(100), Duration.ofHours(1));
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import ovi.aws.Traffic;
 import ovi.engine.PlanUseCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +51,9 @@ public final class PlanCommand implements Callable<Integer> {
     AwsOptions aws;
 
     @Mixin
+    RunOptions run;
+
+    @Mixin
     OutputOptions output;
 
     @Mixin
@@ -90,14 +94,21 @@ public final class PlanCommand implements Callable<Integer> {
             stderr.println("ovi: " + m);
             stderr.flush();
         };
+        run.check(spec.commandLine());
         var cfg = Session.loadConfig(config);
+        Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
+        run.waitJitter(progress);
         PlanUseCase.Report report;
-        try (Session s = wiring.open(cfg, state, aws, progress, true)) {
+        Traffic traffic;
+        try (Session s = wiring.open(cfg, state, aws, policy, t -> run.setUp(t, started, stderr, output), progress,
+                true)) {
+            traffic = s.aws.traffic();
             report = wiring.plan(s, progress).plan(s.declaration, runId, started, new PlanUseCase.Options(
                     decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, out, walRetention));
         }
+        TrafficReport.warnOpened(traffic, stderr);
         if (output.json()) {
-            stdout.println(PlanJson.toJson(report.plan(), report.awsCalls()));
+            stdout.println(PlanJson.toJson(report.plan(), report.awsCalls(), TrafficReport.json(traffic)));
         } else {
             PlanText.print(report.plan(), stdout, OutputOptions.colour());
         }
@@ -107,6 +118,11 @@ public final class PlanCommand implements Callable<Integer> {
             stderr.println("ovi: warning: not observed, so this plan says nothing about: "
                     + PlanText.scopes(report.unobserved()));
             stderr.flush();
+        }
+        if (traffic.deadlinePassed()) {
+            stderr.println("ovi: error: " + run.reached() + "; what was not observed in time is listed above");
+            stderr.flush();
+            return ovi.engine.ExitCode.ERROR;
         }
         return report.exitCode();
     }

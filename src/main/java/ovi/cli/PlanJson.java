@@ -31,6 +31,8 @@ public final class PlanJson {
             u.put("type", f.getKey().type().key());
             u.put("region", f.getKey().region());
             u.put("error", f.getValue());
+            ovi.model.ErrorClass c = ovi.model.ErrorClass.leading(f.getValue());
+            u.put("errorClass", c == null ? null : c.key());
         }
     }
 
@@ -40,9 +42,17 @@ public final class PlanJson {
 
     /** The plan with {@code awsCalls}, the AWS requests the run made (retries included), when not negative. */
     public static String toJson(Plan plan, long awsCalls) {
+        return toJson(plan, awsCalls, null);
+    }
+
+    /** ... and {@code aws}, what the run sent to each service and its circuit breakers, when not null. */
+    static String toJson(Plan plan, long awsCalls, ObjectNode aws) {
         ObjectNode root = tree(plan, false);
         if (awsCalls >= 0) {
             root.put("awsCalls", awsCalls);
+        }
+        if (aws != null) {
+            root.set("aws", aws);
         }
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);

@@ -68,6 +68,15 @@ public final class Wiring {
      */
     Session open(OviConfig config, StateOptions state, AwsOptions awsOptions, Consumer<String> progress,
                  boolean prefetch) {
+        return open(config, state, awsOptions, ovi.aws.Traffic.Policy.defaults(), t -> { }, progress, prefetch);
+    }
+
+    /**
+     * ... sending to AWS as {@code policy} says; {@code setUp} is given the run's traffic (to set its deadline
+     * and where it warns) before any call is made.
+     */
+    Session open(OviConfig config, StateOptions state, AwsOptions awsOptions, ovi.aws.Traffic.Policy policy,
+                 Consumer<ovi.aws.Traffic> setUp, Consumer<String> progress, boolean prefetch) {
         Path dir = state.resolve(config.file(), true);
         // Opening the store, opening the WAL and asking AWS for the account are independent, and each costs
         // a few hundred milliseconds of class loading and I/O at start-up: they run side by side.
@@ -81,7 +90,8 @@ public final class Wiring {
         ChronicleAuditLog wal = null;
         Declaration declaration = config.declaration(); // expanded once for the whole run
         try {
-            aws = new AwsClients(awsOptions.settings(), config.region());
+            aws = new AwsClients(awsOptions.settings(), config.region(), policy);
+            setUp.accept(aws.traffic());
             Kinds kinds = ResourceKinds.bind(aws);
             AwsResourceObserver observer = new AwsResourceObserver(aws, kinds, progress);
             observer.prefetchAccount();

@@ -24,6 +24,11 @@ public final class ConfigLoader {
      * Only a regular file (or a link to one) of at most {@link #MAX_BYTES} is read: {@code /dev/zero}, a
      * FIFO or a huge file would otherwise hang ovi or exhaust its memory.
      */
+    /** The services the config's rateLimits (and --rate-limit) may name. */
+    public static java.util.List<String> rateServices() {
+        return ConfigValidator.RATE_SERVICES;
+    }
+
     public static OviConfig load(Path file) throws ConfigException {
         byte[] bytes;
         try {

@@ -32,7 +32,9 @@ import ovi.model.Tags;
  */
 final class ConfigValidator {
     static final List<String> TOP_KEYS =
-            List.of("version", "provider", "region", "owner", "accounts", "blessed", "resources");
+            List.of("version", "provider", "region", "owner", "accounts", "blessed", "rateLimits", "resources");
+    /** The services a rate limit may be set for: those ovi calls. */
+    static final List<String> RATE_SERVICES = ovi.model.AwsService.keys();
     static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "tags");
     static final int MAX_COUNT = 1000;
 
@@ -77,6 +79,7 @@ final class ConfigValidator {
         Optional<String> owner = required(root, "", "owner").flatMap(this::owner);
         List<String> accounts = root.get("accounts").map(this::accounts).orElse(List.of());
         Set<String> blessed = root.get("blessed").map(this::blessed).orElse(Set.of());
+        Map<String, OviConfig.RateLimit> rateLimits = root.get("rateLimits").map(this::rateLimits).orElse(Map.of());
         List<ResourceSpec> resources = required(root, "", "resources")
                 .map(e -> resources(e, region.orElse(null))).orElse(List.of());
 
@@ -84,7 +87,7 @@ final class ConfigValidator {
             return Optional.empty();
         }
         return Optional.of(new OviConfig(file, provider.get(), region.get(), owner.get(), accounts, blessed,
-                resources));
+                rateLimits, resources));
     }
 
     private void version(Entry e) {
@@ -164,6 +167,47 @@ final class ConfigValidator {
             }
         });
         return accounts;
+    }
+
+    /** {@code rateLimits: {ec2: {reads: 10, writes: 2}}}: requests per second, each optional. */
+    private Map<String, OviConfig.RateLimit> rateLimits(Entry e) {
+        Map<String, OviConfig.RateLimit> out = new java.util.TreeMap<>();
+        if (!(e.value() instanceof MapNode map)) {
+            problems.add(e.value().at(), "rateLimits", "expected a mapping of service to {reads: N, writes: N} "
+                    + "(requests per second), such as {ec2: {reads: 10, writes: 2}}, got " + e.value().describe());
+            return out;
+        }
+        unknownKeys(map, "rateLimits", RATE_SERVICES, "in rateLimits (services ovi calls)");
+        for (Entry service : map.entries().values()) {
+            if (!RATE_SERVICES.contains(service.key())) {
+                continue;
+            }
+            String path = "rateLimits." + service.key();
+            if (!(service.value() instanceof MapNode rates)) {
+                problems.add(service.value().at(), path, "expected {reads: N, writes: N} (requests per second), got "
+                        + service.value().describe());
+                continue;
+            }
+            unknownKeys(rates, path, List.of("reads", "writes"), "in " + path);
+            Double reads = rates.get("reads").map(r -> rate(r, path + ".reads")).orElse(null);
+            Double writes = rates.get("writes").map(w -> rate(w, path + ".writes")).orElse(null);
+            if (reads != null || writes != null) {
+                out.put(service.key(), new OviConfig.RateLimit(reads, writes));
+            }
+        }
+        return out;
+    }
+
+    private Double rate(Entry e, String path) {
+        if (e.value() instanceof Scalar s && (s.kind() == Kind.INTEGER || s.kind() == Kind.FLOAT)) {
+            double d = Double.parseDouble(s.text());
+            if (d >= 0.01 && d <= 10_000) {
+                return d;
+            }
+        }
+        problems.add(e.value().at(), path, "expected requests per second from 0.01 to 10000, such as 5 or 0.5, got "
+                + e.value().describe());
+        return null;
     }
 
     private Set<String> blessed(Entry e) {

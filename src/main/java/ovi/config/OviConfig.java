@@ -24,11 +24,23 @@ import ovi.model.Field;
  * @param owner     the value of the {@code ovi:owner} tag on everything this config manages
  * @param accounts  the 12-digit account ids the config may be applied to; empty means any
  * @param blessed   ovi ids or cloud ids that must never be deleted
+ * @param rateLimits requests per second ovi sends each service it names (rateLimits:), the rest at their defaults
  * @param resources the entries in config order
  */
 public record OviConfig(Path file, String provider, String region, String owner,
-                        List<String> accounts, Set<String> blessed, List<ResourceSpec> resources) {
+                        List<String> accounts, Set<String> blessed, Map<String, RateLimit> rateLimits,
+                        List<ResourceSpec> resources) {
+    /** One service's rates, requests per second; null where the config leaves the default. */
+    public record RateLimit(Double reads, Double writes) {
+    }
+
+    public OviConfig(Path file, String provider, String region, String owner, List<String> accounts, Set<String> blessed,
+                     List<ResourceSpec> resources) {
+        this(file, provider, region, owner, accounts, blessed, Map.of(), resources);
+    }
+
     public OviConfig {
+        rateLimits = Map.copyOf(rateLimits);
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(owner, "owner");

@@ -49,7 +49,17 @@ public final class Applier {
      * @param protectedIds    ids that must not be deleted whatever the plan says (blessed now)
      */
     public record Options(String holder, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
-                          int concurrency, Predicate<String> protectedIds) {
+                          int concurrency, Predicate<String> protectedIds, java.time.Instant deadline) {
+        public Options(String holder, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
+                       int concurrency, Predicate<String> protectedIds) {
+            this(holder, claimTtl, maxDeletes, maxChanges, skipDestructive, concurrency, protectedIds, null);
+        }
+
+        /** Whether the run's --timeout has passed: nothing more is started. */
+        public boolean pastDeadline() {
+            return deadline != null && !java.time.Instant.now().isBefore(deadline);
+        }
+
         public Options {
             if (claimTtl.isNegative() || claimTtl.isZero()) {
                 throw new IllegalArgumentException("the claim TTL must be positive");
@@ -228,6 +238,9 @@ public final class Applier {
     private Outcome actAfter(String runId, String owner, List<Intent> intents, int n, Outcome[] outcomes,
                              Map<String, List<Integer>> byId, Map<String, String> created) {
         Intent intent = intents.get(n);
+        if (options.pastDeadline()) {
+            return skip(runId, intent, SkipReason.DEADLINE, "not started: the run's --timeout passed first");
+        }
         for (String id : intent.after()) {
             for (int m : byId.getOrDefault(id, List.of())) {
                 Outcome o = outcomes[m];

@@ -35,7 +35,11 @@ public final class ApplyUseCase {
      * @param concurrency     at most this many resources are acted on at once
      */
     public record Options(String instance, Duration claimTtl, int maxDeletes, int maxChanges,
-                          boolean skipDestructive, boolean allowEmpty, int concurrency) {
+                          boolean skipDestructive, boolean allowEmpty, int concurrency, java.time.Instant deadline) {
+        public Options(String instance, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
+                       boolean allowEmpty, int concurrency) {
+            this(instance, claimTtl, maxDeletes, maxChanges, skipDestructive, allowEmpty, concurrency, null);
+        }
     }
 
     /**
@@ -136,7 +140,7 @@ public final class ApplyUseCase {
         }
         Applier applier = new Applier(executor, lookup, claims, wal, new Applier.Options(options.instance(),
                 options.claimTtl(), options.maxDeletes(), options.maxChanges(), options.skipDestructive(),
-                options.concurrency(), config::blessed), progress);
+                options.concurrency(), config::blessed, options.deadline()), progress);
         applier.guard(runId, intents);
         boolean changes = intents.stream().anyMatch(i -> i.action().changes());
         if (changes && !confirm.getAsBoolean()) {

@@ -13,10 +13,18 @@ public sealed interface Outcome permits Outcome.Executed, Outcome.Failed, Outcom
         public String kind() { return WalRecord.Kind.EXECUTED.key(); }
     }
 
-    /** AWS refused or could not be reached; {@code error} is one line. */
+    /**
+     * AWS refused or could not be reached; {@code error} is one line, beginning with its {@link ErrorClass}
+     * when it is an AWS error ({@code "throttled: ..."}).
+     */
     record Failed(String error, String requestId) implements Outcome {
         public Failed {
             Objects.requireNonNull(error, "error");
+        }
+
+        /** The class of the AWS error, or null for a refusal of ovi's own ("cannot shrink the storage"). */
+        public ErrorClass errorClass() {
+            return ErrorClass.leading(error);
         }
 
         public String kind() { return WalRecord.Kind.FAILED.key(); }
@@ -60,7 +68,9 @@ public sealed interface Outcome permits Outcome.Executed, Outcome.Failed, Outcom
         /** The claim was taken over by another instance before the AWS call. */
         CLAIM_LOST("claim-lost", true),
         /** An action it waits for (the create of a security group it uses) did not get done. */
-        DEPENDENCY("dependency", false);
+        DEPENDENCY("dependency", false),
+        /** The run's --timeout passed before it was started. */
+        DEADLINE("deadline", false);
 
         private final String key;
         private final boolean benign;

@@ -31,6 +31,8 @@ public final class WalRecords {
     public static final String STARTED_AT = "startedAt";
     public static final String COUNT = "count";
     public static final String ERROR = "error";
+    /** The {@link ErrorClass} an error begins with, for readers that filter by it (written, never needed to read). */
+    public static final String ERROR_CLASS = "errorClass";
     public static final String DIFF_KIND = "kind";
     public static final String TYPE = "type";
     public static final String REGION = "region";
@@ -79,6 +81,7 @@ public final class WalRecords {
                 putIfNotNull(d, COUNT, o.count());
             } else {
                 d.put(ERROR, o.error());
+                putErrorClass(d, o.error());
             }
         } else if (r instanceof Decided x) {
             d.put(DIFF_KIND, x.diffKind());
@@ -122,6 +125,7 @@ public final class WalRecords {
         } else if (r instanceof Failed f) {
             putResolution(d, f.resolvesSeq(), f.inDoubtRunId(), f.cloudId(), f.requestId());
             d.put(ERROR, f.error());
+            putErrorClass(d, f.error());
             if (f.rolledForward()) {
                 d.put(ROLLED_FORWARD, true);
             }
@@ -395,5 +399,12 @@ public final class WalRecords {
             return "a list";
         }
         return "a value of another kind";
+    }
+
+    private static void putErrorClass(Map<String, Object> d, String error) {
+        ErrorClass c = ErrorClass.leading(error);
+        if (c != null) {
+            d.put(ERROR_CLASS, c.key());
+        }
     }
 }
