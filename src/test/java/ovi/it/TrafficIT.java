@@ -261,6 +261,32 @@ class TrafficIT {
     }
 
     @Test
+    void answersThatAreNotTransientAreNeitherRetriedNorCountedAgainstTheService() throws Exception {
+        Path config = config(1);
+        proxy.on("ec2:DescribeInstances", -1, FaultProxy.body(403, "text/xml", "<?xml version=\"1.0\"?><Response>"
+                + "<Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized.</Message></Error>"
+                + "</Errors><RequestID>fault-proxy</RequestID></Response>"));
+        proxy.on("ec2:DescribeSecurityGroups", -1, FaultProxy.body(400, "text/xml", "<?xml version=\"1.0\"?><Response>"
+                + "<Errors><Error><Code>InvalidParameterValue</Code><Message>bad filter</Message></Error>"
+                + "</Errors><RequestID>fault-proxy</RequestID></Response>"));
+
+        Cli.Result r = run("plan", config, dir.resolve("state"));
+
+        assertEquals(0, r.code(), "unobserved, without --detailed-exitcode: " + r);
+        java.util.Map<String, String> classes = new java.util.HashMap<>();
+        r.json().get("unobserved").forEach(u -> classes.put(u.get("type").asText(), u.get("errorClass").asText()));
+        assertEquals(java.util.Map.of("ec2", "denied", "security-group", "invalid"), classes, r::toString);
+        assertTrue(r.json().get("unobserved").get(0).get("error").asText().matches("(denied|invalid): .*"), r::toString);
+        assertEquals(1, proxy.requests("ec2:DescribeInstances").size(), "denied is not retried");
+        assertEquals(1, proxy.requests("ec2:DescribeSecurityGroups").size(), "invalid is not retried");
+        JsonNode ec2 = r.json().get("aws").get("services").get("ec2");
+        assertEquals(1, ec2.get("errors").get("denied").asLong(), r::toString);
+        assertEquals(1, ec2.get("errors").get("invalid").asLong(), r::toString);
+        JsonNode breaker = r.json().get("aws").get("breakers");
+        breaker.forEach(b -> assertEquals("closed", b.get("state").asText(), r::toString));
+    }
+
+    @Test
     void badRateLimitsAndTimeoutsAreUsageErrors() throws Exception {
         Path config = config(1);
         Path state = dir.resolve("state");
