@@ -61,6 +61,12 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     public static int usage(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
+        if (cl.getCommand() instanceof Logged l && l.log() != null && l.log().json()) {
+            // found by the verb itself (its options checked together): its log is JSON, so is this
+            l.log().error("usage error: " + ex.getMessage() + " (run '" + cl.getCommandSpec().qualifiedName()
+                    + " --help' for usage)");
+            return ExitCode.USAGE;
+        }
         err.println("ovi: usage error: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");

@@ -237,15 +237,16 @@ final class RunMetrics {
         }
     }
 
+    /** Why the write failed, in words (the paths the exceptions name are the temporary file's, not PATH's). */
     static String describe(Exception e) {
-        if (e instanceof AccessDeniedException a) {
-            return "permission denied (" + a.getFile() + ")";
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
         }
-        if (e instanceof NoSuchFileException n) {
-            return "no such directory (" + n.getFile() + ")";
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason() + " (" + f.getFile() + ")";
+            return f.getReason();
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
