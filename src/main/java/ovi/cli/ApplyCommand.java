@@ -51,9 +51,10 @@ import picocli.CommandLine.Spec;
             "  ovi apply -c infra/ovi.yaml --state-dir /srv/ovi plan.json",
             "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve -q \\",
             "      >>/var/log/ovi.log 2>&1",
-            "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve --timeout 4m \\",
-            "      --log-format json --metrics-file /var/lib/node_exporter/textfile/ovi_apply.prom \\",
-            "      2>>/var/log/ovi.jsonl"})
+            "  # with JSON logs, and metrics for node_exporter's textfile collector:",
+            "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve \\",
+            "      --log-format json 2>>/var/log/ovi.jsonl \\",
+            "      --metrics-file /var/lib/node_exporter/textfile/ovi_apply.prom"})
 public final class ApplyCommand implements Callable<Integer>, Logged {
     @Spec
     CommandSpec spec;

@@ -8,22 +8,22 @@ import picocli.CommandLine.Option;
 /** What plan and apply leave for the machinery around a cron job: a metrics file, and logs to parse. */
 public final class OperationsOptions {
     @Option(names = "--metrics-file", paramLabel = "PATH", description = {
-        "After the run, whatever its outcome, write its metrics in Prometheus text format",
-        "for node_exporter's textfile collector: diffs, decisions, outcomes, AWS calls,",
-        "retries, throttles, errors, breaker states, exit code and duration. Written to a",
-        "temporary file beside PATH and renamed over it, so a scrape never sees half a",
-        "file; a failure to write it is a warning and does not change the exit code.",
-        "Example: --metrics-file /var/lib/node_exporter/textfile/ovi_apply.prom"})
+        "After the run, whatever its outcome, write its metrics in Prometheus text format for node_exporter's "
+            + "textfile collector: exit code, duration, diffs, decisions, apply outcomes, AWS calls, retries, "
+            + "throttles, errors and breaker states, as ovi_* gauges labelled verb and owner. Written beside PATH "
+            + "and renamed over it, so a scrape never sees half a file; a failure to write it is a warning, and "
+            + "the exit code stays the run's.",
+        "Example: --metrics-file /var/lib/node_exporter/textfile/ovi.prom"})
     Path metricsFile;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", description = {
-        "How the lines on stderr are written: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). With",
-        "json, every line this verb writes to stderr (progress, warnings, errors and the",
-        "--debug lines) is one JSON object: {\"time\":\"2026-12-02T12:00:00Z\",\"level\":",
-        "\"info\",\"run\":\"r20261202T120000Z-1a2b3c\",\"resource\":\"web-0\",\"message\":\"...\"};",
-        "level is info, warn, error or debug, and resource is there when the line is about",
-        "one resource. Usage errors (found before the verb runs) and 'ovi watch' lines stay",
-        "text. Stdout is not changed: use -o json for the results."})
+        "How lines on stderr are written: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). With json, every line "
+            + "this verb writes to stderr (progress, warnings, errors, --debug lines) is one JSON object with "
+            + "time (ISO-8601 UTC), level (info, warn, error, debug), run (the run id), resource (the ovi id, on "
+            + "lines about one resource) and message. Usage errors found before the verb runs, and 'ovi watch' "
+            + "lines, stay text. Stdout is not changed (-o json for results).",
+        "Example line: {\"time\":\"2026-12-02T12:00:00Z\",\"level\":\"info\",\"run\":\"r20261202T120000Z-1a2b3c\","
+            + "\"resource\":\"web-0\",\"message\":\"create ec2 web-0 ...\"}"})
     Log.Format logFormat = Log.Format.text;
 
     Log log(PrintWriter err, String runId, boolean quiet) {

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "  ovi plan -c ovi.yaml",
             "  ovi plan -c ovi.yaml -o json --detailed-exitcode",
             "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json",
-            "  ovi plan -c ovi.yaml -q --detailed-exitcode --log-format json \\",
+            "  ovi plan -c ovi.yaml --detailed-exitcode --log-format json \\",
             "      --metrics-file /var/lib/node_exporter/textfile/ovi_plan.prom"})
 public final class PlanCommand implements Callable<Integer>, Logged {
     @Spec
