@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import ovi.engine.Progress;
 
 /**
@@ -100,7 +101,7 @@ public final class Log {
 
     String json(Level level, String resource, String message) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("time", DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
+        n.put("time", DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         n.put("level", level.name());
         if (run != null) {
             n.put("run", run);

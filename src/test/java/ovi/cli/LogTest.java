@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LogTest {
-    static final Clock NOON = Clock.fixed(Instant.parse("2026-12-02T12:00:00.250Z"), ZoneOffset.UTC);
+    static final Clock NOON = Clock.fixed(Instant.parse("2026-12-02T12:00:00.250123Z"), ZoneOffset.UTC);
 
     final StringWriter err = new StringWriter();
 
@@ -59,7 +59,7 @@ class LogTest {
         List<JsonNode> lines = lines();
         assertEquals(2, lines.size(), err::toString);
         JsonNode create = lines.get(0);
-        assertEquals("2026-12-02T12:00:00.250Z", create.get("time").asText());
+        assertEquals("2026-12-02T12:00:00.250Z", create.get("time").asText(), "to the millisecond");
         assertEquals("info", create.get("level").asText());
         assertEquals("r1", create.get("run").asText());
         assertEquals("web-0", create.get("resource").asText());

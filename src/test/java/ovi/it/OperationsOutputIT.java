@@ -146,6 +146,21 @@ class OperationsOutputIT {
     }
 
     @Test
+    void watchPassesBothOptionsToEachRun() throws Exception {
+        Path file = dir.resolve("ovi_plan.prom");
+
+        Cli.Result r = Cli.run("watch", "--interval", "1s", "--count", "2", "plan", "-c", config.toString(),
+                "--state-dir", state.toString(), "--metrics-file", file.toString(), "--log-format", "json");
+
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(1, Prometheus.value(Prometheus.parse(file), "ovi_last_run_success", "verb", "plan"));
+        List<String> runs = r.err().lines().filter(l -> l.startsWith("{"))
+                .map(l -> jsonLines(l).get(0).get("run").asText()).distinct().toList();
+        assertEquals(2, runs.size(), "each run logs with its own run id: " + r);
+        assertTrue(r.err().lines().filter(l -> !l.startsWith("{")).allMatch(l -> l.startsWith("ovi watch: ")), r::toString);
+    }
+
+    @Test
     void aRunThatEndsInAnErrorStillWritesItsMetricsAndLogsTheErrorAsJson() throws Exception {
         Path file = dir.resolve("ovi_apply.prom");
 
