@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (once, into a private virtualenv) and runs a moto server on 127.0.0.1 and a free port.
+# The same virtualenv holds prometheus_client, whose parser the tests read --metrics-file with.
 # Sourced by test.sh, demo.sh and bench.sh:
-#   moto_start   -> exports AWS_ENDPOINT_URL, fake credentials, MOTO_PID
+#   moto_start   -> exports AWS_ENDPOINT_URL, fake credentials, MOTO_PID, OVI_TEST_PYTHON
 #   moto_stop
 set -euo pipefail
 
@@ -9,13 +10,13 @@ OVI_TOOLS="${OVI_TOOLS:-$HOME/.cache/ovi-tools}"
 MOTO_VENV="$OVI_TOOLS/moto-venv"
 
 moto_install() {
-  if [ -x "$MOTO_VENV/bin/moto_server" ]; then
+  if [ -x "$MOTO_VENV/bin/moto_server" ] && "$MOTO_VENV/bin/python" -c 'import prometheus_client' 2>/dev/null; then
     return 0
   fi
-  echo "ovi: installing moto server into $MOTO_VENV (once)" >&2
+  echo "ovi: installing moto server and prometheus_client into $MOTO_VENV (once)" >&2
   mkdir -p "$OVI_TOOLS"
-  python3 -m venv "$MOTO_VENV"
-  "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]>=5,<6"
+  [ -x "$MOTO_VENV/bin/python" ] || python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]>=5,<6" "prometheus_client>=0.20,<1"
 }
 
 moto_start() {
@@ -26,6 +27,8 @@ moto_start() {
   "$MOTO_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
   MOTO_PID=$!
   export MOTO_PID MOTO_LOG
+  # the tests parse --metrics-file with prometheus_client's own parser, run by this python
+  export OVI_TEST_PYTHON="$MOTO_VENV/bin/python"
   export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
   # moto accepts any credentials; these keep the SDK off any real ones on this machine.
   export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing

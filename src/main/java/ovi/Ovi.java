@@ -53,7 +53,9 @@ public final class Ovi implements Runnable {
     }
 
     // read from the parse result (ErrorHandler.debug), wherever on the line it was given
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description =
+            "Print stack traces with errors; plan and apply also log each AWS attempt (HTTP status, time, request id) "
+                    + "at level debug.")
     boolean debug;
 
     @CommandLine.Spec

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import ovi.aws.Traffic;
 import ovi.config.OviConfig;
 import ovi.engine.Applier;
@@ -17,6 +16,7 @@ import ovi.engine.ApplyUseCase;
 import ovi.engine.ExitCode;
 import ovi.engine.OviException;
 import ovi.engine.Plan;
+import ovi.engine.Progress;
 import ovi.model.Action;
 import ovi.model.Intent;
 import picocli.CommandLine;
@@ -50,8 +50,12 @@ import picocli.CommandLine.Spec;
             "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json",
             "  ovi apply -c infra/ovi.yaml --state-dir /srv/ovi plan.json",
             "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve -q \\",
-            "      >>/var/log/ovi.log 2>&1"})
-public final class ApplyCommand implements Callable<Integer> {
+            "      >>/var/log/ovi.log 2>&1",
+            "  # with JSON logs, and metrics for node_exporter's textfile collector:",
+            "  */5 * * * * cd /srv/infra && ovi apply -c ovi.yaml --auto-approve \\",
+            "      --log-format json 2>>/var/log/ovi.jsonl \\",
+            "      --metrics-file /var/lib/node_exporter/textfile/ovi_apply.prom"})
+public final class ApplyCommand implements Callable<Integer>, Logged {
     @Spec
     CommandSpec spec;
 
@@ -89,6 +93,9 @@ public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     DecisionOptions decisions;
 
+    @Mixin
+    OperationsOptions ops;
+
     @Option(names = "--max-deletes", paramLabel = "N", defaultValue = "5",
             description = "Stop before acting when more than N deletes are decided (default: ${DEFAULT-VALUE}).")
     int maxDeletes;
@@ -113,6 +120,7 @@ public final class ApplyCommand implements Callable<Integer> {
     int concurrency;
 
     final Wiring wiring;
+    private Log log;
 
     ApplyCommand(Wiring wiring) {
         this.wiring = wiring;
@@ -124,10 +132,31 @@ public final class ApplyCommand implements Callable<Integer> {
     }
 
     @Override
+    public Log log() {
+        return log;
+    }
+
+    @Override
     public Integer call() {
+        String runId = RunId.next();
+        Instant started = Instant.now();
+        log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
+        RunMetrics metrics = new RunMetrics("apply", started);
+        int exit;
+        try {
+            exit = apply(started, runId, metrics);
+        } catch (RuntimeException e) {
+            // a run that ends in an error (a guard, a refused plan file) still says how far it got
+            ops.writeMetrics(metrics, ErrorHandler.exitCode(e), log);
+            throw e;
+        }
+        ops.writeMetrics(metrics, exit, log);
+        return exit;
+    }
+
+    private int apply(Instant started, String runId, RunMetrics metrics) {
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
-        state.warnTo(stderr);
+        state.warnTo(log::warn);
         checkUsage();
         run.check(spec.commandLine());
         Console console = terminal();
@@ -135,15 +164,9 @@ public final class ApplyCommand implements Callable<Integer> {
             throw OviException.usage("no terminal to confirm on: pass --auto-approve to apply without asking "
                     + "(as cron jobs do), or run 'ovi plan' to only look");
         }
-        Consumer<String> progress = output.quiet ? m -> { } : m -> {
-            synchronized (stderr) {
-                stderr.println("ovi: " + m);
-                stderr.flush();
-            }
-        };
+        Progress progress = log.progress();
+        boolean debug = ErrorHandler.debug(spec.root().commandLine().getParseResult());
         String holder = instanceId != null ? instanceId : defaultInstanceId();
-        String runId = RunId.next();
-        Instant started = Instant.now();
 
         ApplyUseCase.SavedPlan saved = null;
         OviConfig cfg;
@@ -153,6 +176,7 @@ public final class ApplyCommand implements Callable<Integer> {
             Path stateDir = state.resolve(configFile, false);
             PlanFile.Saved file = PlanFile.read(planFile, stateDir, configFile);
             cfg = Session.loadConfig(configFile);
+            metrics.owner(cfg.owner());
             if (!cfg.owner().equals(file.owner())) {
                 throw PlanFile.invalid(planFile, "it is owner '" + file.owner() + "''s plan, but its config "
                         + file.config() + " is now owner '" + cfg.owner() + "'s; nothing was done");
@@ -162,32 +186,34 @@ public final class ApplyCommand implements Callable<Integer> {
                     file.intents());
         } else {
             cfg = Session.loadConfig(config);
+            metrics.owner(cfg.owner());
         }
 
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
         run.waitJitter(progress);
         ApplyUseCase.Report report;
         Traffic traffic;
-        try (Session s = wiring.open(cfg, state, aws, policy, t -> run.setUp(t, started, stderr, output), progress,
-                saved == null)) {
+        try (Session s = wiring.open(cfg, state, aws, policy, t -> {
+            metrics.traffic(t);
+            run.setUp(t, started, log, debug);
+        }, progress, saved == null)) {
             traffic = s.aws.traffic();
             report = wiring.apply(s, progress).apply(s.declaration, runId, started, saved, new ApplyUseCase.Options(holder,
                     claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency,
-                    run.deadline(started)), show(stdout), autoApprove ? () -> true : () -> confirm(console));
+                    run.deadline(started)), show(stdout, metrics), autoApprove ? () -> true : () -> confirm(console));
         }
-        TrafficReport.warnOpened(traffic, stderr);
+        metrics.applied(report.applied());
+        metrics.unobserved(report.unobserved().size());
+        TrafficReport.warnOpened(traffic, log::warn);
         int exit = report.exitCode();
         if (traffic.deadlinePassed()) {
-            stderr.println("ovi: error: " + run.reached() + "; actions not started were skipped (deadline), and "
-                    + "one cut short is recorded as it ended");
-            stderr.flush();
+            log.error(run.reached() + "; actions not started were skipped (deadline), and one cut short is recorded "
+                    + "as it ended");
             exit = ExitCode.ERROR;
         }
         if (!report.unobserved().isEmpty()) {
             // said even with -q: a cron log must show why the run is incomplete
-            stderr.println("ovi: warning: not observed, so nothing was created or deleted there: "
-                    + PlanText.scopes(report.unobserved()));
-            stderr.flush();
+            log.warn("not observed, so nothing was created or deleted there: " + PlanText.scopes(report.unobserved()));
         }
         if (output.json()) {
             stdout.println(ApplyJson.toJson(report.applied(), report.owner(), report.account(), report.planRunId(),
@@ -200,10 +226,11 @@ public final class ApplyCommand implements Callable<Integer> {
     }
 
     /** What is about to be done, shown before the guards and the question (in text output only). */
-    private ApplyUseCase.Presenter show(PrintWriter stdout) {
+    private ApplyUseCase.Presenter show(PrintWriter stdout, RunMetrics metrics) {
         return new ApplyUseCase.Presenter() {
             @Override
             public void planned(Plan plan) {
+                metrics.plan(plan);
                 if (!output.json()) {
                     PlanText.print(plan, stdout, OutputOptions.colour());
                     stdout.flush();
@@ -212,6 +239,7 @@ public final class ApplyCommand implements Callable<Integer> {
 
             @Override
             public void saved(ApplyUseCase.SavedPlan plan) {
+                metrics.decided(plan.intents());
                 if (!output.json()) {
                     printIntents(stdout, plan);
                 }

@@ -11,19 +11,49 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         boolean debug = debug(parsed);
+        Log log = cl.getCommand() instanceof Logged l ? l.log() : null;
+        if (log == null) {
+            log = new Log(err, logFormat(parsed), null, false);
+        }
         if (ex instanceof OviException e) {
-            err.println("ovi: error: " + e.getMessage());
+            log.error(e.getMessage());
             if (debug && e.getCause() != null) {
-                e.printStackTrace(err);
+                stackTrace(log, err, e);
             }
             err.flush();
             return e.exitCode();
         }
-        err.println("ovi: internal error: " + ex + (debug ? "" : " (run again with --debug for details)"));
+        if (log.json()) {
+            log.error("internal error: " + ex + (debug ? "" : " (run again with --debug for details)"));
+        } else {
+            err.println("ovi: internal error: " + ex + (debug ? "" : " (run again with --debug for details)"));
+        }
         if (debug) {
-            ex.printStackTrace(err);
+            stackTrace(log, err, ex);
         }
         err.flush();
+        return ExitCode.ERROR;
+    }
+
+    /** As text, as Java prints it; in a JSON log, one debug line holding the whole trace. */
+    private static void stackTrace(Log log, PrintWriter err, Throwable t) {
+        if (log.json()) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            t.printStackTrace(new PrintWriter(trace));
+            log.debug(trace.toString().stripTrailing());
+        } else {
+            t.printStackTrace(err);
+        }
+    }
+
+    /** The exit code {@link #handleExecutionException} gives {@code e}: for what a run records of itself. */
+    static int exitCode(Exception e) {
+        if (e instanceof OviException o) {
+            return o.exitCode();
+        }
+        if (e instanceof CommandLine.ParameterException) {
+            return ExitCode.USAGE;
+        }
         return ExitCode.ERROR;
     }
 
@@ -31,11 +61,26 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     public static int usage(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
+        if (cl.getCommand() instanceof Logged l && l.log() != null && l.log().json()) {
+            // found by the verb itself (its options checked together): its log is JSON, so is this
+            l.log().error("usage error: " + ex.getMessage() + " (run '" + cl.getCommandSpec().qualifiedName()
+                    + " --help' for usage)");
+            return ExitCode.USAGE;
+        }
         err.println("ovi: usage error: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return ExitCode.USAGE;
+    }
+
+    /** The {@code --log-format} of the verb in {@code parsed}, text when none was given. */
+    static Log.Format logFormat(CommandLine.ParseResult parsed) {
+        Log.Format f = Log.Format.text;
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.hasSubcommand() ? r.subcommand() : null) {
+            f = r.matchedOptionValue("--log-format", f);
+        }
+        return f;
     }
 
     /** Whether {@code --debug} was given, to ovi or to any verb below it, in the command line {@code parsed}. */

@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import ovi.aws.Traffic;
 import ovi.engine.PlanUseCase;
+import ovi.engine.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,8 +36,10 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  ovi plan -c ovi.yaml",
             "  ovi plan -c ovi.yaml -o json --detailed-exitcode",
-            "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json"})
-public final class PlanCommand implements Callable<Integer> {
+            "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json",
+            "  ovi plan -c ovi.yaml --detailed-exitcode --log-format json \\",
+            "      --metrics-file /var/lib/node_exporter/textfile/ovi_plan.prom"})
+public final class PlanCommand implements Callable<Integer>, Logged {
     @Spec
     CommandSpec spec;
 
@@ -59,6 +61,9 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     DecisionOptions decisions;
 
+    @Mixin
+    OperationsOptions ops;
+
     @Option(names = "--detailed-exitcode",
             description = {"Exit 2 when the plan would create, update or delete anything (notify alone is no",
                 "change), 0 when nothing would change, 1 when a region or service could not be observed",
@@ -73,6 +78,7 @@ public final class PlanCommand implements Callable<Integer> {
     java.time.Duration walRetention;
 
     private final Wiring wiring;
+    private Log log;
 
     PlanCommand(Wiring wiring) {
         this.wiring = wiring;
@@ -84,29 +90,50 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     @Override
+    public Log log() {
+        return log;
+    }
+
+    @Override
     public Integer call() {
         Instant started = Instant.now();
         String runId = RunId.next();
+        log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
+        RunMetrics metrics = new RunMetrics("plan", started);
+        int exit;
+        try {
+            exit = plan(started, runId, metrics);
+        } catch (RuntimeException e) {
+            // a run that ends in an error still says how far it got, and that it failed
+            ops.writeMetrics(metrics, ErrorHandler.exitCode(e), log);
+            throw e;
+        }
+        ops.writeMetrics(metrics, exit, log);
+        return exit;
+    }
+
+    private int plan(Instant started, String runId, RunMetrics metrics) {
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
-        state.warnTo(stderr);
-        Consumer<String> progress = output.quiet ? m -> { } : m -> {
-            stderr.println("ovi: " + m);
-            stderr.flush();
-        };
+        state.warnTo(log::warn);
+        Progress progress = log.progress();
+        boolean debug = ErrorHandler.debug(spec.root().commandLine().getParseResult());
         run.check(spec.commandLine());
         var cfg = Session.loadConfig(config);
+        metrics.owner(cfg.owner());
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
         run.waitJitter(progress);
         PlanUseCase.Report report;
         Traffic traffic;
-        try (Session s = wiring.open(cfg, state, aws, policy, t -> run.setUp(t, started, stderr, output), progress,
-                true)) {
+        try (Session s = wiring.open(cfg, state, aws, policy, t -> {
+            metrics.traffic(t);
+            run.setUp(t, started, log, debug);
+        }, progress, true)) {
             traffic = s.aws.traffic();
             report = wiring.plan(s, progress).plan(s.declaration, runId, started, new PlanUseCase.Options(
                     decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, out, walRetention));
         }
-        TrafficReport.warnOpened(traffic, stderr);
+        metrics.plan(report.plan());
+        TrafficReport.warnOpened(traffic, log::warn);
         if (output.json()) {
             stdout.println(PlanJson.toJson(report.plan(), report.awsCalls(), TrafficReport.json(traffic)));
         } else {
@@ -115,13 +142,10 @@ public final class PlanCommand implements Callable<Integer> {
         stdout.flush();
         if (!report.unobserved().isEmpty()) {
             // said even with -q: "no changes" is not a claim ovi can make about what it could not see
-            stderr.println("ovi: warning: not observed, so this plan says nothing about: "
-                    + PlanText.scopes(report.unobserved()));
-            stderr.flush();
+            log.warn("not observed, so this plan says nothing about: " + PlanText.scopes(report.unobserved()));
         }
         if (traffic.deadlinePassed()) {
-            stderr.println("ovi: error: " + run.reached() + "; what was not observed in time is listed above");
-            stderr.flush();
+            log.error(run.reached() + "; what was not observed in time is listed above");
             return ovi.engine.ExitCode.ERROR;
         }
         return report.exitCode();

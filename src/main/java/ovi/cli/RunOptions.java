@@ -51,20 +51,18 @@ public final class RunOptions {
     }
 
     /**
-     * Sets the run's deadline on its traffic, and where its breakers warn: stderr, even with -q (a cron
-     * log must show why a scope was skipped).
+     * Sets the run's deadline on its traffic, and where its breakers warn: the run's log, even with -q (a cron
+     * log must show why a scope was skipped); with {@code debug}, every attempt is logged too.
      */
-    void setUp(ovi.aws.Traffic traffic, Instant started, java.io.PrintWriter stderr, OutputOptions output) {
+    void setUp(ovi.aws.Traffic traffic, Instant started, Log log, boolean debug) {
         Instant d = deadline(started);
         if (d != null) {
             traffic.deadline(d, reached());
         }
-        traffic.warnTo(m -> {
-            synchronized (stderr) {
-                stderr.println("ovi: warning: " + m);
-                stderr.flush();
-            }
-        });
+        traffic.warnTo(log::warn);
+        if (debug) {
+            traffic.debugTo(log::debug);
+        }
     }
 
     /** The error message of a run that reached its deadline. */

@@ -67,11 +67,8 @@ public final class StateOptions {
     /** Where warnings go (the command's stderr); set by the command before the state is opened. */
     private java.util.function.Consumer<String> warnings = m -> { };
 
-    void warnTo(java.io.PrintWriter err) {
-        warnings = m -> {
-            err.println("ovi: warning: " + m);
-            err.flush();
-        };
+    void warnTo(java.util.function.Consumer<String> warn) {
+        warnings = warn;
     }
 
     /**

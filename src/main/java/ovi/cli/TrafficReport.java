@@ -2,7 +2,6 @@ package ovi.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -46,14 +45,13 @@ final class TrafficReport {
     }
 
     /** Said even with -q: the scopes whose breaker opened, so a cron log shows what was skipped and why. */
-    static void warnOpened(Traffic traffic, PrintWriter err) {
+    static void warnOpened(Traffic traffic, java.util.function.Consumer<String> warn) {
         List<Traffic.Breaker> open = traffic.breakers().stream().filter(Traffic.Breaker::opened).toList();
         if (open.isEmpty()) {
             return;
         }
-        err.println("ovi: warning: circuit breaker opened, so these were skipped for the rest of the run: " + open.stream()
+        warn.accept("circuit breaker opened, so these were skipped for the rest of the run: " + open.stream()
                 .map(b -> b.scope() + " (" + b.failedCalls() + " failed calls, " + b.refusedCalls() + " refused; last: "
                         + b.lastFailure() + ")").collect(Collectors.joining("; ")));
-        err.flush();
     }
 }

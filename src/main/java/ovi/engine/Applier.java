@@ -107,7 +107,7 @@ public final class Applier {
     private final ClaimStore claims;
     private final AuditLog wal;
     private final Options options;
-    private final Consumer<String> progress;
+    private final Progress progress;
     /** Who holds this run's claims: unique to this Applier, whatever name the instance was given. */
     private final String holder;
 
@@ -118,7 +118,7 @@ public final class Applier {
         this.claims = claims;
         this.wal = wal;
         this.options = options;
-        this.progress = progress;
+        this.progress = Progress.of(progress);
         // Claims are re-entrant for their holder (a run renews its own claim between calls). Cron lines often
         // share one --instance-id ($(hostname), an EC2 instance id), so the name alone would let overlapping
         // runs all act on one resource: the holder is the name plus a nonce of this run.
@@ -297,7 +297,7 @@ public final class Applier {
                     }
                 }
             } catch (RuntimeException e) {
-                progress.accept("could not look up " + id + ": " + oneLine(e));
+                progress.about(id, "could not look up " + id + ": " + oneLine(e));
             }
         }
         return null;
@@ -353,7 +353,7 @@ public final class Applier {
         wal.append(runId, WalRecord.Executing.of(intent, owner, claim, now.stream()
                 .filter(o -> o.cloudId().equals(intent.cloudId())).findFirst().orElse(null)));
         wal.sync();
-        progress.accept(intent.action().key() + " " + intent.type().key() + " " + intent.id() + " ...");
+        progress.about(intent.id(), intent.action().key() + " " + intent.type().key() + " " + intent.id() + " ...");
         Outcome outcome;
         try {
             outcome = executor.execute(intent, owner, fence);
@@ -371,11 +371,11 @@ public final class Applier {
         if (outcome instanceof Outcome.Executed e) {
             wal.append(runId, WalRecord.Executed.of(intent.id(), intent.action().key(),
                     e.message() == null ? "done" : e.message(), e.cloudId(), e.requestId()));
-            progress.accept(intent.action().key() + " " + intent.id() + ": done"
+            progress.about(intent.id(), intent.action().key() + " " + intent.id() + ": done"
                     + (e.cloudId() != null ? " (" + e.cloudId() + ")" : ""));
         } else if (outcome instanceof Outcome.Failed f) {
             wal.append(runId, WalRecord.Failed.of(intent.id(), intent.action().key(), f.error(), f.requestId()));
-            progress.accept(intent.action().key() + " " + intent.id() + ": failed: " + f.error());
+            progress.about(intent.id(), intent.action().key() + " " + intent.id() + ": failed: " + f.error());
         } else if (outcome instanceof Outcome.Skipped s) {
             appendSkipped(runId, intent, s);
         } else {
@@ -475,7 +475,7 @@ public final class Applier {
 
     private void appendSkipped(String runId, Intent intent, Outcome.Skipped s) {
         wal.append(skipped(runId, intent, s.reason(), s.message()));
-        progress.accept(intent.action().key() + " " + intent.id() + ": skipped (" + s.reason().key() + "): "
+        progress.about(intent.id(), intent.action().key() + " " + intent.id() + ": skipped (" + s.reason().key() + "): "
                 + s.message());
     }
 

@@ -87,6 +87,26 @@ class ApplierTest {
     }
 
     @Test
+    void progressNamesTheResourceEachLineIsAbout() {
+        List<String> lines = new ArrayList<>();
+        Progress progress = new Progress() {
+            @Override
+            public void accept(String message) {
+                lines.add("- " + message);
+            }
+
+            @Override
+            public void about(String resourceId, String message) {
+                lines.add(resourceId + " " + message);
+            }
+        };
+        new Applier(executor, lookup, claims, wal, new Applier.Options("me", Duration.ofMinutes(5), 5, 50, false, 2,
+                id -> false), progress).apply("run-2", OWNER, List.of(create()));
+
+        assertEquals(List.of("web-0 create ec2 web-0 ...", "web-0 create web-0: done (i-new)"), lines);
+    }
+
+    @Test
     void aLiveClaimOfAnotherInstanceSkipsTheResource() {
         claims.tryClaim(Claim.key(OWNER, Ec2Kind.TYPE, "web-0"), "other", Duration.ofMinutes(5));
 
