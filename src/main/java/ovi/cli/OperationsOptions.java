@@ -20,8 +20,9 @@ public final class OperationsOptions {
         "How lines on stderr are written: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). With json, every line "
             + "this verb writes to stderr (progress, warnings, errors, --debug lines) is one JSON object with "
             + "time (ISO-8601 UTC), level (info, warn, error, debug), run (the run id), resource (the ovi id, on "
-            + "lines about one resource) and message. Usage errors found before the verb runs, and 'ovi watch' "
-            + "lines, stay text. Stdout is not changed (-o json for results).",
+            + "lines about one resource) and message. Usage errors found before the verb runs stay text; "
+            + "'ovi watch' writes its own lines as JSON too when its verb has --log-format json. Stdout is not "
+            + "changed (-o json for results).",
         "Example line: {\"time\":\"2026-12-02T12:00:00Z\",\"level\":\"info\",\"run\":\"r20261202T120000Z-1a2b3c\","
             + "\"resource\":\"web-0\",\"message\":\"create ec2 web-0 ...\"}"})
     Log.Format logFormat = Log.Format.text;

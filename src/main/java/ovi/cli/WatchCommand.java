@@ -78,16 +78,29 @@ public final class WatchCommand implements Callable<Integer> {
         inner.add(verb);
         inner.addAll(args);
         String shown = "ovi " + String.join(" ", inner);
+        // the watch's own lines are JSON too when the runs' are, so one log shipper reads the whole stream
+        boolean json = jsonLogs(args);
+        Log log = new Log(err, Log.Format.json, null, false);
+        java.util.function.Consumer<String> say = m -> {
+            if (json) {
+                log.info("watch: " + m);
+            } else {
+                synchronized (err) {
+                    err.println("ovi watch: " + m);
+                    err.flush();
+                }
+            }
+        };
 
         AtomicBoolean stop = new AtomicBoolean();
         Thread loop = Thread.currentThread();
         List<Restore> restore = onStop(() -> {
             if (stop.getAndSet(true)) {
-                err.println("ovi watch: stopping now");
+                say.accept("stopping now");
                 err.flush();
                 System.exit(130);
             }
-            err.println("ovi watch: stopping after the current run (again to stop now)");
+            say.accept("stopping after the current run (again to stop now)");
             err.flush();
             loop.interrupt();
         });
@@ -95,14 +108,14 @@ public final class WatchCommand implements Callable<Integer> {
             int last = ExitCode.OK;
             for (int n = 1; count == 0 || n <= count; n++) {
                 Instant start = Instant.now();
-                err.println("ovi watch: run " + n + " at " + start.truncatedTo(ChronoUnit.SECONDS) + ": " + shown);
+                say.accept("run " + n + " at " + start.truncatedTo(ChronoUnit.SECONDS) + ": " + shown);
                 err.flush();
                 last = wiring.commandLine(out, err).execute(inner.toArray(String[]::new));
                 Thread.interrupted(); // an interrupt meant for the pause, delivered during the run
                 out.flush();
-                err.println("ovi watch: run " + n + " ended with exit code " + last + " (" + meaning(last) + ")");
+                say.accept("run " + n + " ended with exit code " + last + " (" + meaning(last) + ")");
                 if (last == ExitCode.USAGE || (last == ExitCode.DATA && n == 1)) {
-                    err.println("ovi watch: stopped: this would fail the same way every time");
+                    say.accept("stopped: this would fail the same way every time");
                     return last;
                 }
                 if (stop.get() || (count != 0 && n == count)) {
@@ -110,7 +123,7 @@ public final class WatchCommand implements Callable<Integer> {
                 }
                 Instant next = start.plus(interval);
                 if (next.isAfter(Instant.now())) {
-                    err.println("ovi watch: next run at " + next.truncatedTo(ChronoUnit.SECONDS));
+                    say.accept("next run at " + next.truncatedTo(ChronoUnit.SECONDS));
                     err.flush();
                     pauseUntil(next, stop);
                 }
@@ -119,13 +132,25 @@ public final class WatchCommand implements Callable<Integer> {
                 }
             }
             if (stop.get()) {
-                err.println("ovi watch: stopped");
+                say.accept("stopped");
             }
             return last;
         } finally {
             restore.forEach(Restore::run);
             err.flush();
         }
+    }
+
+    /** Whether the verb's arguments ask for {@code --log-format json}. */
+    static boolean jsonLogs(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--log-format=json") || (a.equals("--log-format") && i + 1 < args.size()
+                    && args.get(i + 1).equals("json"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void check() {

@@ -141,7 +141,7 @@ public final class Recovery {
                 found = lookup.find(target).stream().findFirst();
             } catch (RuntimeException ex) {
                 String why = "cannot look up " + type.get() + " " + e.resource() + " again: " + ex.getMessage();
-                progress.accept("still in doubt: " + why);
+                Progress.of(progress).about(e.resource(), "still in doubt: " + why);
                 unresolved.add(new Unresolved(e, why));
                 continue;
             }
@@ -152,14 +152,15 @@ public final class Recovery {
             } else {
                 d = settleIntent(runId, e, intent.get(), found);
                 if (d == null) {
-                    progress.accept("seq " + e.seq() + " (" + e.action() + " " + e.resource() + ") is being settled "
-                            + "by another run");
+                    Progress.of(progress).about(e.resource(), "seq " + e.seq() + " (" + e.action() + " "
+                            + e.resource() + ") is being settled by another run");
                     continue;
                 }
             }
             WalEntry written = wal.append(d);
             wal.sync();
-            progress.accept("recovered seq " + e.seq() + " (" + e.action() + " " + e.resource() + "): " + d.message());
+            Progress.of(progress).about(e.resource(), "recovered seq " + e.seq() + " (" + e.action() + " " + e.resource()
+                    + "): " + d.message());
             resolved.add(written);
         }
         return new Result(resolved, unresolved);
@@ -341,8 +342,8 @@ public final class Recovery {
                 + claim.holder() + " (fence " + claim.fence() + ") to finish an action cut off by a crash",
                 claim.resource(), claim.holder(), claim.fence(), claim.expiresAt()));
         try {
-            progress.accept("finishing the " + intent.action().key() + " of " + intent.type().key() + " " + intent.id()
-                    + ", cut off by a crash");
+            Progress.of(progress).about(intent.id(), "finishing the " + intent.action().key() + " of "
+                    + intent.type().key() + " " + intent.id() + ", cut off by a crash");
             Fence fence = Applier.fence(rollForward.claims(), claim, rollForward.ttl(), intent.id());
             try {
                 return rollForward.executor().execute(intent, owner, fence, before(e));

@@ -45,4 +45,22 @@ class WatchCommandTest {
         assertTrue(err.contains(": ovi plan -c " + missing + "\n"), err);
         assertFalse(err.contains("--debug"), err);
     }
+
+    @Test
+    void theWatchsOwnLinesAreJsonWhenItsRunsAre() throws Exception {
+        String missing = dir.resolve("missing.yaml").toString();
+        StringWriter err = new StringWriter();
+        int code = Ovi.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err)).execute("watch",
+                "--count", "2", "plan", "-c", missing, "--log-format", "json");
+        assertEquals(ExitCode.DATA, code, err::toString);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<String> messages = new java.util.ArrayList<>();
+        for (String line : err.toString().split("\\R")) {
+            messages.add(json.readTree(line).get("message").asText()); // every line parses
+        }
+        assertTrue(messages.contains("watch: stopped: this would fail the same way every time"), err::toString);
+        assertTrue(messages.get(0).startsWith("watch: run 1 at "), err::toString);
+        assertTrue(WatchCommand.jsonLogs(java.util.List.of("-c", "x", "--log-format=json")));
+        assertFalse(WatchCommand.jsonLogs(java.util.List.of("--log-format", "text", "json")));
+    }
 }

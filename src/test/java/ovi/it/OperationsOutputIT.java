@@ -154,10 +154,17 @@ class OperationsOutputIT {
 
         assertEquals(0, r.code(), r::toString);
         assertEquals(1, Prometheus.value(Prometheus.parse(file), "ovi_last_run_success", "verb", "plan"));
-        List<String> runs = r.err().lines().filter(l -> l.startsWith("{"))
-                .map(l -> jsonLines(l).get(0).get("run").asText()).distinct().toList();
+        // every line is JSON, the watch's own too; each run logs with its own run id
+        List<JsonNode> lines = jsonLines(r.err());
+        List<String> runs = lines.stream().filter(l -> !l.get("message").asText().startsWith("watch: "))
+                .map(l -> l.get("run").asText()).distinct().toList();
         assertEquals(2, runs.size(), "each run logs with its own run id: " + r);
-        assertTrue(r.err().lines().filter(l -> !l.startsWith("{")).allMatch(l -> l.startsWith("ovi watch: ")), r::toString);
+        List<String> watch = lines.stream().map(l -> l.get("message").asText()).filter(m -> m.startsWith("watch: "))
+                .toList();
+        assertTrue(watch.size() >= 4 && watch.get(0).startsWith("watch: run 1 at "), r::toString);
+        assertTrue(watch.contains("watch: run 2 ended with exit code 0 (ok)"), r::toString);
+        lines.stream().filter(l -> l.get("message").asText().startsWith("watch: "))
+                .forEach(l -> assertTrue(l.get("run").isNull(), l::toString));
     }
 
     @Test

@@ -169,8 +169,9 @@ class TrafficIT {
                 FaultProxy.throttle());
         proxy.on("ec2:RunInstances", -1, FaultProxy.throttle());
 
+        Path metrics = dir.resolve("ovi.prom");
         Cli.Result r = run("apply", config, state, "--concurrency", "4", "--call-timeout", "10s",
-                "--attempt-timeout", "5s");
+                "--attempt-timeout", "5s", "--metrics-file", metrics.toString());
 
         assertEquals(3, r.code(), r::toString);
         JsonNode json = r.json();
@@ -206,6 +207,13 @@ class TrafficIT {
         assertTrue(r.err().contains("circuit breaker opened, so these were skipped for the rest of the run: "
                 + "ec2/us-east-1"), r::toString);
         assertEquals(0, liveInstances());
+
+        // what a cron operator's alert reads: the same figures in the metrics file
+        List<Prometheus.Sample> samples = Prometheus.parse(metrics);
+        assertEquals(2, Prometheus.value(samples, "ovi_aws_breaker_state", "service", "ec2", "region", "us-east-1"));
+        assertEquals(ec2.get("throttles").asDouble(), Prometheus.value(samples, "ovi_aws_throttles", "service", "ec2"));
+        assertEquals(refused, (long) Prometheus.value(samples, "ovi_aws_refused_calls", "service", "ec2"));
+        assertEquals(3, Prometheus.value(samples, "ovi_last_run_exit_code"));
     }
 
     @Test
