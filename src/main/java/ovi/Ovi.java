@@ -90,6 +90,7 @@ public final class Ovi implements Runnable {
     }
 
     public static void main(String[] args) {
+        ovi.cli.RunOptions.mayStopTheProcess();
         System.exit(run(args));
     }
 }

@@ -143,7 +143,8 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
         log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
         RunMetrics metrics = new RunMetrics("apply", started);
         int exit;
-        try {
+        try (RunOptions.Armed stuck = run.watchdog(started, aws.attemptTimeout(), log,
+                () -> ops.writeMetrics(metrics, ovi.engine.ExitCode.ERROR, log))) {
             exit = apply(started, runId, metrics);
         } catch (RuntimeException e) {
             // a run that ends in an error (a guard, a refused plan file) still says how far it got

@@ -43,6 +43,11 @@ public final class AwsOptions {
 
     enum RetryMode { standard, adaptive }
 
+    /** The per-attempt timeout this run uses. */
+    Duration attemptTimeout() {
+        return attemptTimeout != null ? attemptTimeout : Traffic.Policy.ATTEMPT_TIMEOUT;
+    }
+
     public AwsSettings settings() {
         return AwsSettings.of(profile, endpointUrl);
     }

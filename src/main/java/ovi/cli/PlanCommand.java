@@ -101,7 +101,8 @@ public final class PlanCommand implements Callable<Integer>, Logged {
         log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
         RunMetrics metrics = new RunMetrics("plan", started);
         int exit;
-        try {
+        try (RunOptions.Armed stuck = run.watchdog(started, aws.attemptTimeout(), log,
+                () -> ops.writeMetrics(metrics, ovi.engine.ExitCode.ERROR, log))) {
             exit = plan(started, runId, metrics);
         } catch (RuntimeException e) {
             // a run that ends in an error still says how far it got, and that it failed

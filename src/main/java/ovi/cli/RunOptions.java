@@ -65,6 +65,54 @@ public final class RunOptions {
         }
     }
 
+    /** Set by {@code Ovi.main}: a run past its deadline may stop the process (never when ovi runs in-process). */
+    private static volatile boolean mayHalt;
+
+    /** For {@code main} only: a run stuck past --timeout ends the process, as kill -9 would. */
+    public static void mayStopTheProcess() {
+        mayHalt = true;
+    }
+
+    /** How long past the deadline and the attempt in flight a run may go on writing its outcome. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    /**
+     * The last resort of --timeout, for what no AWS timeout bounds (a store that stopped answering, a lock
+     * never released): once {@code attemptTimeout} and {@link #GRACE} have passed after the deadline, the run
+     * says so and the process exits 1 at once. Nothing recorded is lost: the WAL's executing entries say
+     * what was in flight, and the next run settles them as after a crash. Closing it disarms it.
+     */
+    /** An armed watchdog; closing it disarms it. */
+    interface Armed extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    Armed watchdog(Instant started, Duration attemptTimeout, Log log, Runnable beforeHalt) {
+        Instant d = deadline(started);
+        if (d == null || !mayHalt) {
+            return () -> { };
+        }
+        Instant at = d.plus(attemptTimeout).plus(GRACE);
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), at).toMillis()));
+            } catch (InterruptedException e) {
+                return; // the run ended in time
+            }
+            log.error(reached() + " and is still going " + ovi.model.Durations.format(attemptTimeout.plus(GRACE))
+                    + " later; the process stops now (what was in flight is settled by the next run, as after a crash)");
+            try {
+                beforeHalt.run();
+            } finally {
+                Runtime.getRuntime().halt(ovi.engine.ExitCode.ERROR);
+            }
+        }, "ovi-timeout");
+        t.setDaemon(true);
+        t.start();
+        return t::interrupt;
+    }
+
     /** The error message of a run that reached its deadline. */
     String reached() {
         return "the run reached --timeout " + ovi.model.Durations.format(timeout);

@@ -269,6 +269,35 @@ class TrafficIT {
     }
 
     @Test
+    void aRunStuckPastItsTimeoutOutsideAnyAwsCallStopsTheProcessAndTheNextRunSettlesIt() throws Exception {
+        Path config = config(1);
+        Path state = dir.resolve("state");
+        // the crash point holds the run still right before RunInstances, as a store that stopped answering
+        // would: no AWS timeout bounds it, only the watchdog of --timeout
+        Process p = Cli.process(List.of("-Dovi.crashpoint=before-call:web-0:1"), "apply", "-c", config.toString(),
+                "--state-dir", state.toString(), "--auto-approve", "--endpoint-url", proxy.endpoint().toString(),
+                "--timeout", "3s", "--attempt-timeout", "1s", "--claim-ttl", "1s").redirectOutput(
+                dir.resolve("stuck.out").toFile()).start();
+        Cli.awaitLine(p, "crash point before-call:web-0:1 reached");
+        String rest = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends on its own");
+        assertEquals(1, p.exitValue(), rest);
+        assertTrue(rest.contains("ovi: error: the run reached --timeout 3s and is still going 6s later; the process "
+                + "stops now"), rest);
+        assertEquals(0, proxy.requests("ec2:RunInstances").size());
+
+        // its claim lapses after --claim-ttl; the next run settles the executing entry and creates the instance
+        Cli.Result again;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            again = run("apply", config, state);
+            assertEquals(0, again.code(), again::toString);
+        } while (liveInstances() == 0 && System.nanoTime() < until);
+        assertEquals(1, liveInstances(), again::toString);
+        assertEquals(1, proxy.requests("ec2:RunInstances").size(), again::toString);
+    }
+
+    @Test
     void answersThatAreNotTransientAreNeitherRetriedNorCountedAgainstTheService() throws Exception {
         Path config = config(1);
         proxy.on("ec2:DescribeInstances", -1, FaultProxy.body(403, "text/xml", "<?xml version=\"1.0\"?><Response>"
