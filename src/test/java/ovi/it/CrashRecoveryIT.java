@@ -146,8 +146,43 @@ class CrashRecoveryIT {
                 org.junit.jupiter.params.provider.Arguments.of("sg-create", "lb-0", 3),
                 org.junit.jupiter.params.provider.Arguments.of("sg-create", "lb-0", 4),
                 // security group update of its rules: AuthorizeSecurityGroupIngress | RevokeSecurityGroupIngress
-                org.junit.jupiter.params.provider.Arguments.of("sg-update", "lb-0", 2));
+                org.junit.jupiter.params.provider.Arguments.of("sg-update", "lb-0", 2),
+                // IAM role create: CreateRole | AttachRolePolicy read-things | AttachRolePolicy write-things |
+                // PutRolePolicy read-bucket
+                org.junit.jupiter.params.provider.Arguments.of("iam-create", "app-0", 2),
+                org.junit.jupiter.params.provider.Arguments.of("iam-create", "app-0", 3),
+                org.junit.jupiter.params.provider.Arguments.of("iam-create", "app-0", 4),
+                // SNS topic create: CreateTopic | Subscribe email | Subscribe sqs
+                org.junit.jupiter.params.provider.Arguments.of("sns-create", "alerts-0", 2),
+                org.junit.jupiter.params.provider.Arguments.of("sns-create", "alerts-0", 3),
+                // DynamoDB table create: CreateTable | UpdateContinuousBackups | UpdateTimeToLive
+                org.junit.jupiter.params.provider.Arguments.of("dynamodb-create", "orders-0", 2),
+                org.junit.jupiter.params.provider.Arguments.of("dynamodb-create", "orders-0", 3));
     }
+
+    /** What a create killed before {@code call} had left undone, as the resolution must name it. */
+    private static String leftUndone(String action, int call) {
+        return switch (action + ":" + call) {
+            case "iam-create:2" -> "managedPolicies lacks " + POLICY_ARN + "read-things";
+            case "iam-create:3" -> "managedPolicies lacks " + POLICY_ARN + "write-things";
+            case "iam-create:4" -> "inlinePolicies lacks read-bucket";
+            case "sns-create:2" -> "subscriptions lacks email oncall@example.com";
+            case "sns-create:3" -> "subscriptions lacks sqs " + PAGER_QUEUE;
+            case "dynamodb-create:2" -> "pointInTimeRecovery is false, not true";
+            case "dynamodb-create:3" -> "ttl is absent, not expires";
+            default -> "";
+        };
+    }
+
+    static final String POLICY_ARN = "arn:aws:iam::123456789012:policy/";
+    static final String PAGER_QUEUE = "arn:aws:sqs:us-east-1:123456789012:pager-copy";
+    static final String HEADER = """
+            version: v1
+            provider: aws
+            region: us-east-1
+            owner: team-web
+            resources:
+            """;
 
     /**
      * kill -9 between two AWS calls of one action, then the next apply: it finishes the action (under a
@@ -162,6 +197,31 @@ class CrashRecoveryIT {
             case "s3-update" -> S3_CONFIG + "    versioning: true\n";
             case "ec2-update" -> CONFIG.replace("count: 2", "count: 1").replace("image: ami-12c6146b",
                     "image: ami-12c6146b\n    tags: {team: web}");
+            case "iam-create" -> HEADER + """
+                      - type: iam-role
+                        name: app
+                        trust: ec2.amazonaws.com
+                        managedPolicies: [%sread-things, %swrite-things]
+                        inlinePolicies:
+                          read-bucket:
+                            Version: "2012-10-17"
+                            Statement:
+                              - {Effect: Allow, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::team-web/*"}
+                    """.formatted(POLICY_ARN, POLICY_ARN);
+            case "sns-create" -> HEADER + """
+                      - type: sns
+                        name: alerts
+                        subscriptions:
+                          - {protocol: email, endpoint: oncall@example.com}
+                          - {protocol: sqs, endpoint: "%s"}
+                    """.formatted(PAGER_QUEUE);
+            case "dynamodb-create" -> HEADER + """
+                      - type: dynamodb
+                        name: orders
+                        keys: [id:S]
+                        pointInTimeRecovery: true
+                        ttl: expires
+                    """;
             case "sg-create", "sg-update" -> """
                     version: v1
                     provider: aws
@@ -213,6 +273,14 @@ class CrashRecoveryIT {
                         "assets-0").entrySet().stream().map(e -> software.amazon.awssdk.services.s3.model.Tag.builder()
                         .key(e.getKey()).value(e.getValue()).build()).toList())));
             }
+        } else if (action.equals("iam-create")) {
+            try (var iam = Moto.client(software.amazon.awssdk.services.iam.IamClient.builder())) {
+                for (String name : List.of("read-things", "write-things")) {
+                    iam.createPolicy(b -> b.policyName(name).policyDocument("{\"Version\": \"2012-10-17\", "
+                            + "\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:ListBucket\", "
+                            + "\"Resource\": \"*\"}]}"));
+                }
+            }
         } else if (action.equals("rds-update")) {
             try (var rds = Moto.rds(Moto.REGION)) {
                 rds.createDBInstance(b -> b.dbInstanceIdentifier("team-web-db-0").dbInstanceClass("db.t3.small")
@@ -247,6 +315,10 @@ class CrashRecoveryIT {
         assertEquals(executing.seq(), ((Number) settled.data().get(WalRecords.RESOLVES_SEQ)).longValue());
         assertEquals("executed", settled.type(), settled::toString);
         assertEquals(true, settled.data().get("rolledForward"), settled::toString);
+        assertTrue(settled.message().contains(leftUndone(action, call)), "the resolution says what was left: "
+                + settled.message());
+        assertEquals(1, wal.stream().filter(e -> e.type().equals("executed") && e.resource().equals(id)).count(),
+                "executed once, by the resolution that finished it: " + wal);
 
         Cli.Result plan = Cli.run("plan", "-c", config.toString(), "--state-dir", state.toString(), "-q",
                 "--detailed-exitcode");
@@ -294,6 +366,40 @@ class CrashRecoveryIT {
                         assertEquals(1, g.ipPermissionsEgress().size(), "the default egress is revoked: " + g);
                         assertEquals(5432, g.ipPermissionsEgress().get(0).fromPort(), g::toString);
                     }
+                }
+            }
+            case "iam-create" -> {
+                try (var iam = Moto.client(software.amazon.awssdk.services.iam.IamClient.builder())) {
+                    assertEquals(1, iam.listRoles().roles().size(), "one role: " + iam.listRoles().roles());
+                    assertEquals(List.of(POLICY_ARN + "read-things", POLICY_ARN + "write-things"),
+                            iam.listAttachedRolePolicies(b -> b.roleName("team-web-app-0")).attachedPolicies().stream()
+                                    .map(x -> x.policyArn()).sorted().toList());
+                    assertEquals(List.of("read-bucket"), iam.listRolePolicies(b -> b.roleName("team-web-app-0"))
+                            .policyNames());
+                    assertTrue(iam.listRoleTags(b -> b.roleName("team-web-app-0")).tags().stream()
+                            .anyMatch(t -> t.key().equals("ovi:id") && t.value().equals("app-0")));
+                }
+            }
+            case "sns-create" -> {
+                try (var sns = Moto.client(software.amazon.awssdk.services.sns.SnsClient.builder())) {
+                    var topics = sns.listTopics().topics();
+                    assertEquals(1, topics.size(), "one topic: " + topics);
+                    String arn = topics.get(0).topicArn();
+                    assertTrue(arn.endsWith(":team-web-alerts-0"), arn);
+                    assertEquals(List.of("email oncall@example.com", "sqs " + PAGER_QUEUE), sns
+                            .listSubscriptionsByTopic(b -> b.topicArn(arn)).subscriptions().stream()
+                            .map(x -> x.protocol() + " " + x.endpoint()).sorted().toList(), "each subscription once");
+                }
+            }
+            case "dynamodb-create" -> {
+                try (var db = Moto.client(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder())) {
+                    assertEquals(List.of("team-web-orders-0"), db.listTables().tableNames());
+                    assertEquals("ENABLED", db.describeContinuousBackups(b -> b.tableName("team-web-orders-0"))
+                            .continuousBackupsDescription().pointInTimeRecoveryDescription()
+                            .pointInTimeRecoveryStatusAsString());
+                    var ttl = db.describeTimeToLive(b -> b.tableName("team-web-orders-0")).timeToLiveDescription();
+                    assertEquals("ENABLED", ttl.timeToLiveStatusAsString());
+                    assertEquals("expires", ttl.attributeName());
                 }
             }
             default -> {

@@ -9,6 +9,9 @@ import ovi.aws.AwsClients;
 import ovi.aws.Observations;
 import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
+import ovi.model.Action;
+import ovi.model.DesiredResource;
+import ovi.model.Intent;
 import ovi.model.Observation;
 import ovi.model.Tags;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -54,8 +57,41 @@ final class DynamoDbTables extends AbstractResourceKind {
         return read(DynamoDbKind.dynamodb(aws, t.region()), t.region(), t.cloudId()).map(List::of).orElse(List.of());
     }
 
+    /**
+     * A create is several calls (the table, then point-in-time recovery and TTL, which need it to exist):
+     * one cut off between them left a tagged table without those settings, which crash recovery finishes by
+     * creating again (the creator takes its own table over and sets only what is left).
+     */
+    @Override
+    public List<String> unfinished(Intent intent, Map<String, String> before, Observation found) {
+        if (intent.action() != Action.CREATE) {
+            return List.of();
+        }
+        return toSet(intent.desired(), found).stream().map(f -> f + " is "
+                + (found.attribute(f) == null ? "absent" : found.attribute(f)) + ", not "
+                + intent.desired().attribute(f)).toList();
+    }
+
+    /**
+     * The fields a create still has to set after CreateTable ({@code pointInTimeRecovery}, {@code ttl}) on
+     * the table as {@code found}, or as a table just made (neither set) when null.
+     */
+    static List<String> toSet(DesiredResource d, Observation found) {
+        List<String> out = new ArrayList<>();
+        String pitr = d.attribute("pointInTimeRecovery");
+        String pitrNow = found == null ? "false" : found.attribute("pointInTimeRecovery");
+        if (pitr != null && !pitr.equals(pitrNow)) {
+            out.add("pointInTimeRecovery");
+        }
+        String ttl = d.attribute("ttl");
+        if (ttl != null && !ttl.equals(found == null ? null : found.attribute("ttl"))) {
+            out.add("ttl");
+        }
+        return out;
+    }
+
     /** One table as an observation; empty when there is none, or it is being deleted. */
-    private static Optional<Observation> read(DynamoDbClient db, String region, String name) {
+    static Optional<Observation> read(DynamoDbClient db, String region, String name) {
         try {
             TableDescription t = db.describeTable(b -> b.tableName(name)).table();
             if (t == null || t.tableStatus() == TableStatus.DELETING) {

@@ -10,6 +10,9 @@ import ovi.aws.AwsClients;
 import ovi.aws.Observations;
 import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
+import ovi.model.Action;
+import ovi.model.DesiredResource;
+import ovi.model.Intent;
 import ovi.model.Field;
 import ovi.model.Observation;
 import ovi.model.Scope;
@@ -49,13 +52,49 @@ final class IamRoles extends AbstractResourceKind {
         if (t.cloudId() == null) {
             throw new IllegalArgumentException("a role is looked up by its name, and none was given for " + t.oviId());
         }
-        IamClient iam = IamRoleKind.iam(aws);
+        return named(IamRoleKind.iam(aws), t.cloudId()).map(List::of).orElse(List.of());
+    }
+
+    /**
+     * A create is several calls (the role, then one per policy): one cut off between them left a tagged role
+     * without some of its policies, which crash recovery finishes by creating again (the creator takes its
+     * own role over and attaches or puts only what is missing).
+     */
+    @Override
+    public List<String> unfinished(Intent intent, Map<String, String> before, Observation found) {
+        if (intent.action() != Action.CREATE) {
+            return List.of();
+        }
+        List<String> off = new ArrayList<>();
+        toAttach(intent.desired(), found).forEach(arn -> off.add("managedPolicies lacks " + arn));
+        toPut(intent.desired(), found).forEach(p -> off.add("inlinePolicies lacks " + IamRoleKind.inline(p)[0]
+                + " as declared"));
+        return off;
+    }
+
+    /** The declared managed policies {@code found} (null: a role just made) does not have attached. */
+    static List<String> toAttach(DesiredResource d, Observation found) {
+        TreeSet<String> have = IamRoleUpdater.arns(found == null ? null : found.attribute("managedPolicies"));
+        return IamRoleUpdater.arns(d.attribute("managedPolicies")).stream().filter(a -> !have.contains(a)).toList();
+    }
+
+    /**
+     * The declared inline policies {@code found} (null: a role just made) does not have, or has with another
+     * document; compared in the canonical form both are read in.
+     */
+    static List<String> toPut(DesiredResource d, Observation found) {
+        var have = Field.elements(found == null ? null : found.attribute("inlinePolicies"));
+        return Field.elements(d.attribute("inlinePolicies")).stream().filter(p -> !have.contains(p)).toList();
+    }
+
+    /** The role of that name as an observation, or empty when there is none. */
+    static Optional<Observation> named(IamClient iam, String name) {
         try {
-            Role role = iam.getRole(b -> b.roleName(t.cloudId())).role();
-            return role == null ? List.of() : read(iam, role).map(List::of).orElse(List.of());
+            Role role = iam.getRole(b -> b.roleName(name)).role();
+            return role == null ? Optional.empty() : read(iam, role);
         } catch (AwsServiceException e) {
             if (Observations.errorCode(e, "NoSuchEntity")) {
-                return List.of();
+                return Optional.empty();
             }
             throw e;
         }

@@ -1,6 +1,7 @@
 package ovi.aws.sns;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import ovi.aws.AwsClients;
 import ovi.aws.AwsErrors;
@@ -12,7 +13,13 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Tag;
 
-/** CreateTopic with its display name and every tag in one call: the topic never exists untagged. */
+/**
+ * CreateTopic with its display name and every tag in one call (the topic never exists untagged), then
+ * Subscribe for each declared subscription it does not have yet. CreateTopic of an existing name with the
+ * same attributes and tags answers with that topic (SNS refuses one with other tags), and the
+ * subscriptions are read from the topic as it stands, so a repeat after a crash between the calls
+ * finishes the create without a second topic or a second subscription.
+ */
 final class SnsCreator implements ResourceKind.Creator {
     private final AwsClients aws;
 
@@ -41,12 +48,14 @@ final class SnsCreator implements ResourceKind.Creator {
             throw SdkClientException.create("AWS answered CreateTopic without the topic " + name);
         }
         String requestId = AwsErrors.requestId(r);
-        // one call per subscription after the topic: a crash between them leaves a tagged topic whose missing
-        // subscriptions the next plan shows as drift
-        for (String s : ovi.model.Field.elements(d.attribute("subscriptions"))) {
+        List<String> missing = SnsTopics.toSubscribe(d, SnsTopics.subscriptions(sns, r.topicArn()).keySet());
+        int had = ovi.model.Field.elements(d.attribute("subscriptions")).size() - missing.size();
+        for (String s : missing) {
             fence.check();
             requestId = SnsUpdater.subscribe(sns, r.topicArn(), s);
         }
-        return new Outcome.Executed(name, requestId, "created topic " + name);
+        return new Outcome.Executed(name, requestId, had == 0 ? "created topic " + name : "topic " + name
+                + " had " + had + " of its subscriptions from a create before this one; subscribed "
+                + (missing.isEmpty() ? "nothing more" : String.join(", ", missing)));
     }
 }

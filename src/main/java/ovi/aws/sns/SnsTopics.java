@@ -9,6 +9,9 @@ import ovi.aws.AwsClients;
 import ovi.aws.Observations;
 import ovi.engine.AbstractResourceKind;
 import ovi.engine.ResourceLookup;
+import ovi.model.Action;
+import ovi.model.DesiredResource;
+import ovi.model.Intent;
 import ovi.model.Field;
 import ovi.model.Observation;
 import ovi.model.Tags;
@@ -46,6 +49,25 @@ final class SnsTopics extends AbstractResourceKind {
         }
         SnsClient sns = SnsKind.sns(aws, t.region());
         return arn(sns, t.cloudId()).flatMap(arn -> read(sns, t.region(), arn)).map(List::of).orElse(List.of());
+    }
+
+    /**
+     * A create is several calls (the topic, then one per subscription): one cut off between them left a
+     * tagged topic without some of its subscriptions, which crash recovery finishes by creating again (the
+     * creator subscribes only what is missing).
+     */
+    @Override
+    public List<String> unfinished(Intent intent, Map<String, String> before, Observation found) {
+        if (intent.action() != Action.CREATE) {
+            return List.of();
+        }
+        return toSubscribe(intent.desired(), Field.elements(found.attribute("subscriptions"))).stream()
+                .map(s -> "subscriptions lacks " + s).toList();
+    }
+
+    /** The declared subscriptions ({@code <protocol> <endpoint>}) not among those a topic {@code has}. */
+    static List<String> toSubscribe(DesiredResource d, java.util.Collection<String> has) {
+        return Field.elements(d.attribute("subscriptions")).stream().filter(s -> !has.contains(s)).toList();
     }
 
     private static List<String> arns(SnsClient sns) {
