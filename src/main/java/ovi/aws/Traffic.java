@@ -186,17 +186,14 @@ public final class Traffic {
             }
         }
 
+        /**
+         * One permit every 1/rate seconds: requests are spaced evenly rather than sent in bursts at the start
+         * of each second, which is what a token bucket like AWS's throttles least (and 2.5 a second is 2.5,
+         * not 2).
+         */
         private RateLimiter limiter(String name, double perSecond) {
-            int limit;
-            Duration period;
-            if (perSecond >= 1) {
-                limit = (int) Math.max(1, Math.floor(perSecond));
-                period = Duration.ofSeconds(1);
-            } else {
-                limit = 1;
-                period = Duration.ofMillis(Math.round(1000 / perSecond));
-            }
-            return RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(limit).limitRefreshPeriod(period)
+            return RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(1)
+                    .limitRefreshPeriod(Duration.ofNanos(Math.max(1, Math.round(1e9 / perSecond))))
                     .timeoutDuration(policy.callTimeout()).build());
         }
 

@@ -20,12 +20,12 @@ public final class AwsOptions {
             description = "Send every AWS call to this endpoint (default: the AWS_ENDPOINT_URL variable, else AWS itself).")
     String endpointUrl;
 
-    @Option(names = "--rate-limit", paramLabel = "SERVICE=READS[/WRITES]|off", split = ",", description = {
-        "Requests per second sent to a service, reads (Describe, List, Get) and writes,",
-        "shared by every thread of the run: ec2=10/2, s3=50. Repeatable; wins over the",
-        "config's rateLimits. 'off' sends as fast as the run goes. Defaults, below AWS's",
-        "quotas: ec2 18/4, rds 10/4, s3 100/20, iam 10/4, dynamodb 10/4, lambda 10/4,",
-        "sqs 50/20, sns 20/10."})
+    @Option(names = "--rate-limit", paramLabel = "SERVICE=READS[/WRITES]|off", split = ",",
+            description = "Requests per second sent to a service, reads (Describe, List, Get) and writes, shared by "
+            + "every "
+            + "thread of the run: ec2=10/2, s3=50. Repeatable; wins over the config's rateLimits. 'off' sends "
+            + "as fast as the run goes. Defaults, below AWS's quotas: ec2 18/4, rds 10/4, s3 100/20, iam 10/4, "
+            + "dynamodb 10/4, lambda 10/4, sqs 50/20, sns 20/10.")
     List<String> rateLimits = List.of();
 
     @Option(names = "--attempt-timeout", paramLabel = "DURATION", converter = AttemptTimeout.class,
@@ -36,9 +36,10 @@ public final class AwsOptions {
             description = "How long one AWS call may take, retries and their backoff included (default: 60s).")
     Duration callTimeout;
 
-    @Option(names = "--retry-mode", paramLabel = "MODE", defaultValue = "standard", description = {
-        "The SDK's retry mode: standard (backoff with jitter) or adaptive (also slows its",
-        "own sending after throttling). Either way at most 6 attempts a call (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--retry-mode", paramLabel = "MODE", defaultValue = "standard",
+            description = "The SDK's retry mode: standard (backoff with jitter) or adaptive (also slows its own "
+            + "sending "
+            + "after throttling). Either way at most 6 attempts a call (default: ${DEFAULT-VALUE}).")
     RetryMode retryMode = RetryMode.standard;
 
     enum RetryMode { standard, adaptive }

@@ -10,16 +10,18 @@ import picocli.CommandLine.Option;
 
 /** How long a run may take, and when it starts: for cron. */
 public final class RunOptions {
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Timeout.class, description = {
-        "End the run this long after it started (jitter included): no AWS call or retry",
-        "starts after it, actions not started are skipped, one in flight ends within",
-        "--attempt-timeout and is recorded as it ended (its create converges next run),",
-        "and the run exits 1. Set it below the cron interval (default: no limit)."})
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Timeout.class,
+            description = "End the run this long after it started (jitter included): no AWS call or retry starts "
+            + "after it, "
+            + "actions not started are skipped, one in flight ends within --attempt-timeout and is recorded as "
+            + "it ended (its create converges next run), and the run exits 1. Set it below the cron interval "
+            + "(default: no limit).")
     Duration timeout;
 
-    @Option(names = "--jitter", paramLabel = "DURATION", converter = Jitter.class, description = {
-        "Wait a random time up to this long before starting, so cron jobs on many hosts",
-        "do not all call AWS in the same second: 30s, 2m (default: none)."})
+    @Option(names = "--jitter", paramLabel = "DURATION", converter = Jitter.class,
+            description = "Wait a random time up to this long before starting, so cron jobs on many hosts do not all "
+            + "call "
+            + "AWS in the same second: 30s, 2m (default: none).")
     Duration jitter;
 
     /** When the run must end, counted from {@code started}, or null. */
