@@ -1,6 +1,8 @@
 package ovi.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import ovi.engine.ExitCode;
+import ovi.engine.OviException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +52,18 @@ public final class WatchCommand implements Callable<Integer> {
             description = "Stop after N runs (default 0: until stopped).")
     int count;
 
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Serve /healthz and /metrics over HTTP "
+            + "here, such as 127.0.0.1:9464 (port 0: a free one, said on stderr). /healthz answers 200 while runs "
+            + "complete and 503 with a JSON reason when none has completed within --max-age, one has been going "
+            + "longer, or the last found the config invalid; /metrics has the last run's metrics (as its "
+            + "--metrics-file) and the watch's own, in the Prometheus text format.")
+    String listen;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", converter = Durations.MaxAge.class,
+            description = "With --listen: how old the last completed run may be, and how long one may go, before "
+                    + "/healthz answers 503 (default: three intervals, at least 1m).")
+    Duration maxAge;
+
     @Parameters(index = "0", paramLabel = "VERB", description = "plan or apply.")
     String verb;
 
@@ -78,6 +93,23 @@ public final class WatchCommand implements Callable<Integer> {
         inner.add(verb);
         inner.addAll(args);
         String shown = "ovi " + String.join(" ", inner);
+        WatchServer server = null;
+        Path scratch = null;
+        if (listen != null) {
+            // each run's metrics are what /metrics serves: its own --metrics-file, or one the watch gives it
+            Path file = metricsFile(args);
+            if (file == null) {
+                try {
+                    scratch = Files.createTempDirectory("ovi-watch");
+                } catch (java.io.IOException e) {
+                    throw OviException.failure("cannot make a directory for the runs' metrics: " + e.getMessage(), e);
+                }
+                file = scratch.resolve("run.prom");
+                inner.addAll(List.of("--metrics-file", file.toString()));
+            }
+            Duration age = maxAge != null ? maxAge : max(interval.multipliedBy(3), Duration.ofMinutes(1));
+            server = WatchServer.start(listen, age, file);
+        }
         // the watch's own lines are JSON too when the runs' are, so one log shipper reads the whole stream
         boolean json = jsonLogs(args);
         Log log = new Log(err, Log.Format.json, null, false);
@@ -94,6 +126,11 @@ public final class WatchCommand implements Callable<Integer> {
 
         AtomicBoolean stop = new AtomicBoolean();
         Thread loop = Thread.currentThread();
+        if (server != null) {
+            say.accept("serving /healthz and /metrics on " + server.url());
+        }
+        WatchServer http = server;
+        Path scratchDir = scratch;
         List<Restore> restore = onStop(() -> {
             if (stop.getAndSet(true)) {
                 say.accept("stopping now");
@@ -109,8 +146,13 @@ public final class WatchCommand implements Callable<Integer> {
             for (int n = 1; count == 0 || n <= count; n++) {
                 Instant start = Instant.now();
                 say.accept("run " + n + " at " + start.truncatedTo(ChronoUnit.SECONDS) + ": " + shown);
-                err.flush();
+                if (http != null) {
+                    http.runStarted();
+                }
                 last = wiring.commandLine(out, err).execute(inner.toArray(String[]::new));
+                if (http != null) {
+                    http.runEnded(last);
+                }
                 Thread.interrupted(); // an interrupt meant for the pause, delivered during the run
                 out.flush();
                 say.accept("run " + n + " ended with exit code " + last + " (" + meaning(last) + ")");
@@ -137,8 +179,36 @@ public final class WatchCommand implements Callable<Integer> {
             return last;
         } finally {
             restore.forEach(Restore::run);
+            if (http != null) {
+                http.close();
+            }
+            if (scratchDir != null) {
+                try (var files = Files.walk(scratchDir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (java.io.IOException ignored) {
+                    // a temporary directory left behind holds only the last run's metrics
+                }
+            }
             err.flush();
         }
+    }
+
+    /** The {@code --metrics-file} the verb's arguments name, or null. */
+    static Path metricsFile(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--metrics-file=")) {
+                return Path.of(a.substring("--metrics-file=".length()));
+            }
+            if (a.equals("--metrics-file") && i + 1 < args.size()) {
+                return Path.of(args.get(i + 1));
+            }
+        }
+        return null;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Whether the verb's arguments ask for {@code --log-format json}. */

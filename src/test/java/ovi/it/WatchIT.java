@@ -106,6 +106,84 @@ class WatchIT {
         }
     }
 
+    @Test
+    void healthzAndMetricsAnswerOverHttpAndAnInvalidConfigTurnsHealthzUnhealthy() throws Exception {
+        Path log = dir.resolve("watch-http.log");
+        Process p = Cli.process(List.of(), "watch", "--listen", "127.0.0.1:0", "--interval", "1s", "plan", "-c",
+                config.toString(), "--state-dir", state.toString(), "-q").redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try {
+            String url = awaitLine(p, log, "ovi watch: serving /healthz and /metrics on ")
+                    .substring("ovi watch: serving /healthz and /metrics on ".length()).trim();
+            assertTrue(url.startsWith("http://127.0.0.1:"), url);
+            awaitLine(p, log, "ovi watch: run 1 ended with exit code 0");
+
+            java.net.http.HttpResponse<String> health = get(http, url + "/healthz");
+            assertEquals(200, health.statusCode(), health::body);
+            JsonNode h = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body());
+            assertEquals("ok", h.get("status").asText(), health::body);
+            assertTrue(h.get("runs").asInt() >= 1, health::body);
+            assertEquals(0, h.get("lastExitCode").asInt(), health::body);
+
+            java.net.http.HttpResponse<String> metrics = get(http, url + "/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+                    metrics.headers()::toString);
+            Path scraped = dir.resolve("scraped.prom");
+            Files.writeString(scraped, metrics.body());
+            List<Prometheus.Sample> samples = Prometheus.parse(scraped);
+            assertEquals(1, Prometheus.value(samples, "ovi_watch_healthy"));
+            assertTrue(Prometheus.value(samples, "ovi_watch_runs") >= 1);
+            assertEquals(0, Prometheus.value(samples, "ovi_last_run_exit_code", "verb", "plan"));
+            assertTrue(Prometheus.value(samples, "ovi_aws_calls", "service", "ec2") > 0, metrics::body);
+
+            // an edit that breaks the config: the next run refuses it, and /healthz says so
+            Files.writeString(config, "version: v1\nprovider: aws\nresources: 3\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            java.net.http.HttpResponse<String> sick = get(http, url + "/healthz");
+            while (sick.statusCode() == 200 && System.nanoTime() < deadline) {
+                assertTrue(p.isAlive(), () -> "watch ended:\n" + read(log));
+                Thread.sleep(200);
+                sick = get(http, url + "/healthz");
+            }
+            assertEquals(503, sick.statusCode(), sick::body);
+            JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sick.body());
+            assertEquals("unhealthy", s.get("status").asText());
+            assertTrue(s.get("reason").asText().contains("config invalid"), sick::body);
+            assertEquals(405, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/healthz"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            p.destroy(); // SIGTERM: the server goes with the watch
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            java.net.http.HttpClient again = java.net.http.HttpClient.newHttpClient();
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> get(again, url + "/healthz"));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The first line of the log containing {@code text}, once it is there. */
+    private static String awaitLine(Process p, Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            for (String l : Files.readAllLines(log)) {
+                if (l.contains(text)) {
+                    return l;
+                }
+            }
+            assertTrue(p.isAlive(), () -> "watch ended before '" + text + "':\n" + read(log));
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + text + "' in:\n" + read(log));
+    }
+
     private static String read(Path log) {
         try {
             return Files.readString(log);
