@@ -141,18 +141,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
         String runId = RunId.next();
         Instant started = Instant.now();
         log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
-        RunMetrics metrics = new RunMetrics("apply", started);
-        int exit;
-        try (RunOptions.Armed stuck = run.watchdog(started, aws.attemptTimeout(), log,
-                () -> ops.writeMetrics(metrics, ovi.engine.ExitCode.ERROR, log))) {
-            exit = apply(started, runId, metrics);
-        } catch (RuntimeException e) {
-            // a run that ends in an error (a guard, a refused plan file) still says how far it got
-            ops.writeMetrics(metrics, ErrorHandler.exitCode(e), log);
-            throw e;
-        }
-        ops.writeMetrics(metrics, exit, log);
-        return exit;
+        return ops.framed("apply", started, run, aws, log, metrics -> apply(started, runId, metrics));
     }
 
     private int apply(Instant started, String runId, RunMetrics metrics) {

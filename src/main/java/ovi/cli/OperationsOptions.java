@@ -31,6 +31,30 @@ public final class OperationsOptions {
         return new Log(err, logFormat, runId, quiet);
     }
 
+    /** The body of one plan or apply, given its metrics to fill; returns the exit code. */
+    interface Body {
+        int run(RunMetrics metrics);
+    }
+
+    /**
+     * One run of plan or apply, framed as every run is: under the --timeout watchdog, and with its metrics
+     * written at the end whatever the outcome (a run that ends in an error, a guard or a refused plan file,
+     * still says how far it got, and that it failed).
+     */
+    int framed(String verb, Instant started, RunOptions run, AwsOptions aws, Log log, Body body) {
+        RunMetrics metrics = new RunMetrics(verb, started);
+        int exit;
+        try (RunOptions.Armed stuck = run.watchdog(started, aws.attemptTimeout(), log,
+                () -> writeMetrics(metrics, ovi.engine.ExitCode.ERROR, log))) {
+            exit = body.run(metrics);
+        } catch (RuntimeException e) {
+            writeMetrics(metrics, ErrorHandler.exitCode(e), log);
+            throw e;
+        }
+        writeMetrics(metrics, exit, log);
+        return exit;
+    }
+
     /** With {@code --metrics-file}: writes {@code metrics} (see {@link RunMetrics#write}). */
     void writeMetrics(RunMetrics metrics, int exitCode, Log log) {
         if (metricsFile != null) {

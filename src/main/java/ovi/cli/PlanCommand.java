@@ -99,18 +99,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
         Instant started = Instant.now();
         String runId = RunId.next();
         log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
-        RunMetrics metrics = new RunMetrics("plan", started);
-        int exit;
-        try (RunOptions.Armed stuck = run.watchdog(started, aws.attemptTimeout(), log,
-                () -> ops.writeMetrics(metrics, ovi.engine.ExitCode.ERROR, log))) {
-            exit = plan(started, runId, metrics);
-        } catch (RuntimeException e) {
-            // a run that ends in an error still says how far it got, and that it failed
-            ops.writeMetrics(metrics, ErrorHandler.exitCode(e), log);
-            throw e;
-        }
-        ops.writeMetrics(metrics, exit, log);
-        return exit;
+        return ops.framed("plan", started, run, aws, log, metrics -> plan(started, runId, metrics));
     }
 
     private int plan(Instant started, String runId, RunMetrics metrics) {
