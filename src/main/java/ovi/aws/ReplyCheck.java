@@ -218,7 +218,7 @@ public final class ReplyCheck implements ExecutionInterceptor {
         return "'" + out.toString().strip() + (body.length > 120 ? "...'" : "'");
     }
 
-    private static byte[] readAll(InputStream in) {
+    static byte[] readAll(InputStream in) {
         if (in == null) {
             return new byte[0];
         }

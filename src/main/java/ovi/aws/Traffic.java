@@ -5,7 +5,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -347,7 +346,7 @@ public final class Traffic {
                     return body;
                 }
                 // an error reply is small: read it to tell throttling from the rest, then hand it on as it was
-                byte[] bytes = read(body.orElse(null));
+                byte[] bytes = ReplyCheck.readAll(body.orElse(null));
                 String code = throttleCode(http.statusCode(), bytes);
                 if (code != null) {
                     c.throttles.incrementAndGet();
@@ -433,17 +432,5 @@ public final class Traffic {
             }
         }
         return null;
-    }
-
-    private static byte[] read(InputStream in) {
-        if (in == null) {
-            return new byte[0];
-        }
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw software.amazon.awssdk.core.exception.SdkClientException.create(
-                    "the error reply from AWS was cut short: " + e.getMessage(), e);
-        }
     }
 }
