@@ -12,8 +12,8 @@ public final class DecisionOptions {
     boolean allowEmpty;
 
     @Option(names = "--show-ignored",
-            description = {"List what the config's ignore rules kept quiet (fields and tags a resource ignores,",
-                "unmanaged resources a top-level rule names), each with the rule; the plan always counts them,",
-                "and -o json always lists them."})
+            description = "List what the config's ignore rules kept quiet (fields and tags a resource ignores, "
+                    + "unmanaged resources a top-level rule names), each with its rule; the plan always counts them, "
+                    + "and -o json always lists them.")
     boolean showIgnored;
 }

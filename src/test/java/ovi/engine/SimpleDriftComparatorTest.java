@@ -222,4 +222,16 @@ class SimpleDriftComparatorTest {
         assertEquals(Set.of("unmanaged i-0cd1", "unmanaged i-0ab2", "unmanaged i-0ab3", "unmanaged i-0ab4",
                 "unwanted gone-0", "drifted web-0"), Set.copyOf(c.diffs().stream().map(d -> d.kind() + " " + d.id()).toList()));
     }
+
+    @Test
+    void anIgnoredSetFieldLeavesOutEveryRuleAddedByHand() {
+        var type = ovi.aws.securitygroup.SecurityGroupKind.TYPE;
+        var want = new DesiredResource("lb-0", type, "us-east-1", Map.of("ingress", "tcp 443 0.0.0.0/0"), Map.of(),
+                new java.util.TreeSet<>(List.of("ingress")));
+        var have = new Observation(type, "us-east-1", "sg-1", Map.of("ingress", "tcp 22 0.0.0.0/0\ntcp 443 0.0.0.0/0"),
+                managed(OWNER, "lb-0"));
+        Comparison c = comparator.compare(OWNER, List.of(want), List.of(have), x -> false, List.of());
+        assertEquals(List.of(), c.diffs());
+        assertEquals(List.of("ingress: - tcp 22 0.0.0.0/0"), c.ignored().get(0).what());
+    }
 }
