@@ -207,7 +207,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
         }
         if (output.json()) {
             stdout.println(ApplyJson.toJson(report.applied(), report.owner(), report.account(), report.planRunId(),
-                    report.unobserved(), exit, TrafficReport.json(traffic)));
+                    report.unobserved(), exit, TrafficReport.json(traffic), planned == null ? null : planned.ignored()));
         } else {
             printReport(stdout, report.applied(), exit);
         }
@@ -215,14 +215,18 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
         return exit;
     }
 
+    /** The plan this run made, once made (null when it applies a saved plan): its ignored findings are reported. */
+    private Plan planned;
+
     /** What is about to be done, shown before the guards and the question (in text output only). */
     private ApplyUseCase.Presenter show(PrintWriter stdout, RunMetrics metrics) {
         return new ApplyUseCase.Presenter() {
             @Override
             public void planned(Plan plan) {
+                planned = plan;
                 metrics.plan(plan);
                 if (!output.json()) {
-                    PlanText.print(plan, stdout, OutputOptions.colour());
+                    PlanText.print(plan, stdout, OutputOptions.colour(), decisions.showIgnored);
                     stdout.flush();
                 }
             }

@@ -22,6 +22,13 @@ final class ApplyJson {
 
     static String toJson(Applier.Report report, String owner, String account, String planRunId,
                          Map<Scope, String> unobserved, int exitCode, ObjectNode aws) {
+        return toJson(report, owner, account, planRunId, unobserved, exitCode, aws, null);
+    }
+
+    /** ... and {@code ignored}, what the plan made now kept quiet by the config's ignore rules, when not null. */
+    static String toJson(Applier.Report report, String owner, String account, String planRunId,
+                         Map<Scope, String> unobserved, int exitCode, ObjectNode aws,
+                         java.util.List<ovi.model.Ignored> ignored) {
         ObjectNode root = PlanJson.MAPPER.createObjectNode();
         root.put("formatVersion", PlanJson.FORMAT_VERSION);
         root.put("runId", report.runId());
@@ -60,8 +67,14 @@ final class ApplyJson {
                 n.put("message", no.message());
             }
         }
+        if (ignored != null) {
+            PlanJson.putIgnored(root, ignored);
+        }
         ObjectNode summary = root.putObject("summary");
         report.summary().forEach(summary::put);
+        if (ignored != null) {
+            summary.put("ignored", ignored.size());
+        }
         root.put("exitCode", exitCode);
         if (aws != null) {
             root.set("aws", aws);

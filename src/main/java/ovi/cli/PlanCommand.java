@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
             "  - delete   managed by this owner but no longer declared",
             "  ! notify   unmanaged, another owner's, blessed, or a delete skipped",
             "             by --skip-destructive",
+            "  . ignored  kept quiet by the config's ignore rules: counted in the",
+            "             summary, listed with --show-ignored and in -o json",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -127,7 +129,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
         if (output.json()) {
             stdout.println(PlanJson.toJson(report.plan(), report.awsCalls(), TrafficReport.json(traffic)));
         } else {
-            PlanText.print(report.plan(), stdout, OutputOptions.colour());
+            PlanText.print(report.plan(), stdout, OutputOptions.colour(), decisions.showIgnored);
         }
         stdout.flush();
         if (!report.unobserved().isEmpty()) {

@@ -13,6 +13,7 @@ import ovi.model.Change;
 import ovi.model.Decision;
 import ovi.model.DesiredResource;
 import ovi.model.Diff;
+import ovi.model.Ignored;
 import ovi.model.Scope;
 
 /** The plan as JSON, format version 1: the shape the README documents. */
@@ -127,9 +128,27 @@ public final class PlanJson {
                 }
             }
         }
+        putIgnored(root, plan.ignored());
         ObjectNode summary = root.putObject("summary");
         plan.decisions().summary().forEach((Action a, Integer n) -> summary.put(a.key(), n));
+        summary.put("ignored", plan.ignored().size());
         return root;
+    }
+
+    /** {@code "ignored": [{kind, id, type, region, cloudId, what: [...], rule}]}: what ignore rules kept quiet. */
+    static void putIgnored(ObjectNode root, java.util.List<Ignored> ignored) {
+        ArrayNode out = root.putArray("ignored");
+        for (Ignored i : ignored) {
+            ObjectNode n = out.addObject();
+            n.put("kind", i.kind());
+            n.put("id", i.id());
+            n.put("type", i.type().key());
+            n.put("region", i.region());
+            n.put("cloudId", i.cloudId());
+            ArrayNode what = n.putArray("what");
+            i.what().forEach(what::add);
+            n.put("rule", i.rule());
+        }
     }
 
     static DesiredResource desired(Diff d) {

@@ -8,6 +8,7 @@ import ovi.engine.Plan;
 import ovi.model.Action;
 import ovi.model.Change;
 import ovi.model.Decision;
+import ovi.model.Ignored;
 import ovi.model.Scope;
 
 /** The plan for a person: one line per decision, grouped by action, with field-level changes. */
@@ -18,6 +19,11 @@ final class PlanText {
     }
 
     static void print(Plan plan, PrintWriter out, boolean colour) {
+        print(plan, out, colour, false);
+    }
+
+    /** ... with {@code showIgnored}, the findings the config's ignore rules kept quiet listed too. */
+    static void print(Plan plan, PrintWriter out, boolean colour, boolean showIgnored) {
         out.printf("ovi plan  run %s  revision %d  owner %s  account %s%n", plan.runId(), plan.revision(), plan.owner(),
                 plan.account());
         for (Action action : Action.values()) {
@@ -55,14 +61,35 @@ final class PlanText {
                 out.println("  ? " + f.getKey() + ": " + f.getValue());
             }
         }
+        if (showIgnored && !plan.ignored().isEmpty()) {
+            out.println();
+            out.println("Ignored (by the config's ignore rules; not acted on, not notified):");
+            for (Ignored i : plan.ignored()) {
+                out.println("  . " + i.type().key() + " " + i.id()
+                        + (i.cloudId() != null && !i.cloudId().equals(i.id()) ? " (" + i.cloudId() + ")" : "")
+                        + " in " + i.region() + ": " + i.kind() + ", by " + i.rule());
+                i.what().forEach(w -> out.println("      " + w));
+            }
+        }
         Map<Action, Integer> s = plan.decisions().summary();
         out.println();
+        String ignored = ignored(plan.ignored().size(), showIgnored);
         if (!plan.decisions().hasChanges() && plan.batch().failures().isEmpty()) {
-            out.printf("No changes: AWS matches the config (%d to notify).%n", s.get(Action.NOTIFY));
+            out.printf("No changes: AWS matches the config (%d to notify%s).%n", s.get(Action.NOTIFY),
+                    ignored.isEmpty() ? "" : ", " + ignored);
         } else {
-            out.printf("Plan: %d to create, %d to update, %d to delete, %d to notify.%n", s.get(Action.CREATE),
-                    s.get(Action.UPDATE), s.get(Action.DELETE), s.get(Action.NOTIFY));
+            out.printf("Plan: %d to create, %d to update, %d to delete, %d to notify%s.%n", s.get(Action.CREATE),
+                    s.get(Action.UPDATE), s.get(Action.DELETE), s.get(Action.NOTIFY),
+                    ignored.isEmpty() ? "" : "; " + ignored);
         }
+    }
+
+    /** {@code 3 ignored (--show-ignored lists them)}, or "" when nothing was: what is kept quiet is never lost. */
+    static String ignored(int count, boolean shown) {
+        if (count == 0) {
+            return "";
+        }
+        return count + " ignored" + (shown ? " (listed above)" : " (--show-ignored lists them)");
     }
 
     private static String heading(Action a) {

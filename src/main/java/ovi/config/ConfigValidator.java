@@ -32,10 +32,12 @@ import ovi.model.Tags;
  */
 final class ConfigValidator {
     static final List<String> TOP_KEYS =
-            List.of("version", "provider", "region", "owner", "accounts", "blessed", "rateLimits", "resources");
+            List.of("version", "provider", "region", "owner", "accounts", "blessed", "ignore", "rateLimits", "resources");
     /** The services a rate limit may be set for: those ovi calls. */
     static final List<String> RATE_SERVICES = ovi.model.AwsService.keys();
-    static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "tags");
+    static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "ignore", "tags");
+    /** The keys of a top-level ignore rule. */
+    static final List<String> RULE_KEYS = List.of("type", "region", "id", "name", "tag");
     static final int MAX_COUNT = 1000;
 
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -79,6 +81,7 @@ final class ConfigValidator {
         Optional<String> owner = required(root, "", "owner").flatMap(this::owner);
         List<String> accounts = root.get("accounts").map(this::accounts).orElse(List.of());
         Set<String> blessed = root.get("blessed").map(this::blessed).orElse(Set.of());
+        List<ovi.model.IgnoreRule> ignore = root.get("ignore").map(this::ignoreRules).orElse(List.of());
         Map<String, OviConfig.RateLimit> rateLimits = root.get("rateLimits").map(this::rateLimits).orElse(Map.of());
         List<ResourceSpec> resources = required(root, "", "resources")
                 .map(e -> resources(e, region.orElse(null))).orElse(List.of());
@@ -87,7 +90,7 @@ final class ConfigValidator {
             return Optional.empty();
         }
         return Optional.of(new OviConfig(file, provider.get(), region.get(), owner.get(), accounts, blessed,
-                rateLimits, resources));
+                rateLimits, resources, ignore));
     }
 
     private void version(Entry e) {
@@ -301,7 +304,7 @@ final class ConfigValidator {
         List<ResourceSpec> out = new ArrayList<>(specs.size());
         for (ResourceSpec s : specs) {
             Map<String, String> a = rewritten.get(s.name());
-            out.add(a == null ? s : new ResourceSpec(s.name(), s.type(), s.count(), s.region(), a, s.tags()));
+            out.add(a == null ? s : new ResourceSpec(s.name(), s.type(), s.count(), s.region(), a, s.tags(), s.ignore()));
         }
         return out;
     }
@@ -375,6 +378,8 @@ final class ConfigValidator {
         String region = entry.get("region").flatMap(e -> region(e, path + ".region")).orElse(defaultRegion);
         Map<String, String> attributes = type.map(t -> attributes(entry, path, t, identityOwners)).orElse(Map.of());
         Map<String, String> tags = entry.get("tags").map(e -> tags(e, path + ".tags")).orElse(Map.of());
+        java.util.SortedSet<String> ignore = entry.get("ignore").flatMap(e -> type.map(t -> ignoreFields(e, path
+                + ".ignore", t))).orElse(new java.util.TreeSet<>());
 
         if (problems.count() > before || type.isEmpty() || name.isEmpty() || region == null) {
             return Optional.empty();
@@ -384,7 +389,111 @@ final class ConfigValidator {
                 named.add(new Named(name.get(), field, path + "." + field, entry.get(field).orElseThrow().value().at()));
             }
         });
-        return Optional.of(new ResourceSpec(name.get(), type.get(), count, region, attributes, tags));
+        return Optional.of(new ResourceSpec(name.get(), type.get(), count, region, attributes, tags, ignore));
+    }
+
+    /**
+     * {@code ignore: [size, tags.CostCenter]}: fields of the kind and single tags that never drift. The
+     * resource's identity (a bucket's name) cannot be ignored: a different one is a different resource.
+     */
+    private java.util.SortedSet<String> ignoreFields(Entry e, String path, ResourceType type) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        List<String> can = type.fields().stream().filter(f -> !f.identity()).map(Field::name).toList();
+        String takes = "ignore takes " + (can.isEmpty() ? "" : String.join(", ", can) + " or ")
+                + ovi.model.DesiredResource.TAG_PREFIX + "<key>";
+        list(e, path).ifPresent(list -> {
+            for (int i = 0; i < list.items().size(); i++) {
+                Node item = list.items().get(i);
+                String key = path + "[" + i + "]";
+                if (!(item instanceof Scalar s) || s.kind() != Kind.STRING || s.text().isBlank()) {
+                    problems.add(item.at(), key, "expected a field name of " + type + " or "
+                            + ovi.model.DesiredResource.TAG_PREFIX + "<key>, got " + item.describe() + "; " + takes);
+                    continue;
+                }
+                String name = s.text();
+                if (name.startsWith(ovi.model.DesiredResource.TAG_PREFIX)) {
+                    String tag = name.substring(ovi.model.DesiredResource.TAG_PREFIX.length());
+                    if (tag.isEmpty() || tag.length() > MAX_TAG_KEY || !TAG_TEXT.matcher(tag).matches()) {
+                        problems.add(s.at(), key, "'" + name + "' does not name a tag; expected tags.<key>, a key of 1 to "
+                                + MAX_TAG_KEY + " letters, digits, spaces and _ . : / = + - @");
+                    } else if (Tags.reserved(tag) || tag.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+                        problems.add(s.at(), key, "'" + name + "' is a reserved tag ovi or AWS sets; it cannot be ignored");
+                    } else {
+                        out.add(name);
+                    }
+                    continue;
+                }
+                Optional<Field> field = type.field(name);
+                if (field.isEmpty()) {
+                    problems.add(s.at(), key, "unknown field '" + name + "' for " + type + "; " + takes);
+                } else if (field.get().identity()) {
+                    problems.add(s.at(), key, "'" + name + "' is the identity of " + article(type.noun()) + " "
+                            + type.noun() + " (its cloud id), so it cannot be ignored; " + takes);
+                } else {
+                    out.add(name);
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The top-level {@code ignore:} list: each rule a mapping of type, region, id and name globs and a tag,
+     * at least one of them, naming unmanaged resources not to notify.
+     */
+    private List<ovi.model.IgnoreRule> ignoreRules(Entry e) {
+        List<ovi.model.IgnoreRule> rules = new ArrayList<>();
+        list(e, "ignore").ifPresent(list -> {
+            for (int i = 0; i < list.items().size(); i++) {
+                Node item = list.items().get(i);
+                String path = "ignore[" + i + "]";
+                if (!(item instanceof MapNode rule) || rule.entries().isEmpty()) {
+                    problems.add(item.at(), path, "each ignore rule is a mapping of at least one of "
+                            + String.join(", ", RULE_KEYS) + ", such as {type: security-group, id: 'sg-0ab*'}, not "
+                            + item.describe());
+                    continue;
+                }
+                int before = problems.count();
+                unknownKeys(rule, path, RULE_KEYS, "in an ignore rule");
+                ResourceType type = rule.get("type").flatMap(t -> type(t, path)).orElse(null);
+                String region = rule.get("region").flatMap(r -> region(r, path + ".region")).orElse(null);
+                String id = rule.get("id").flatMap(g -> glob(g, path + ".id", "sg-0ab*")).orElse(null);
+                String name = rule.get("name").flatMap(g -> glob(g, path + ".name", "legacy-*")).orElse(null);
+                String[] tag = rule.get("tag").flatMap(t -> tagMatch(t, path + ".tag")).orElse(null);
+                if (problems.count() > before) {
+                    continue;
+                }
+                if (type == null && region == null && id == null && name == null && tag == null) {
+                    continue; // only unknown keys, already reported
+                }
+                rules.add(new ovi.model.IgnoreRule(type, region, id, name, tag == null ? null : tag[0],
+                        tag == null ? null : tag[1], path));
+            }
+        });
+        return rules;
+    }
+
+    private Optional<String> glob(Entry e, String key, String example) {
+        if (e.value() instanceof Scalar s && s.kind() == Kind.STRING && !s.text().isBlank()) {
+            return Optional.of(s.text());
+        }
+        problems.add(e.value().at(), key, "expected a glob (a string, * for any characters, ? for one) such as "
+                + example + ", got " + e.value().describe());
+        return Optional.empty();
+    }
+
+    /** {@code tag: key} or {@code tag: key=value}: the key and the value, or null for any value. */
+    private Optional<String[]> tagMatch(Entry e, String key) {
+        if (e.value() instanceof Scalar s && s.kind() == Kind.STRING && !s.text().isBlank()) {
+            int eq = s.text().indexOf('=');
+            String k = eq < 0 ? s.text() : s.text().substring(0, eq);
+            if (!k.isBlank()) {
+                return Optional.of(new String[] {k, eq < 0 ? null : s.text().substring(eq + 1)});
+            }
+        }
+        problems.add(e.value().at(), key, "expected a tag as key or key=value, such as team or team=legacy, got "
+                + e.value().describe());
+        return Optional.empty();
     }
 
     private Optional<ResourceType> type(Entry e, String path) {

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import ovi.model.Declaration;
 import ovi.model.DesiredResource;
 import ovi.model.Field;
+import ovi.model.IgnoreRule;
 
 /**
  * A loaded, valid config. Build one with {@link ConfigLoader}; every value here has been checked.
@@ -26,10 +27,16 @@ import ovi.model.Field;
  * @param blessed   ovi ids or cloud ids that must never be deleted
  * @param rateLimits requests per second ovi sends each service it names (rateLimits:), the rest at their defaults
  * @param resources the entries in config order
+ * @param ignore    the top-level rules of unmanaged resources not to notify, in config order
  */
 public record OviConfig(Path file, String provider, String region, String owner,
                         List<String> accounts, Set<String> blessed, Map<String, RateLimit> rateLimits,
-                        List<ResourceSpec> resources) {
+                        List<ResourceSpec> resources, List<IgnoreRule> ignore) {
+    public OviConfig(Path file, String provider, String region, String owner, List<String> accounts, Set<String> blessed,
+                     Map<String, RateLimit> rateLimits, List<ResourceSpec> resources) {
+        this(file, provider, region, owner, accounts, blessed, rateLimits, resources, List.of());
+    }
+
     /** One service's rates, requests per second; null where the config leaves the default. */
     public record RateLimit(Double reads, Double writes) {
     }
@@ -48,6 +55,7 @@ public record OviConfig(Path file, String provider, String region, String owner,
         // Keep the order written in the file so listings read the way the config does.
         blessed = Collections.unmodifiableSet(new LinkedHashSet<>(blessed));
         resources = List.copyOf(resources);
+        ignore = List.copyOf(ignore);
     }
 
     /**
@@ -65,7 +73,7 @@ public record OviConfig(Path file, String provider, String region, String owner,
                         attributes.put(f.name(), f.byDefault().of(owner, id, spec.attributes()));
                     }
                 }
-                all.add(new DesiredResource(id, spec.type(), spec.region(), attributes, spec.tags()));
+                all.add(new DesiredResource(id, spec.type(), spec.region(), attributes, spec.tags(), spec.ignore()));
             }
         }
         return List.copyOf(all);
@@ -81,7 +89,7 @@ public record OviConfig(Path file, String provider, String region, String owner,
 
     /** What the config declares, as the engine reads it. */
     public Declaration declaration() {
-        return new Declaration(file, owner, accounts, blessed, desired(), regions());
+        return new Declaration(file, owner, accounts, blessed, desired(), regions(), ignore);
     }
 
     /** True if the ovi id or cloud id is listed under {@code blessed:}. */

@@ -13,10 +13,17 @@ import ovi.model.ResourceType;
  * @param region     the entry's region, already defaulted to the config's region
  * @param attributes the type fields, as in {@link ovi.model.DesiredResource#attributes()}
  * @param tags       the declared tags
+ * @param ignore     the fields and {@code tags.<key>} that never drift ({@code ignore:})
  */
 public record ResourceSpec(String name, ResourceType type, int count, String region,
-                           Map<String, String> attributes, Map<String, String> tags) {
+                           Map<String, String> attributes, Map<String, String> tags, java.util.SortedSet<String> ignore) {
+    public ResourceSpec(String name, ResourceType type, int count, String region, Map<String, String> attributes,
+                        Map<String, String> tags) {
+        this(name, type, count, region, attributes, tags, new java.util.TreeSet<>());
+    }
+
     public ResourceSpec {
+        ignore = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(ignore));
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(region, "region");

@@ -83,12 +83,14 @@ public final class Engine {
         progress.accept("recorded revision " + rev.revision() + " (" + rev.written() + " resources changed)");
         wal.append(observedEntries(runId, batch, rev.revision(), started));
 
-        List<Diff> diffs = comparator.compare(config.owner(), config.desired(), batch.observations(), config::blessed);
+        Comparison comparison = comparator.compare(config.owner(), config.desired(), batch.observations(),
+                config::blessed, config.ignore());
+        List<Diff> diffs = comparison.diffs();
         int managed = (int) batch.observations().stream()
                 .filter(o -> o.managed() && config.owner().equals(o.owner())).count();
         Decisions decisions = Ordering.order(decisionMaker.decide(diffs, batch.failures().keySet(), managed));
         wal.append(decidedEntries(runId, rev.revision(), decisions));
-        return new Plan(runId, rev.revision(), config.owner(), account, batch, diffs, decisions);
+        return new Plan(runId, rev.revision(), config.owner(), account, batch, diffs, decisions, comparison.ignored());
     }
 
     private static List<AuditLog.Draft> observedEntries(String runId, ObservationBatch batch, long revision,

@@ -13,18 +13,25 @@ import ovi.model.Change;
 import ovi.model.DesiredResource;
 import ovi.model.Diff;
 import ovi.model.Field;
+import ovi.model.IgnoreRule;
+import ovi.model.Ignored;
 import ovi.model.Observation;
 import ovi.model.ResourceType;
 
 /**
  * Matches observations to declarations by the {@code ovi:id} tag of resources tagged with the config's
  * owner. Declared attributes and tags must match; tags the config does not mention are not drift.
+ *
+ * <p>Ignore rules are applied here, where a difference becomes a finding, so that what they silence is
+ * known by name and counted: a field or tag a declaration ignores is left out of its changes (and so never
+ * updated), and a resource not tagged as ovi's that a top-level rule matches is not a diff. Nothing a
+ * managed resource is missing or unwanted for can be ignored, nor another owner's resource.
  */
 public final class SimpleDriftComparator implements DriftComparator {
 
     @Override
-    public List<Diff> compare(String owner, Collection<DesiredResource> desired, Collection<Observation> observed,
-                              Predicate<String> blessed) {
+    public Comparison compare(String owner, Collection<DesiredResource> desired, Collection<Observation> observed,
+                              Predicate<String> blessed, List<IgnoreRule> ignore) {
         Map<String, DesiredResource> wanted = new HashMap<>(desired.size() * 2);
         for (DesiredResource d : desired) {
             wanted.put(matchKey(d.type(), d.id()), d);
@@ -34,14 +41,16 @@ public final class SimpleDriftComparator implements DriftComparator {
         sorted.sort(Comparator.comparing(Observation::cloudId));
 
         List<Diff> diffs = new ArrayList<>();
+        List<Ignored> ignored = new ArrayList<>();
         Map<String, Observation> matched = new HashMap<>(desired.size() * 2);
         List<Observation> kept = new ArrayList<>();
         for (Observation o : sorted) {
             if (!o.managed() || o.oviId() == null) {
-                diffs.add(new Diff.Unmanaged(o, "not tagged ovi:managed=true with an ovi:id"));
+                unmanaged(o, "not tagged ovi:managed=true with an ovi:id", ignore, diffs, ignored);
                 continue;
             }
             if (!owner.equals(o.owner())) {
+                // tagged as ovi's by another config: always said, as a rule names only what ovi does not manage
                 diffs.add(new Diff.Unmanaged(o, "managed by owner '" + o.owner() + "', not '" + owner + "'"));
                 continue;
             }
@@ -63,7 +72,13 @@ public final class SimpleDriftComparator implements DriftComparator {
         kept.forEach(o -> cloudIds.put(o.oviId(), o.cloudId()));
         for (Observation o : kept) {
             DesiredResource d = wanted.get(matchKey(o.type(), o.oviId())).resolve(cloudIds::get);
-            List<Change> changes = changes(d, o);
+            List<Change> all = changes(d, o);
+            List<Change> changes = all.stream().filter(c -> !d.ignores(c.field())).toList();
+            List<Change> left = all.stream().filter(c -> d.ignores(c.field())).toList();
+            if (!left.isEmpty()) {
+                ignored.add(new Ignored("drifted", d.id(), d.type(), o.region(), o.cloudId(),
+                        left.stream().map(c -> describe(d, c)).toList(), "ignore: [" + String.join(", ", d.ignore()) + "]"));
+            }
             if (!changes.isEmpty()) {
                 diffs.add(new Diff.Drifted(d, o, changes, "differs from the declaration in "
                         + String.join(", ", changes.stream().map(Change::field).distinct().toList())));
@@ -75,8 +90,36 @@ public final class SimpleDriftComparator implements DriftComparator {
             }
         }
         diffs.sort(ORDER);
-        return diffs;
+        ignored.sort(IGNORED_ORDER);
+        return new Comparison(diffs, ignored);
     }
+
+    /** A resource not tagged as ovi's: a diff to notify, unless a top-level rule names it. */
+    private static void unmanaged(Observation o, String why, List<IgnoreRule> rules, List<Diff> diffs,
+                                  List<Ignored> ignored) {
+        for (IgnoreRule rule : rules) {
+            if (rule.matches(o)) {
+                ignored.add(new Ignored("unmanaged", o.cloudId(), o.type(), o.region(), o.cloudId(), List.of(why),
+                        rule.describe()));
+                return;
+            }
+        }
+        diffs.add(new Diff.Unmanaged(o, why));
+    }
+
+    /** An ignored change as the plan shows it: {@code size: t3.micro -> t3.small}. */
+    private static String describe(DesiredResource d, Change c) {
+        var field = d.type().field(c.field());
+        if (field.filter(Field::set).isPresent()) {
+            return c.field() + ": " + (c.current() == null ? "+ " + c.desired() : "- " + c.current());
+        }
+        String have = field.map(f -> f.show(c.current())).orElse(c.current());
+        String want = field.map(f -> f.show(c.desired())).orElse(c.desired());
+        return c.field() + ": " + (have == null ? "(absent)" : have) + " -> " + want;
+    }
+
+    private static final Comparator<Ignored> IGNORED_ORDER = Comparator.comparing(Ignored::kind)
+            .thenComparing(i -> i.type().key()).thenComparing(Ignored::region).thenComparing(Ignored::id);
 
     private static final Comparator<Diff> ORDER = Comparator.comparing(Diff::kind)
             .thenComparing(Diff::type).thenComparing(Diff::region).thenComparing(Diff::id)

@@ -19,10 +19,17 @@ import java.util.TreeSet;
  * @param blessed  ovi ids or cloud ids that must never be deleted
  * @param desired  every declared resource, in config order
  * @param regions  the default region and every region a resource names: where ovi looks
+ * @param ignore   the rules ({@code ignore:}) of unmanaged resources not to notify
  */
 public record Declaration(Path file, String owner, List<String> accounts, Set<String> blessed,
-                          List<DesiredResource> desired, SortedSet<String> regions) {
+                          List<DesiredResource> desired, SortedSet<String> regions, List<IgnoreRule> ignore) {
+    public Declaration(Path file, String owner, List<String> accounts, Set<String> blessed,
+                       List<DesiredResource> desired, SortedSet<String> regions) {
+        this(file, owner, accounts, blessed, desired, regions, List.of());
+    }
+
     public Declaration {
+        ignore = List.copyOf(ignore);
         Objects.requireNonNull(owner, "owner");
         accounts = List.copyOf(accounts);
         blessed = Collections.unmodifiableSet(new LinkedHashSet<>(blessed));

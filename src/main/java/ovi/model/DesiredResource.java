@@ -12,15 +12,32 @@ import java.util.TreeMap;
  * @param region     the region it belongs in (for S3 the bucket's region)
  * @param attributes the kind's declared fields ({@link ResourceType#fields()}), in canonical form
  * @param tags       the declared tags, without ovi's own
+ * @param ignore     what never drifts ({@code ignore:}): compared field names and {@code tags.<key>}; still
+ *                   used when the resource is created
  */
 public record DesiredResource(String id, ResourceType type, String region, Map<String, String> attributes,
-                              Map<String, String> tags) {
+                              Map<String, String> tags, java.util.SortedSet<String> ignore) {
     public DesiredResource {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(region, "region");
         attributes = Map.copyOf(attributes);
         tags = Map.copyOf(tags);
+        ignore = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(ignore));
+    }
+
+    /** A declaration that ignores nothing. */
+    public DesiredResource(String id, ResourceType type, String region, Map<String, String> attributes,
+                           Map<String, String> tags) {
+        this(id, type, region, attributes, tags, new java.util.TreeSet<>());
+    }
+
+    /** The prefix of an ignored tag: {@code tags.CostCenter}. */
+    public static final String TAG_PREFIX = "tags.";
+
+    /** True when {@code field} (a field name, or {@code tags.<key>}) is left out of the comparison. */
+    public boolean ignores(String field) {
+        return ignore.contains(field);
     }
 
     public String attribute(String key) {
@@ -64,7 +81,7 @@ public record DesiredResource(String id, ResourceType type, String region, Map<S
             }
             out.put(k, r);
         });
-        return new DesiredResource(id, type, region, out, tags);
+        return new DesiredResource(id, type, region, out, tags, ignore);
     }
 
     public Scope scope() {

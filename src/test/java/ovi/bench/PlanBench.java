@@ -193,7 +193,8 @@ public final class PlanBench {
 
         DriftComparator comparator(DriftComparator c) {
             return (String owner, Collection<DesiredResource> desired, Collection<Observation> observed,
-                    Predicate<String> blessed) -> time("compare", () -> c.compare(owner, desired, observed, blessed));
+                    Predicate<String> blessed, List<ovi.model.IgnoreRule> ignore) -> time("compare",
+                    () -> c.compare(owner, desired, observed, blessed, ignore));
         }
 
         DecisionMaker decisionMaker(DecisionMaker d) {

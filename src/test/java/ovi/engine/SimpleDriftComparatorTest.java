@@ -159,4 +159,79 @@ class SimpleDriftComparatorTest {
                 managed(OWNER, "p-0"))), Set.of());
         assertEquals(List.of(), unknown, "a value that cannot be compared is used at create only");
     }
+
+    // ---- ignore rules ----
+
+    static DesiredResource ignoring(DesiredResource d, String... fields) {
+        return new DesiredResource(d.id(), d.type(), d.region(), d.attributes(), d.tags(),
+                new java.util.TreeSet<>(List.of(fields)));
+    }
+
+    @Test
+    void anIgnoredFieldAndTagNeverDriftButAreCountedAsIgnored() {
+        var want = ignoring(ec2("web-0", "t3.micro", Map.of("CostCenter", "42", "team", "web")), "size", "tags.CostCenter");
+        var have = instance("i-1", "t3.large", managed(OWNER, "web-0", "CostCenter", "99", "team", "web"));
+        Comparison c = comparator.compare(OWNER, List.of(want), List.of(have), x -> false, List.of());
+        assertEquals(List.of(), c.diffs());
+        assertEquals(List.of(new ovi.model.Ignored("drifted", "web-0", Ec2Kind.TYPE, "us-east-1", "i-1",
+                List.of("size: t3.large -> t3.micro", "tags.CostCenter: 99 -> 42"),
+                "ignore: [size, tags.CostCenter]")), c.ignored());
+    }
+
+    @Test
+    void theRestOfADriftedResourceIsStillAnUpdateWithoutTheIgnoredFields() {
+        var want = ignoring(ec2("web-0", "t3.micro", Map.of("team", "web")), "size");
+        var have = instance("i-1", "t3.large", managed(OWNER, "web-0", "team", "ops"));
+        Comparison c = comparator.compare(OWNER, List.of(want), List.of(have), x -> false, List.of());
+        Diff.Drifted d = assertInstanceOf(Diff.Drifted.class, c.diffs().get(0));
+        assertEquals(List.of(new Change("tags.team", "ops", "web")), d.changes());
+        assertEquals(1, c.ignored().size());
+        // nothing the updater is handed names the ignored field
+        assertEquals(ovi.model.Action.UPDATE, new SafeDecisionMaker(false, false).decide(c.diffs(), Set.of(), 1)
+                .list().get(0).action());
+    }
+
+    @Test
+    void anIgnoredFieldThatMatchesIsNotCountedAndAMissingResourceIsStillCreated() {
+        var want = ignoring(ec2("web-0", "t3.micro", Map.of()), "size");
+        Comparison same = comparator.compare(OWNER, List.of(want),
+                List.of(instance("i-1", "t3.micro", managed(OWNER, "web-0"))), x -> false, List.of());
+        assertEquals(List.of(), same.diffs());
+        assertEquals(List.of(), same.ignored());
+        Comparison missing = comparator.compare(OWNER, List.of(want), List.of(), x -> false, List.of());
+        Diff.Missing m = assertInstanceOf(Diff.Missing.class, missing.diffs().get(0));
+        assertEquals("t3.micro", m.desired().attribute("size"), "ignore is about drift only: create uses the field");
+    }
+
+    @Test
+    void aTopLevelRuleSilencesExactlyTheUnmanagedResourcesItNames() {
+        var rule = new ovi.model.IgnoreRule(Ec2Kind.TYPE, "us-east-1", "i-0ab*", null, null, null, "ignore[0]");
+        var named = instance("i-0ab1", "t3.micro", Map.of("team", "old"));
+        var otherId = instance("i-0cd1", "t3.micro", Map.of());
+        var otherRegion = new Observation(Ec2Kind.TYPE, "eu-west-1", "i-0ab2", Map.of("size", "t3.micro"), Map.of());
+        var otherType = new Observation(RdsKind.TYPE, "us-east-1", "i-0ab3", Map.of(), Map.of());
+        var foreign = instance("i-0ab4", "t3.micro", managed("team-other", "x-0"));
+        var unwanted = instance("i-0ab5", "t3.micro", managed(OWNER, "gone-0"));
+        var drifted = instance("i-0ab6", "t3.large", managed(OWNER, "web-0"));
+        Comparison c = comparator.compare(OWNER, List.of(ec2("web-0", "t3.micro", Map.of())),
+                List.of(named, otherId, otherRegion, otherType, foreign, unwanted, drifted), x -> false, List.of(rule));
+        assertEquals(List.of(new ovi.model.Ignored("unmanaged", "i-0ab1", Ec2Kind.TYPE, "us-east-1", "i-0ab1",
+                List.of("not tagged ovi:managed=true with an ovi:id"), "ignore[0] {type: ec2, region: us-east-1, id: i-0ab*}")),
+                c.ignored());
+        // a managed resource's findings and another owner's resources are never silenced
+        assertEquals(Set.of("unmanaged i-0cd1", "unmanaged i-0ab2", "unmanaged i-0ab3", "unmanaged i-0ab4",
+                "unwanted gone-0", "drifted web-0"), Set.copyOf(c.diffs().stream().map(d -> d.kind() + " " + d.id()).toList()));
+    }
+
+    @Test
+    void anIgnoredSetFieldLeavesOutEveryRuleAddedByHand() {
+        var type = ovi.aws.securitygroup.SecurityGroupKind.TYPE;
+        var want = new DesiredResource("lb-0", type, "us-east-1", Map.of("ingress", "tcp 443 0.0.0.0/0"), Map.of(),
+                new java.util.TreeSet<>(List.of("ingress")));
+        var have = new Observation(type, "us-east-1", "sg-1", Map.of("ingress", "tcp 22 0.0.0.0/0\ntcp 443 0.0.0.0/0"),
+                managed(OWNER, "lb-0"));
+        Comparison c = comparator.compare(OWNER, List.of(want), List.of(have), x -> false, List.of());
+        assertEquals(List.of(), c.diffs());
+        assertEquals(List.of("ingress: - tcp 22 0.0.0.0/0"), c.ignored().get(0).what());
+    }
 }
