@@ -113,6 +113,8 @@ final class RunMetrics {
             }
             Gauge g = gauge(registry, run, "ovi_diffs", "Differences found by the last run, by kind.", "kind");
             kinds.forEach((k, n) -> g.labelValues(k).set(n));
+            gauge(registry, run, "ovi_ignored", "Findings the config's ignore rules left out of the last run's diffs "
+                    + "(--show-ignored lists them).").set(plan.ignored().size());
         }
         if (decisions != null) {
             Gauge g = gauge(registry, run, "ovi_decisions", "Decisions of the last run, by action.", "action");

@@ -67,8 +67,9 @@ class IgnoreIT {
     }
 
     @Test
-    void ignoredFieldsAreNotUpdatedAndMatchedUnmanagedResourcesAreNotNotifiedButBothAreListedInJson() {
-        Cli.Result r = Cli.json("plan", config, state);
+    void ignoredFieldsAreNotUpdatedAndMatchedUnmanagedResourcesAreNotNotifiedButBothAreListedInJson() throws Exception {
+        java.nio.file.Path metrics = state.resolveSibling("plan.prom");
+        Cli.Result r = Cli.json("plan", config, state, "--metrics-file", metrics.toString());
 
         assertEquals(0, r.code(), r::toString);
         JsonNode plan = r.json();
@@ -97,6 +98,8 @@ class IgnoreIT {
         assertEquals("ignore[1] {type: ec2, id: " + handMade + "}", ignored.get(handMade).get("rule").asText());
         assertEquals(3, plan.get("summary").get("ignored").asInt());
         assertEquals(2, plan.get("summary").get("notify").asInt(), "the stray instance and the default group");
+        assertEquals(3, Prometheus.value(Prometheus.parse(metrics), "ovi_ignored", "verb", "plan"),
+                "counted for an alert too");
     }
 
     @Test
