@@ -132,7 +132,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"config-examples/small.yaml", "config-examples/multi-region.yaml",
-            "config-examples/lambda.yaml", "config-examples/web-stack.yaml"})
+            "config-examples/lambda.yaml", "config-examples/web-stack.yaml", "config-examples/cron.yaml"})
     void exampleConfigsLoadWithoutProblems(String path) throws ConfigException {
         OviConfig config = ConfigLoader.load(Path.of(path));
         assertFalse(config.desired().isEmpty());
