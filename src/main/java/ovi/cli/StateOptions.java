@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 /** Where ovi keeps its state: the observation store and the WAL ({@link Wiring} opens them). */
 public final class StateOptions {
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = {"State directory: store and WAL, bound to the owner and AWS account of its first plan",
-                "or apply (default: .ovi/<config name>/ beside the config, or an older .ovi/ that belongs to it)."})
+            description = "State directory: store and WAL, bound to the owner and AWS account of its first plan "
+                    + "or apply (default: .ovi/<config name>/ beside the config, or an older .ovi/ that belongs to it).")
     Path stateDir;
 
     @Option(names = "--store-url", paramLabel = "JDBC_URL", defaultValue = "${env:OVI_STORE_URL}",
