@@ -48,4 +48,4 @@ ovi wal verify -c "$work/ovi.yaml"
 ovi status -c "$work/ovi.yaml"
 
 echo
-echo "State (store and WAL) kept in $work/.ovi"
+echo "State (store and WAL) kept in $work/.ovi/ovi"

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import ovi.cli.ApplyCommand;
 import ovi.cli.ErrorHandler;
+import ovi.cli.HelpCommand;
 import ovi.cli.HistoryCommand;
 import ovi.cli.PlanCommand;
 import ovi.cli.StatusCommand;
@@ -30,11 +31,11 @@ import picocli.CommandLine.ScopeType;
             "observation and decision in an audit log.",
         },
         subcommands = {PlanCommand.class, ApplyCommand.class, WatchCommand.class, StatusCommand.class,
-            HistoryCommand.class, WalCommand.class, CommandLine.HelpCommand.class},
+            HistoryCommand.class, WalCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",
-        footer = {"", "Run 'ovi help VERB' for the options of each verb."})
+        footer = {"", "Run 'ovi help VERB' for the options of each verb ('ovi help wal show' for a sub-verb)."})
 public final class Ovi implements Runnable {
     static {
         protect();

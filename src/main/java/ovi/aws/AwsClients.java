@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -33,7 +30,7 @@ public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
     private final String defaultRegion;
     private final SdkHttpClient http;
-    private final AwsCredentialsProvider credentials;
+    private final ProfileCredentials credentials;
     private final AtomicLong calls = new AtomicLong();
     private final Map<String, AutoCloseable> clients = new ConcurrentHashMap<>();
     private final Traffic traffic;
@@ -50,9 +47,7 @@ public final class AwsClients implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(policy.attemptTimeout())
                 .build();
-        this.credentials = settings.profile() != null
-                ? ProfileCredentialsProvider.create(settings.profile())
-                : DefaultCredentialsProvider.builder().build();
+        this.credentials = new ProfileCredentials(settings.profile());
     }
 
     /** Rate limits, breakers, the deadline and the counts of every call of this run. */
@@ -140,6 +135,7 @@ public final class AwsClients implements AutoCloseable {
             }
         }
         clients.clear();
+        credentials.close();
         http.close();
     }
 }

@@ -64,6 +64,9 @@ public final class AwsErrors {
         if (t instanceof Refused r) {
             return r.errorClass;
         }
+        if (t instanceof NoCredentials) {
+            return ErrorClass.DENIED;
+        }
         if (t instanceof SdkClientException e) {
             String m = e.getMessage() == null ? "" : e.getMessage();
             if (m.toLowerCase(Locale.ROOT).contains("credentials") && !ioCause(e)) {
@@ -97,7 +100,7 @@ public final class AwsErrors {
             return prefix + (code != null ? code + ": " : "") + firstLine(msg) + " (HTTP " + e.statusCode()
                     + (e.requestId() != null ? ", request " + e.requestId() : "") + after + ")";
         }
-        if (t instanceof Refused) {
+        if (t instanceof Refused || t instanceof NoCredentials) {
             return prefix + firstLine(t.getMessage());
         }
         if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
@@ -115,6 +118,25 @@ public final class AwsErrors {
             return prefix + "AWS SDK error: " + firstLine(t.getMessage());
         }
         return t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
+    }
+
+    /**
+     * No credentials, said in terms of the profile that should have given them ({@link ProfileCredentials}):
+     * no call is sent, and none is retried.
+     */
+    public static final class NoCredentials extends SdkClientException {
+        NoCredentials(String message) {
+            super(SdkClientException.builder().message(message));
+        }
+
+        NoCredentials(String message, Throwable cause) {
+            super(SdkClientException.builder().message(message).cause(cause));
+        }
+
+        @Override
+        public boolean retryable() {
+            return false;
+        }
     }
 
     /**

@@ -29,7 +29,8 @@ public final class AuditState {
     }
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "The config whose state to read (its .ovi/ directory), unless --state-dir is given.")
+            description = "The config whose state to read (its default state directory, .ovi/<config name>/ beside it), "
+                    + "unless --state-dir is given.")
     Path config;
 
     @Mixin
@@ -38,7 +39,7 @@ public final class AuditState {
     /** The existing state directory. */
     Path dir() {
         if (state.explicit() == null && config == null) {
-            throw OviException.usage("say which state to read: --state-dir DIR, or -c CONFIG for the .ovi/ beside it");
+            throw OviException.usage("say which state to read: --state-dir DIR, or -c CONFIG for its default state directory");
         }
         Path dir = state.resolve(config == null ? Path.of("ovi.yaml") : config, false);
         if (!Files.isDirectory(dir)) {

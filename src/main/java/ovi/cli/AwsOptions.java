@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** How to reach AWS, and how hard to press it. */
 public final class AwsOptions {
     @Option(names = "--profile", paramLabel = "NAME",
-            description = "Named profile from ~/.aws/config (default: the SDK's default credential chain).")
+            description = "Named profile from ~/.aws/config or ~/.aws/credentials, SSO ones included (log in first "
+                    + "with 'aws sso login --profile NAME'; default: the SDK's default credential chain).")
     String profile;
 
     @Option(names = "--endpoint-url", paramLabel = "URL",

@@ -13,12 +13,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import ovi.engine.OviException;
+import ovi.store.StateBinding;
 import picocli.CommandLine.Option;
 
 /** Where ovi keeps its state: the observation store and the WAL ({@link Wiring} opens them). */
 public final class StateOptions {
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "State directory: store and WAL (default: .ovi/ beside the config).")
+            description = "State directory: store and WAL, bound to the owner and AWS account of its first plan "
+                    + "or apply (default: .ovi/<config name>/ beside the config, or an older .ovi/ that belongs to it).")
     Path stateDir;
 
     @Option(names = "--store-url", paramLabel = "JDBC_URL", defaultValue = "${env:OVI_STORE_URL}",
@@ -33,17 +35,22 @@ public final class StateOptions {
 
     /** The state directory for a config, created private to the user when {@code create} is set. */
     public Path resolve(Path config, boolean create) {
-        Path dir = stateDir != null ? stateDir
-                : (config.toAbsolutePath().getParent() == null ? Path.of(".ovi")
-                : config.toAbsolutePath().getParent().resolve(".ovi"));
+        Path dir = stateDir != null ? stateDir : defaultDir(config);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw OviException.failure("the state directory " + dir + " is not a directory; use --state-dir");
         }
         if (create && !Files.exists(dir)) {
             try {
+                // the .ovi/ that holds the default state directories is made private as well: it tells
+                // which configs run here
+                Path holder = stateDir == null ? dir.getParent() : null;
+                boolean newHolder = holder != null && !Files.exists(holder);
                 Files.createDirectories(dir);
                 try {
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                    if (newHolder) {
+                        Files.setPosixFilePermissions(holder, PosixFilePermissions.fromString("rwx------"));
+                    }
                 } catch (UnsupportedOperationException ignored) {
                     // not a POSIX file system: the platform's defaults apply
                 }
@@ -62,6 +69,43 @@ public final class StateOptions {
             makePrivate(dir);
         }
         return dir;
+    }
+
+    /** The folder beside a config that holds the default state directories. */
+    static final String DEFAULT_DIR = ".ovi";
+
+    /**
+     * The default state directory of {@code config}: {@code .ovi/<config name>} beside it (its file name
+     * without the extension), so that configs in one folder never share state. A {@code .ovi/} that is itself
+     * a state directory (made before state directories were per config) stays the state of the config it
+     * belongs to: the one its binding names, or, before it has one, whichever config runs next, which binds it.
+     */
+    static Path defaultDir(Path config) {
+        Path parent = config.toAbsolutePath().getParent();
+        Path shared = parent == null ? Path.of(DEFAULT_DIR) : parent.resolve(DEFAULT_DIR);
+        String name = name(config);
+        Path own = shared.resolve(name);
+        if (Files.isDirectory(own)) {
+            return own;
+        }
+        if (Files.exists(shared.resolve("wal")) || Files.exists(shared.resolve("store"))
+                || Files.exists(shared.resolve(StateBinding.FILE))) {
+            var bound = StateBinding.read(shared);
+            if (bound.isEmpty() || bound.get().config().isEmpty()
+                    || name.equals(name(Path.of(bound.get().config())))) {
+                return shared;
+            }
+        }
+        return own;
+    }
+
+    /** A config's name: its file name without the extension, never that of an entry of a state directory. */
+    static String name(Path config) {
+        String file = config.getFileName() == null ? "ovi" : config.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        String stem = dot > 0 ? file.substring(0, dot) : file;
+        return java.util.Set.of("wal", "store", StateBinding.FILE).contains(stem) || stem.isEmpty()
+                ? stem + "-config" : stem;
     }
 
     /** Where warnings go (the command's stderr); set by the command before the state is opened. */

@@ -19,6 +19,7 @@ import ovi.engine.PlanUseCase;
 import ovi.kinds.ResourceKinds;
 import ovi.model.Declaration;
 import ovi.store.JdbcObservationStore;
+import ovi.store.StateBinding;
 import ovi.wal.ChronicleAuditLog;
 import ovi.wal.InDoubt;
 import ovi.wal.Retention;
@@ -98,8 +99,10 @@ public final class Wiring {
             if (prefetch) {
                 observer.prefetch(Engine.scopes(declaration));
             }
-            wal = openWal(dir.resolve("wal"));
             JdbcObservationStore opened = join(store);
+            // before the WAL is even opened: a run refused here records nothing in another's state
+            bind(config, state, dir, opened, observer.account());
+            wal = openWal(dir.resolve("wal"));
             wal.anchorIn(opened);
             return new Session(config, declaration, dir, aws, kinds, observer, opened, wal);
         } catch (RuntimeException e) {
@@ -120,6 +123,42 @@ public final class Wiring {
             }
             throw e;
         }
+    }
+
+    /**
+     * Checks that the state directory and the store belong to the config's owner and the account the
+     * credentials act in, and records them as the owner and account of a directory or store that has none
+     * yet (its first run, or the first since bindings were recorded). A run in an account the config does not
+     * allow binds nothing: the engine refuses it.
+     */
+    static void bind(OviConfig config, StateOptions state, Path dir, JdbcObservationStore store, String account) {
+        String owner = config.owner();
+        String configName = config.file().getFileName() == null ? "" : config.file().getFileName().toString();
+        StateBinding wanted = new StateBinding(owner, account, configName);
+        boolean shared = state.storeUrl != null && !state.storeUrl.isBlank();
+        String dirWhat = "the state directory " + dir;
+        String dirRemedy = "give this config a state directory of its own with --state-dir DIR"
+                + (state.explicit() == null ? "" : " (or leave --state-dir out: each config then has its own, "
+                + StateOptions.DEFAULT_DIR + "/<config name> beside it)")
+                + ", or, if this config's owner or account was changed on purpose, move " + dir
+                + " aside and run again (new state is built from the next observation)";
+        String storeWhat = shared ? "the store " + store.describe() : "the store in " + dir.resolve("store");
+        String storeRemedy = shared ? "point this config at a store of its own (--store-url or OVI_STORE_URL: "
+                + "one database per owner and account)" : dirRemedy;
+        StateBinding.refusal(StateBinding.read(dir).orElse(null), owner, account, dirWhat, dirRemedy)
+                .or(() -> StateBinding.refusal(store.binding().orElse(null), owner, account, storeWhat, storeRemedy))
+                .ifPresent(m -> {
+                    throw OviException.failure(m);
+                });
+        if (!config.accounts().isEmpty() && !config.accounts().contains(account)) {
+            return;
+        }
+        // another run may have bound either first, since the check above: its binding is the one in force
+        StateBinding.refusal(wanted.bind(dir), owner, account, dirWhat, dirRemedy)
+                .or(() -> StateBinding.refusal(store.bind(wanted), owner, account, storeWhat, storeRemedy))
+                .ifPresent(m -> {
+                    throw OviException.failure(m);
+                });
     }
 
     /** ovi plan over an open session: the plan file is sealed with the key of the session's state directory. */

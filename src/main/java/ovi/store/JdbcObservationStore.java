@@ -210,6 +210,64 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads {
         return new JdbcClaimStore(Link.to(url, user, password, null), clock);
     }
 
+    /** The owner and account this store belongs to, or empty before its first plan or apply. */
+    public synchronized java.util.Optional<StateBinding> binding() {
+        try {
+            return Transient.retry(Transient.ATTEMPTS, this::readBinding, link::recover);
+        } catch (SQLException e) {
+            link.recover();
+            throw OviException.failure("cannot read the owner and account of the store " + redact(url) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private java.util.Optional<StateBinding> readBinding() throws SQLException {
+        try (Statement s = db().createStatement();
+             ResultSet rs = s.executeQuery("SELECT owner, account, config FROM ovi_binding WHERE id = 1")) {
+            return rs.next() ? java.util.Optional.of(new StateBinding(rs.getString(1), rs.getString(2), rs.getString(3)))
+                    : java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Records {@code wanted} as this store's owner and account unless it has them already; returns the binding
+     * in force (another run's, when one bound the store first: the row's key lets only one insert win).
+     */
+    public synchronized StateBinding bind(StateBinding wanted) {
+        try {
+            return Transient.retry(Transient.ATTEMPTS, () -> {
+                java.util.Optional<StateBinding> recorded = readBinding();
+                if (recorded.isPresent()) {
+                    return recorded.get();
+                }
+                try (PreparedStatement ps = db().prepareStatement(
+                        "INSERT INTO ovi_binding (id, owner, account, config, bound_at) VALUES (1, ?, ?, ?, ?)")) {
+                    ps.setString(1, wanted.owner());
+                    ps.setString(2, wanted.account());
+                    ps.setString(3, wanted.config());
+                    ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                    ps.executeUpdate();
+                    return wanted;
+                } catch (SQLException raced) {
+                    java.util.Optional<StateBinding> won = readBinding();
+                    if (won.isPresent()) {
+                        return won.get();
+                    }
+                    throw raced;
+                }
+            }, link::recover);
+        } catch (SQLException e) {
+            link.recover();
+            throw OviException.failure("cannot record the owner and account of the store " + redact(url) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** How the store is named in a message: its URL, password masked. */
+    public String describe() {
+        return redact(url);
+    }
+
     @Override
     public synchronized Revision record(String runId, Set<Scope> observedScopes, Collection<Observation> observations) {
         // Keys and content hashes are pure work on each observation: done on every core, outside the

@@ -41,6 +41,12 @@ final class Schema {
             new String[] {
                 // a kind's key is up to 20 characters (ResourceType), not 8: security-group is 14
                 "ALTER TABLE resources ALTER COLUMN type SET DATA TYPE VARCHAR(20)",
+            },
+            new String[] {
+                // the owner and account the store belongs to (one row, id 1), recorded by its first run:
+                // nothing else in it is keyed by either
+                "CREATE TABLE IF NOT EXISTS ovi_binding (id INT PRIMARY KEY, owner VARCHAR(200) NOT NULL, "
+                        + "account VARCHAR(12) NOT NULL, config VARCHAR(1000), bound_at TIMESTAMP WITH TIME ZONE NOT NULL)",
             });
 
     static final int VERSION = MIGRATIONS.size();

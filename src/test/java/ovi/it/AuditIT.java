@@ -46,7 +46,7 @@ class AuditIT {
         Moto.reset();
         config = dir.resolve("ovi.yaml");
         Files.writeString(config, PlanIT.CONFIG);
-        state = dir.resolve(".ovi");
+        state = dir.resolve(".ovi/ovi");
     }
 
     private Cli.Result plan(String... more) {

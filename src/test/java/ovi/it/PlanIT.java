@@ -234,7 +234,7 @@ class PlanIT {
         assertEquals(0, r.code(), r::toString);
         String runId = r.json().get("runId").asText();
         List<ovi.model.WalEntry> entries = new ArrayList<>();
-        try (var wal = ovi.wal.ChronicleAuditLog.open(dir.resolve(".ovi/wal"))) {
+        try (var wal = ovi.wal.ChronicleAuditLog.open(dir.resolve(".ovi/ovi/wal"))) {
             wal.readAll(entries::add);
         }
         assertTrue(entries.stream().allMatch(e -> e.runId().equals(runId)));
@@ -272,6 +272,8 @@ class PlanIT {
         assertEquals(0, r.code(), r::toString);
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dir.resolve(".ovi"))));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve(".ovi/ovi"))));
         JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(saved.toFile());
         assertEquals(64, plan.get("checksum").asText().length());
         assertEquals(5, plan.get("decisions").size(), "four declared, and the default security group's notify");

@@ -48,6 +48,22 @@ class PostgresStoreIT {
     }
 
     @Test
+    void aSharedStoreKeepsTheOwnerAndAccountOfItsFirstRunOnPostgres() throws Exception {
+        String url = Postgres.freshDatabase();
+        var web = new ovi.store.StateBinding("team-web", "123456789012", "web.yaml");
+        try (var one = JdbcObservationStore.open(url, Postgres.user(), Postgres.password());
+             var other = JdbcObservationStore.open(url, Postgres.user(), Postgres.password())) {
+            assertTrue(one.binding().isEmpty());
+
+            assertEquals(web, one.bind(web));
+
+            assertEquals(web, other.bind(new ovi.store.StateBinding("team-data", "123456789012", "data.yaml")),
+                    "a second machine's binding does not replace the first");
+            assertEquals(java.util.Optional.of(web), other.binding());
+        }
+    }
+
+    @Test
     void claimsAreExclusiveAcrossConnectionsOnPostgres() throws Exception {
         String url = Postgres.freshDatabase();
         try (var store = JdbcObservationStore.open(url, Postgres.user(), Postgres.password());

@@ -24,7 +24,7 @@ class WatchIT {
         Moto.reset();
         config = dir.resolve("ovi.yaml");
         Files.writeString(config, PlanIT.CONFIG);
-        state = dir.resolve(".ovi");
+        state = dir.resolve(".ovi/ovi");
     }
 
     private JsonNode status() {
