@@ -41,6 +41,14 @@ public record Observation(ResourceType type, String region, String cloudId, Map<
         return "true".equals(tags.get(Tags.MANAGED));
     }
 
+    /**
+     * Whether ovi made this resource for {@code owner}'s resource {@code oviId}: managed, and tagged with
+     * both. Only such a resource may a create take over as its own.
+     */
+    public boolean madeFor(String owner, String oviId) {
+        return managed() && owner.equals(owner()) && oviId.equals(oviId());
+    }
+
     /** The owner named by the {@code ovi:owner} tag, or null. */
     public String owner() {
         return tags.get(Tags.OWNER);

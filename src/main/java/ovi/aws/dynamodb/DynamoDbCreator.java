@@ -78,8 +78,7 @@ final class DynamoDbCreator implements ResourceKind.Creator {
                 throw e;
             }
             Optional<Observation> named = DynamoDbTables.read(db, intent.region(), name);
-            if (named.isEmpty() || !named.get().managed() || !owner.equals(named.get().owner())
-                    || !intent.id().equals(named.get().oviId())) {
+            if (named.isEmpty() || !named.get().madeFor(owner, intent.id())) {
                 return new Outcome.Failed("a table named '" + name + "' already exists"
                         + (named.isEmpty() ? " (or is being deleted)" : "") + " and is not tagged " + Tags.OWNER + "="
                         + owner + ", " + Tags.ID + "=" + intent.id() + "; ovi does not take over a table it did not "

@@ -57,8 +57,7 @@ final class IamRoleCreator implements ResourceKind.Creator {
                 throw e;
             }
             Optional<Observation> named = IamRoles.named(iam, name);
-            if (named.isEmpty() || !named.get().managed() || !owner.equals(named.get().owner())
-                    || !intent.id().equals(named.get().oviId())) {
+            if (named.isEmpty() || !named.get().madeFor(owner, intent.id())) {
                 return new Outcome.Failed("a role named '" + name + "' already exists and is not tagged "
                         + Tags.OWNER + "=" + owner + ", " + Tags.ID + "=" + intent.id() + "; ovi does not take over a "
                         + "role it did not make: give this one another roleName, or remove that role; nothing was done",
