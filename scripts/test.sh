@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 
 command -v mvn >/dev/null || { echo "ovi: Maven (mvn) is required: apt-get install maven" >&2; exit 1; }
 command -v curl >/dev/null || { echo "ovi: curl is required: apt-get install curl" >&2; exit 1; }
+# the man page tests format every page with groff
+if ! command -v groff >/dev/null; then
+  echo "ovi: installing groff (Debian's groff-base) for the man page tests" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq groff-base >/dev/null
+fi
 
 trap 'moto_stop; pg_stop' EXIT INT TERM
 moto_start

@@ -3,6 +3,7 @@ package ovi;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import ovi.cli.ApplyCommand;
+import ovi.cli.CompletionCommand;
 import ovi.cli.ErrorHandler;
 import ovi.cli.HelpCommand;
 import ovi.cli.HistoryCommand;
@@ -31,7 +32,7 @@ import picocli.CommandLine.ScopeType;
             "observation and decision in an audit log.",
         },
         subcommands = {PlanCommand.class, ApplyCommand.class, WatchCommand.class, StatusCommand.class,
-            HistoryCommand.class, WalCommand.class, HelpCommand.class},
+            HistoryCommand.class, WalCommand.class, CompletionCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",
