@@ -37,7 +37,7 @@ public final class CompletionCommand implements Callable<Integer> {
     }
 
     /** The script for {@code root}'s command line; the same text serves bash and zsh (see the description). */
-    static String script(picocli.CommandLine root) {
+    public static String script(picocli.CommandLine root) {
         return AutoComplete.bash(root.getCommandName(), root);
     }
 }

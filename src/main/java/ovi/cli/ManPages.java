@@ -15,39 +15,11 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Manual pages in roff, one per verb ({@code ovi.1}, {@code ovi-plan.1}, {@code ovi-wal-show.1}), made from
- * the same picocli model as {@code --help}, so the two cannot disagree. The build runs {@link #main} into the
- * distribution's {@code man/man1}.
+ * the same picocli model as {@code --help}, so the two cannot disagree. The build writes them into the
+ * distribution's {@code man/man1} through {@code ovi.DistFiles}.
  */
 public final class ManPages {
     private ManPages() {
-    }
-
-    /**
-     * {@code ManPages DIR [DATE [COMPLETION]]}: writes every page of ovi's command line into DIR and, given
-     * COMPLETION, the bash/zsh completion script there too: the build's step for the distribution's files.
-     */
-    public static void main(String[] args) throws IOException {
-        if (args.length < 1) {
-            throw new IllegalArgumentException("usage: ManPages DIR [DATE [COMPLETION]]");
-        }
-        CommandLine root = ovi.Ovi.commandLine(new java.io.PrintWriter(System.out), new java.io.PrintWriter(System.err));
-        String date = args.length > 1 ? args[1].substring(0, Math.min(10, args[1].length()))
-                : java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-        Path dir = Path.of(args[0]);
-        if (Files.isDirectory(dir)) { // a verb renamed or gone since the last build leaves no page behind
-            try (var old = Files.newDirectoryStream(dir, "*.1")) {
-                for (Path p : old) {
-                    Files.delete(p);
-                }
-            }
-        }
-        List<Path> written = write(root, dir, date);
-        if (args.length > 2) {
-            Path completion = Path.of(args[2]);
-            Files.createDirectories(completion.toAbsolutePath().getParent());
-            Files.writeString(completion, CompletionCommand.script(root), StandardCharsets.UTF_8);
-        }
-        System.out.println("ovi: " + written.size() + " man pages in " + args[0]);
     }
 
     /** Writes the page of {@code cl} and of each of its verbs, depth first; returns the files written. */
