@@ -151,6 +151,19 @@ class DistributionIT {
     }
 
     @Test
+    void theJarCopiedWithoutItsLibrariesSaysSoInOneLine() throws Exception {
+        Path alone = tmp.resolve("alone");
+        Files.createDirectories(alone);
+        Files.copy(home.resolve("lib/ovi.jar"), alone.resolve("ovi.jar"));
+        Ran r = run(work, user(), 120, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                alone.resolve("ovi.jar").toString(), "--version");
+
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().startsWith("ovi: " + alone.resolve("ovi.jar") + " cannot find the libraries"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
     void withoutAWritableCacheTheLauncherStillPlans() throws Exception {
         Path readOnly = tmp.resolve("no-cache");
         Files.createDirectories(readOnly);
