@@ -75,7 +75,10 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads {
             // WRITE_DELAY=0: a commit reaches the file before it returns, so a claim or a revision survives
             // the process being killed right after (the default flushes up to half a second later).
             // AUTO_RECONNECT: when the process hosting the shared store exits, the others reconnect.
-            String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi") + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0";
+            // TRACE_LEVEL_FILE=0: every store error reaches ovi as an exception it reports; H2's own trace
+            // file would be created later, with the umask's mode, beside the state made private.
+            String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("ovi")
+                    + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
             return whileOpening(dir, () -> {
                 boolean existed = Files.exists(dir.resolve("ovi.mv.db"));
                 StoreCredentials creds = StoreCredentials.of(dir);
