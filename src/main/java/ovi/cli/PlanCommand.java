@@ -103,8 +103,12 @@ public final class PlanCommand implements Callable<Integer>, Logged {
     public Integer call() {
         Instant started = Instant.now();
         String runId = RunId.next();
-        log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
-        return ops.framed("plan", started, run, aws, log, metrics -> plan(started, runId, metrics));
+        log = ops.log(spec.commandLine().getErr(), runId, output.quiet, wiring == null ? null : wiring.statusLine());
+        try {
+            return ops.framed("plan", started, run, aws, log, metrics -> plan(started, runId, metrics));
+        } finally {
+            log.endStatus();
+        }
     }
 
     private int plan(Instant started, String runId, RunMetrics metrics) {
@@ -132,6 +136,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
                     decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, output.html() ? null : out,
                     walRetention));
         }
+        log.endStatus();
         metrics.plan(report.plan());
         TrafficReport.warnOpened(traffic, log::warn);
         if (output.json()) {
