@@ -22,8 +22,6 @@ import ovi.model.Scope;
  */
 final class StatusLine {
     static final String CLEAR = "\r\u001b[K";
-    /** At most one redraw in this long: a page or an action can end thousands of times a second. */
-    static final long REDRAW_NANOS = 100_000_000L;
 
     private final Writer terminal;
     private final LongSupplier nanos;
@@ -36,7 +34,6 @@ final class StatusLine {
     private int total;
     private boolean shown;
     private boolean ended;
-    private long drawnAt;
 
     /** @param terminal the process's own stderr, not the filtered writer (that would show the sequences escaped) */
     StatusLine(Writer terminal, LongSupplier nanos, int width) {
@@ -77,14 +74,14 @@ final class StatusLine {
         s[0]++;
         s[1] = resources;
         latest = scope;
-        draw(false);
+        draw();
     }
 
     synchronized void acting(String what, int done, int total) {
         this.acting = what;
         this.done = done;
         this.total = total;
-        draw(false);
+        draw();
     }
 
     /** Runs {@code print} (a line of the log) with the status line off the screen, then puts it back. */
@@ -94,7 +91,7 @@ final class StatusLine {
             shown = false;
         }
         print.run();
-        draw(true);
+        draw();
     }
 
     /** Takes the line off the screen until there is news: something is printed on stdout next. */
@@ -128,12 +125,12 @@ final class StatusLine {
         return observing(latest, s[0], s[1], scopes.size(), all, seconds);
     }
 
-    private void draw(boolean force) {
+    /**
+     * Redraws on every page and every action: each is at least one AWS call, paced by the run's rate
+     * limits, so there are never more redraws than a terminal shows without effort.
+     */
+    private void draw() {
         if (ended) {
-            return;
-        }
-        long now = nanos.getAsLong();
-        if (!force && shown && now - drawnAt < REDRAW_NANOS) {
             return;
         }
         String line = text();
@@ -142,7 +139,6 @@ final class StatusLine {
         }
         write("\r" + fit(TerminalSafeWriter.clean(line), width) + "\u001b[K");
         shown = true;
-        drawnAt = now;
     }
 
     private void write(String s) {

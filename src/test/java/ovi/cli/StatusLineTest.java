@@ -39,12 +39,13 @@ class StatusLineTest {
     }
 
     @Test
-    void theLineIsRewrittenInPlaceAtMostTenTimesASecond() {
+    void theLineIsRewrittenInPlaceForEachPage() {
         line.listed(EC2, 1000);
         assertEquals("\robserving ec2/us-east-1: page 1, 1,000 resources\u001b[K", screen.toString());
         now.addAndGet(10 * MS);
         line.listed(EC2, 2000);
-        assertEquals(1, screen.toString().split("\r", -1).length - 1, "not redrawn 10 ms later");
+        assertTrue(screen.toString().endsWith("\robserving ec2/us-east-1: page 2, 2,000 resources\u001b[K"),
+                screen::toString);
         now.addAndGet(1000 * MS);
         line.listed(EC2_WEST, 7);
         assertTrue(screen.toString().endsWith("\robserving ec2/eu-west-1: page 1, 7 resources (2,007 in 2 scopes, "
