@@ -74,8 +74,8 @@ public final class PlanCommand implements Callable<Integer>, Logged {
     boolean detailedExitCode;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = {"Save the plan for a later 'ovi apply FILE'. With -o html: write the report page there",
-                "instead (written whole or not at all; without --out the page goes to stdout)."})
+            description = "Save the plan for a later 'ovi apply FILE'. With -o html: write the report page there "
+                    + "instead (written whole or not at all; without --out the page goes to stdout).")
     Path out;
 
     @Option(names = "--wal-retention", paramLabel = "DURATION", converter = Durations.Retention.class,

@@ -72,6 +72,8 @@ class PlanHtmlTest {
         Files.writeString(file, "old");
         PlanHtml.write(file, "<!DOCTYPE html>new");
         assertEquals("<!DOCTYPE html>new", Files.readString(file));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)), "the owner's only, as a plan file");
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
         }
