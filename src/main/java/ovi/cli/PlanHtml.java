@@ -25,6 +25,8 @@ import ovi.engine.OviException;
 final class PlanHtml {
     private static final String CSS = resource("plan.css");
     private static final String JS = resource("plan.js");
+    private static final java.util.regex.Pattern UNSAFE =
+            java.util.regex.Pattern.compile("[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]");
 
     private PlanHtml() {
     }
@@ -49,12 +51,14 @@ final class PlanHtml {
     /**
      * The tree as JSON safe inside a script element: {@code <}, {@code >} and {@code &} as JSON escapes,
      * which only occur inside strings, so the value is unchanged and no {@code </script>} or {@code <!--}
-     * can appear.
+     * can appear; line separators and bidirectional overrides likewise.
      */
     static String data(ObjectNode tree) {
         try {
-            return PlanJson.MAPPER.writeValueAsString(tree).replace("<", "\\u003c").replace(">", "\\u003e")
-                    .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
+            String json = PlanJson.MAPPER.writeValueAsString(tree).replace("<", "\\u003c").replace(">", "\\u003e")
+                    .replace("&", "\\u0026");
+            // and what could make the page's source read other than it is (bidirectional overrides)
+            return UNSAFE.matcher(json).replaceAll(m -> String.format("\\\\u%04x", (int) m.group().charAt(0)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot happen: a plan's tree always serialises", e);
         }

@@ -31,7 +31,7 @@ class PlanHtmlTest {
         ObjectNode d = root.putArray("diffs").addObject();
         d.put("kind", "drifted");
         d.put("id", "web-0</script><!--");
-        d.put("reason", "a & b \u2028");
+        d.put("reason", "a & b \u2028 \u202e");
         return root;
     }
 
@@ -41,6 +41,8 @@ class PlanHtmlTest {
         assertFalse(data.contains("<"), data);
         assertFalse(data.contains(">"), data);
         assertFalse(data.contains("&"), data);
+        assertFalse(data.contains("\u2028") || data.contains("\u202e"), data);
+        assertTrue(data.contains("a \\u0026 b \\u2028 \\u202e"), data);
         assertEquals(tree(), PlanJson.MAPPER.readTree(data));
     }
 

@@ -57,7 +57,7 @@ class ReportHtmlIT {
         state = dir.resolve("state");
         try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
             Moto.runInstance(ec2, "t3.micro", Moto.managed("team-web", "web-0", "team", SCRIPT));
-            Moto.runInstance(ec2, "t3.small", Moto.managed("team-web", "web-1", "team", "web"));
+            Moto.runInstance(ec2, "t3.small", Moto.managed("team-web", "web-1", "team", "b\u202eadmin"));
             Moto.runInstance(ec2, "t3.micro", Moto.managed("team-web", "old-0"));
             Moto.runInstance(ec2, "t3.micro", Moto.managed(IMG, "theirs-0"));
             handMade = Moto.runInstance(ec2, "t3.micro", Map.of("Name", "hand-made"));
@@ -140,9 +140,12 @@ class ReportHtmlIT {
         assertTrue(dom.contains("<b>size</b>: <span class=\"old\">t3.small</span><span class=\"arrow\">→</span>"
                 + "<span class=\"new\">t3.micro</span>"), dom);
         assertTrue(dom.contains("\"&gt;&lt;img src=x onerror="), "the other owner's name, as text: " + dom);
+        assertTrue(dom.contains("<span class=\"old\">b\\u202eadmin</span>"), "a right-to-left override, shown: " + dom);
+        assertFalse(dom.contains("\u202e"), "and not obeyed");
         assertFalse(dom.contains("<img"), "no element made from a tag value");
         assertEquals(null, attribute(dom, "<html", "data-pwned"), "no script from a tag value ran");
-        assertTrue(dom.contains("<td class=\"action-none\">none: not observed</td><td>ec2</td><td>far-0</td>"), dom);
+        assertTrue(dom.contains("<td class=\"action-none\">none: not observed</td><td class=\"name\">ec2</td>"
+                + "<td class=\"name\">far-0</td>"), dom);
         // the scope not observed, with why
         assertTrue(Pattern.compile("<tr class=\"unobserved-row\" data-region=\"eu-south-2\"><td>ec2</td>"
                 + "<td>eu-south-2</td><td>[^<]*</td><td>[^<]+</td></tr>").matcher(dom).find(), dom);
@@ -186,7 +189,7 @@ class ReportHtmlIT {
     /** The difference rows as drawn: their kind, their id cell, and whether the filter hid them. */
     static List<Row> rows(String dom) {
         List<Row> rows = new ArrayList<>();
-        Matcher m = Pattern.compile("<tr class=\"row\"([^>]*)>(?:<td[^>]*>[^<]*</td>){2}<td>([^<]*)</td>").matcher(dom);
+        Matcher m = Pattern.compile("<tr class=\"row\"([^>]*)>(?:<td[^>]*>[^<]*</td>){2}<td[^>]*>([^<]*)</td>").matcher(dom);
         while (m.find()) {
             Matcher kind = Pattern.compile("data-kind=\"([a-z]+)\"").matcher(m.group(1));
             assertTrue(kind.find(), m.group());

@@ -15,7 +15,14 @@
     });
     return e;
   }
-  function text(v) { return v === null || v === undefined ? "" : String(v); }
+  // control characters and bidirectional overrides shown escaped (\u202e), as ovi shows them on a terminal:
+  // a value cannot make the text around it read backwards
+  var UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  function text(v) {
+    return v === null || v === undefined ? "" : String(v).replace(UNSAFE, function (c) {
+      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+    });
+  }
   function key(x) { return x.type + "/" + x.region + "/" + x.id; }
 
   var actions = {};
@@ -88,8 +95,8 @@
         : unobserved[d.type + "/" + d.region] ? "none: not observed" : "none";
       var tr = el("tr", {"class": "row", "data-kind": k, "data-region": text(d.region)}, [
         el("td", {"class": "action-" + (action || "none")}, [label]),
-        el("td", {}, [text(d.type)]), el("td", {}, [text(d.id)]), el("td", {}, [text(d.cloudId)]),
-        el("td", {}, [text(d.region)]),
+        el("td", {"class": "name"}, [text(d.type)]), el("td", {"class": "name"}, [text(d.id)]),
+        el("td", {"class": "name"}, [text(d.cloudId)]), el("td", {"class": "name"}, [text(d.region)]),
         el("td", {}, [text(d.reason) + (d.blessed ? " (blessed)" : "")]),
         el("td", {"class": "changes"}, [changeList(d.changes)])]);
       tr.setAttribute("data-text", [action, d.type, d.id, d.cloudId, d.region, d.reason].concat(
