@@ -47,13 +47,37 @@ final class StatusLine {
         if (rawStderr == null || "dumb".equals(System.getenv("TERM")) || !stderrIsTerminal()) {
             return null;
         }
-        int columns = 80;
-        try {
-            columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").trim());
-        } catch (NumberFormatException e) {
-            // a COLUMNS that is not a number: the usual width
+        return new StatusLine(rawStderr, System::nanoTime, columns());
+    }
+
+    /**
+     * The terminal's width: {@code COLUMNS} when exported, else what {@code stty size} says of the
+     * controlling terminal, else 80. A line wider than the terminal would wrap, and a carriage return
+     * then only goes back to the start of its last row.
+     */
+    static int columns() {
+        String env = System.getenv("COLUMNS");
+        if (env != null && env.trim().matches("[0-9]{1,4}") && Integer.parseInt(env.trim()) > 0) {
+            return Integer.parseInt(env.trim());
         }
-        return new StatusLine(rawStderr, System::nanoTime, columns);
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && stty.exitValue() == 0) {
+                String[] size = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                        .trim().split("\\s+");
+                if (size.length == 2 && size[1].matches("[0-9]{1,4}") && Integer.parseInt(size[1]) > 0) {
+                    return Integer.parseInt(size[1]);
+                }
+            } else {
+                stty.destroyForcibly();
+            }
+        } catch (IOException | RuntimeException e) {
+            // no stty, or no controlling terminal: the usual width
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 80;
     }
 
     /** Whether file descriptor 2 is a terminal: on Linux, whether it is a tty device; elsewhere, whether the JVM has a console. */
