@@ -96,8 +96,16 @@ final class PlanHtml {
             } finally {
                 Files.deleteIfExists(tmp);
             }
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw OviException.failure("cannot write the report to " + file + ": the directory " + parent
+                    + " is not writable", e);
+        } catch (java.nio.file.FileSystemException e) {
+            // a full disk, a read-only file system: the reason, and the old report (if any) left as it was
+            throw OviException.failure("cannot write the report to " + file + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getMessage()) + "; nothing was changed there", e);
         } catch (IOException e) {
-            throw OviException.failure("cannot write the report to " + file + ": " + e.getMessage(), e);
+            throw OviException.failure("cannot write the report to " + file + ": " + e.getMessage()
+                    + "; nothing was changed there", e);
         }
     }
 

@@ -94,6 +94,16 @@ class PlanHtmlTest {
     }
 
     @Test
+    void aDirectoryNobodyMayWriteIsSaidClearlyEvenToRoot() {
+        // /proc/self refuses new files to every user, root included
+        Path proc = Path.of("/proc/self");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "a Linux /proc");
+        OviException e = assertThrows(OviException.class, () -> PlanHtml.write(proc.resolve("report.html"), "x"));
+        assertEquals("cannot write the report to /proc/self/report.html: the directory /proc/self is not writable",
+                e.getMessage());
+    }
+
+    @Test
     void onlyPlanTakesHtml() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
