@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/moto.sh
 . scripts/postgres.sh
+. scripts/chromium.sh
 
 command -v mvn >/dev/null || { echo "ovi: Maven (mvn) is required: apt-get install maven" >&2; exit 1; }
 command -v curl >/dev/null || { echo "ovi: curl is required: apt-get install curl" >&2; exit 1; }
@@ -17,6 +18,7 @@ if ! command -v groff >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq groff-base >/dev/null
 fi
 
+chromium_ensure
 trap 'moto_stop; pg_stop' EXIT INT TERM
 moto_start
 pg_start

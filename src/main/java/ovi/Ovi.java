@@ -70,7 +70,12 @@ public final class Ovi implements Runnable {
 
     /** The command line with every verb wired; results go to {@code out}, diagnostics to {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Ovi(), new Wiring(Ovi::commandLine).factory());
+        return commandLine(out, err, null);
+    }
+
+    /** ... and {@code terminal}, the process's stderr unfiltered, for the status line when it is a terminal. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, java.io.Writer terminal) {
+        CommandLine cl = new CommandLine(new Ovi(), new Wiring(Ovi::commandLine, terminal).factory());
         // text from outside (config values, AWS's replies) must not drive the terminal: see the filter
         cl.setOut(ovi.cli.TerminalSafeWriter.wrap(out));
         cl.setErr(ovi.cli.TerminalSafeWriter.wrap(err));
@@ -85,7 +90,7 @@ public final class Ovi implements Runnable {
     public static int run(String... args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = commandLine(out, err).execute(args);
+        int code = commandLine(out, err, err).execute(args);
         out.flush();
         err.flush();
         return code;

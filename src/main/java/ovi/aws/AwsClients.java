@@ -55,6 +55,21 @@ public final class AwsClients implements AutoCloseable {
         return traffic;
     }
 
+    /**
+     * Where each kind says a page was listed (ovi's progress while observing), set by the observer; until
+     * then nowhere.
+     */
+    private volatile ovi.engine.Progress pages = message -> { };
+
+    void pagesTo(ovi.engine.Progress progress) {
+        pages = progress;
+    }
+
+    /** A kind listed one more page of {@code type} in {@code region}: {@code resources} found there so far. */
+    public void listed(ovi.model.ResourceType type, String region, int resources) {
+        pages.listed(ovi.model.Scope.of(type, region), resources);
+    }
+
     /** HTTP requests sent so far, retries included. */
     public long calls() {
         return calls.get();

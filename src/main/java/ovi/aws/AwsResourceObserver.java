@@ -37,6 +37,7 @@ public final class AwsResourceObserver implements ResourceObserver {
         this.aws = aws;
         this.kinds = kinds;
         this.progress = progress;
+        aws.pagesTo(ovi.engine.Progress.of(progress));
     }
 
     /**

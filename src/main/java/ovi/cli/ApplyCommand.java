@@ -140,8 +140,12 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
     public Integer call() {
         String runId = RunId.next();
         Instant started = Instant.now();
-        log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
-        return ops.framed("apply", started, run, aws, log, metrics -> apply(started, runId, metrics));
+        log = ops.log(spec.commandLine().getErr(), runId, output.quiet, wiring == null ? null : wiring.statusLine());
+        try {
+            return ops.framed("apply", started, run, aws, log, metrics -> apply(started, runId, metrics));
+        } finally {
+            log.endStatus();
+        }
     }
 
     private int apply(Instant started, String runId, RunMetrics metrics) {
@@ -192,6 +196,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
                     claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency,
                     run.deadline(started)), show(stdout, metrics), autoApprove ? () -> true : () -> confirm(console));
         }
+        log.endStatus();
         metrics.applied(report.applied());
         metrics.unobserved(report.unobserved().size());
         TrafficReport.warnOpened(traffic, log::warn);
@@ -226,6 +231,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
                 planned = plan;
                 metrics.plan(plan);
                 if (!output.json()) {
+                    log.hideStatus();
                     PlanText.print(plan, stdout, OutputOptions.colour(), decisions.showIgnored);
                     stdout.flush();
                 }
@@ -235,6 +241,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             public void saved(ApplyUseCase.SavedPlan plan) {
                 metrics.decided(plan.intents());
                 if (!output.json()) {
+                    log.hideStatus();
                     printIntents(stdout, plan);
                 }
             }

@@ -35,6 +35,8 @@ public final class Log {
     private final String run;
     private final boolean quiet;
     private final Clock clock;
+    /** The terminal's status line, or null (not a terminal, -q, or JSON lines). */
+    private volatile StatusLine status;
 
     /**
      * @param run   the run id, or null before there is one
@@ -50,6 +52,28 @@ public final class Log {
 
     Log(PrintWriter err, Format format, String run, boolean quiet) {
         this(err, format, run, quiet, Clock.systemUTC());
+    }
+
+    /** With {@code status} (null for none) kept at the bottom of the terminal while the run goes. */
+    Log withStatus(StatusLine status) {
+        this.status = quiet || format == Format.json ? null : status;
+        return this;
+    }
+
+    /** Takes the status line off the screen until the next progress: stdout is written next. */
+    public void hideStatus() {
+        StatusLine s = status;
+        if (s != null) {
+            s.hide();
+        }
+    }
+
+    /** Takes the status line off the screen for good, before the run prints its results. */
+    public void endStatus() {
+        StatusLine s = status;
+        if (s != null) {
+            s.end();
+        }
     }
 
     public boolean json() {
@@ -84,6 +108,22 @@ public final class Log {
             public void about(String resourceId, String message) {
                 line(Level.info, resourceId, message);
             }
+
+            @Override
+            public void listed(ovi.model.Scope scope, int resources) {
+                StatusLine s = status;
+                if (s != null) {
+                    s.listed(scope, resources);
+                }
+            }
+
+            @Override
+            public void acting(String what, int done, int total) {
+                StatusLine s = status;
+                if (s != null) {
+                    s.acting(what, done, total);
+                }
+            }
         };
     }
 
@@ -93,9 +133,17 @@ public final class Log {
             return;
         }
         String text = format == Format.json ? json(level, resource, message) : "ovi: " + level.textPrefix + message;
+        StatusLine s = status;
         synchronized (err) {
-            err.println(text);
-            err.flush();
+            if (s == null) {
+                err.println(text);
+                err.flush();
+            } else {
+                s.around(() -> {
+                    err.println(text);
+                    err.flush();
+                });
+            }
         }
     }
 

@@ -31,6 +31,11 @@ public final class OperationsOptions {
         return new Log(err, logFormat, runId, quiet);
     }
 
+    /** ... with the status line on a terminal's stderr ({@code status}, or null when there is none). */
+    Log log(PrintWriter err, String runId, boolean quiet, StatusLine status) {
+        return new Log(err, logFormat, runId, quiet).withStatus(status);
+    }
+
     /** The body of one plan or apply, given its metrics to fill; returns the exit code. */
     interface Body {
         int run(RunMetrics metrics);

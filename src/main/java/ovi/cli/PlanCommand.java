@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             "  ovi plan -c ovi.yaml",
             "  ovi plan -c ovi.yaml -o json --detailed-exitcode",
             "  ovi plan -c ovi.yaml --out plan.json && ovi apply plan.json",
+            "  ovi plan -c ovi.yaml -o html --out report.html",
             "  ovi plan -c ovi.yaml --detailed-exitcode --log-format json \\",
             "      --metrics-file /var/lib/node_exporter/textfile/ovi_plan.prom"})
 public final class PlanCommand implements Callable<Integer>, Logged {
@@ -72,7 +73,9 @@ public final class PlanCommand implements Callable<Integer>, Logged {
                 "(then nothing can be said about it, whatever else the plan shows)."})
     boolean detailedExitCode;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for a later 'ovi apply FILE'.")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Save the plan for a later 'ovi apply FILE'. With -o html: write the report page there "
+                    + "instead (written whole or not at all; without --out the page goes to stdout).")
     Path out;
 
     @Option(names = "--wal-retention", paramLabel = "DURATION", converter = Durations.Retention.class,
@@ -100,8 +103,12 @@ public final class PlanCommand implements Callable<Integer>, Logged {
     public Integer call() {
         Instant started = Instant.now();
         String runId = RunId.next();
-        log = ops.log(spec.commandLine().getErr(), runId, output.quiet);
-        return ops.framed("plan", started, run, aws, log, metrics -> plan(started, runId, metrics));
+        log = ops.log(spec.commandLine().getErr(), runId, output.quiet, wiring == null ? null : wiring.statusLine());
+        try {
+            return ops.framed("plan", started, run, aws, log, metrics -> plan(started, runId, metrics));
+        } finally {
+            log.endStatus();
+        }
     }
 
     private int plan(Instant started, String runId, RunMetrics metrics) {
@@ -110,6 +117,10 @@ public final class PlanCommand implements Callable<Integer>, Logged {
         Progress progress = log.progress();
         boolean debug = ErrorHandler.debug(spec.root().commandLine().getParseResult());
         run.check(spec.commandLine());
+        if (output.html() && out != null) {
+            // before observing: a report that cannot be written should not cost a whole plan first
+            PlanHtml.checkWritable(out);
+        }
         var cfg = Session.loadConfig(config);
         metrics.owner(cfg.owner());
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
@@ -122,12 +133,22 @@ public final class PlanCommand implements Callable<Integer>, Logged {
         }, progress, true)) {
             traffic = s.aws.traffic();
             report = wiring.plan(s, progress).plan(s.declaration, runId, started, new PlanUseCase.Options(
-                    decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, out, walRetention));
+                    decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, output.html() ? null : out,
+                    walRetention));
         }
+        log.endStatus();
         metrics.plan(report.plan());
         TrafficReport.warnOpened(traffic, log::warn);
         if (output.json()) {
             stdout.println(PlanJson.toJson(report.plan(), report.awsCalls(), TrafficReport.json(traffic)));
+        } else if (output.html()) {
+            String page = PlanHtml.page(PlanJson.report(report.plan(), report.awsCalls(), TrafficReport.json(traffic)));
+            if (out == null) {
+                stdout.print(page);
+            } else {
+                PlanHtml.write(out, page);
+                log.info("wrote the report to " + out);
+            }
         } else {
             PlanText.print(report.plan(), stdout, OutputOptions.colour(), decisions.showIgnored);
         }

@@ -48,6 +48,16 @@ public final class PlanJson {
 
     /** ... and {@code aws}, what the run sent to each service and its circuit breakers, when not null. */
     static String toJson(Plan plan, long awsCalls, ObjectNode aws) {
+        ObjectNode root = report(plan, awsCalls, aws);
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What {@code -o json} prints, as a tree: also what the HTML report embeds and draws. */
+    static ObjectNode report(Plan plan, long awsCalls, ObjectNode aws) {
         ObjectNode root = tree(plan, false);
         if (awsCalls >= 0) {
             root.put("awsCalls", awsCalls);
@@ -55,11 +65,7 @@ public final class PlanJson {
         if (aws != null) {
             root.set("aws", aws);
         }
-        try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root;
     }
 
     /**

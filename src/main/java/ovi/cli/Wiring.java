@@ -34,10 +34,25 @@ import picocli.CommandLine;
  */
 public final class Wiring {
     private final BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines;
+    private final java.io.Writer terminal;
 
     /** @param commandLines makes the whole command line anew (for each run of {@code ovi watch}) */
     public Wiring(BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines) {
+        this(commandLines, null);
+    }
+
+    /**
+     * @param terminal the process's own stderr, unfiltered, when the status line may go there (a terminal
+     *                 is checked for when a run starts), or null for never (in-process runs, {@code ovi watch}'s)
+     */
+    public Wiring(BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines, java.io.Writer terminal) {
         this.commandLines = commandLines;
+        this.terminal = terminal;
+    }
+
+    /** The status line for a run of plan or apply, or null when stderr is not a terminal. */
+    StatusLine statusLine() {
+        return terminal == null ? null : StatusLine.onStderr(terminal);
     }
 
     /** picocli's factory: a command or mixin with a constructor that takes a {@code Wiring} is given this one. */

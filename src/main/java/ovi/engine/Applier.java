@@ -185,6 +185,8 @@ public final class Applier {
                     return t;
                 });
         Map<String, String> created = new ConcurrentHashMap<>();
+        int total = groups.values().stream().mapToInt(List::size).sum();
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
         try {
             Map<String, CompletableFuture<Void>> done = new HashMap<>();
             List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -202,7 +204,11 @@ public final class Applier {
                 CompletableFuture<Void> f = CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
                         .thenRunAsync(() -> {
                             for (int n : group) {
+                                Intent i = intents.get(n);
+                                String what = i.action().key() + " " + i.type().key() + " " + i.id();
+                                progress.acting(what, finished.get(), total);
                                 outcomes[n] = actAfter(runId, owner, intents, n, outcomes, byId, created);
+                                progress.acting(what + ": " + ended(outcomes[n]), finished.incrementAndGet(), total);
                             }
                         }, pool);
                 group.forEach(n -> done.put(intents.get(n).id(), f));
@@ -229,6 +235,14 @@ public final class Applier {
             results.add(new Result(intents.get(n), outcomes[n]));
         }
         return new Report(runId, holder, results);
+    }
+
+    /** How an action ended, in one word for the status line. */
+    private static String ended(Outcome o) {
+        if (o instanceof Outcome.Executed) {
+            return "done";
+        }
+        return o instanceof Outcome.Failed ? "failed" : "skipped";
     }
 
     /**

@@ -14,6 +14,22 @@ public interface Progress extends Consumer<String> {
         accept(message);
     }
 
+    /**
+     * A page of {@code scope} listed: {@code resources} found there so far. For a status line that shows
+     * observing as it goes; by default nothing (each scope's total is said as a line when it is done).
+     * Called from the observer threads, one per scope.
+     */
+    default void listed(ovi.model.Scope scope, int resources) {
+    }
+
+    /**
+     * Applying: {@code what} (such as {@code create ec2 web-3}) started or ended, with {@code done} of the
+     * run's {@code total} actions ended so far. For a status line; by default nothing. Called from the
+     * threads that act.
+     */
+    default void acting(String what, int done, int total) {
+    }
+
     /** {@code sink} as a Progress: itself when it is one, else a sink that drops the resource. */
     static Progress of(Consumer<String> sink) {
         return sink instanceof Progress p ? p : sink::accept;

@@ -45,6 +45,7 @@ final class DynamoDbTables extends AbstractResourceKind {
             for (String name : page.tableNames()) {
                 read(db, region, name).ifPresent(out::add);
             }
+            aws.listed(type(), region, out.size());
         }
         return out;
     }

@@ -43,6 +43,7 @@ final class Ec2Instances extends AbstractResourceKind {
                     out.add(observation(region, i));
                 }
             }
+            aws.listed(type(), region, out.size());
         }
         return out;
     }

@@ -43,6 +43,7 @@ final class IamRoles extends AbstractResourceKind {
             for (Role role : page.roles()) {
                 read(iam, role).ifPresent(out::add);
             }
+            aws.listed(type(), region, out.size());
         }
         return out;
     }

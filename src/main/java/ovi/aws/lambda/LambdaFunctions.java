@@ -37,6 +37,7 @@ final class LambdaFunctions extends AbstractResourceKind {
             for (FunctionConfiguration f : page.functions()) {
                 tags(lambda, f.functionArn()).ifPresent(tags -> out.add(observation(region, f, tags)));
             }
+            aws.listed(type(), region, out.size());
         }
         return out;
     }

@@ -35,6 +35,7 @@ final class RdsInstances extends AbstractResourceKind {
                     out.add(observation(region, db));
                 }
             }
+            aws.listed(type(), region, out.size());
         }
         return out;
     }

@@ -42,6 +42,7 @@ final class S3Buckets extends AbstractResourceKind {
                 }
                 out.add(observation(s3, bucketRegion, b.name(), bucketTags(s3, b.name())));
             }
+            aws.listed(type(), region, out.size());
         }
         return out;
     }

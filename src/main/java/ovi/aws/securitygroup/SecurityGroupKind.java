@@ -59,7 +59,7 @@ public final class SecurityGroupKind implements AwsKind {
 
     @Override
     public ResourceKind bind(AwsClients aws) {
-        return new SecurityGroups(region -> ec2(aws, region));
+        return new SecurityGroups(region -> ec2(aws, region), (region, n) -> aws.listed(TYPE, region, n));
     }
 
     /** A client of its own (not the instances' one), so that its reply rules are these. */

@@ -30,11 +30,14 @@ final class SecurityGroups extends AbstractResourceKind {
     static final int PAGE = 1000;
 
     private final Function<String, Ec2Client> ec2;
+    /** Told each page listed: the region and the groups found there so far. */
+    private final java.util.function.ObjIntConsumer<String> listed;
 
-    SecurityGroups(Function<String, Ec2Client> ec2) {
+    SecurityGroups(Function<String, Ec2Client> ec2, java.util.function.ObjIntConsumer<String> listed) {
         super(SecurityGroupKind.TYPE, new SecurityGroupCreator(ec2), new SecurityGroupUpdater(ec2),
                 new SecurityGroupDeleter(ec2));
         this.ec2 = ec2;
+        this.listed = listed;
     }
 
     @Override
@@ -44,6 +47,7 @@ final class SecurityGroups extends AbstractResourceKind {
             for (SecurityGroup g : page.securityGroups()) {
                 out.add(observation(region, g));
             }
+            listed.accept(region, out.size());
         }
         return out;
     }

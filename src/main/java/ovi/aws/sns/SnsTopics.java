@@ -38,6 +38,7 @@ final class SnsTopics extends AbstractResourceKind {
         for (String arn : arns(sns)) {
             read(sns, region, arn).ifPresent(out::add);
         }
+        aws.listed(type(), region, out.size());
         return out;
     }
 

@@ -34,6 +34,7 @@ final class SqsQueues extends AbstractResourceKind {
             for (String url : page.queueUrls()) {
                 read(sqs, region, url).ifPresent(out::add);
             }
+            aws.listed(type(), region, out.size());
         }
         return out;
     }
