@@ -79,6 +79,10 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             description = "After the run, remove whole days of the WAL older than this (such as 30d); see 'ovi wal prune'.")
     java.time.Duration walRetention;
 
+    @Option(names = "--notify", description = "Send this plan's findings (and the resolution of earlier ones) to "
+            + "the config's notify targets, as 'ovi apply' does; without it a plan sends nothing.")
+    boolean notify;
+
     private final Wiring wiring;
     private Log log;
 
@@ -110,7 +114,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
         Progress progress = log.progress();
         boolean debug = ErrorHandler.debug(spec.root().commandLine().getParseResult());
         run.check(spec.commandLine());
-        var cfg = Session.loadConfig(config);
+        var cfg = Session.loadConfig(config, notify ? System::getenv : null);
         metrics.owner(cfg.owner());
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
         run.waitJitter(progress);
@@ -123,6 +127,10 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             traffic = s.aws.traffic();
             report = wiring.plan(s, progress).plan(s.declaration, runId, started, new PlanUseCase.Options(
                     decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, out, walRetention));
+            if (notify) {
+                Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
+                        cfg.owner(), report.plan().account(), report.plan(), null), log::warn);
+            }
         }
         metrics.plan(report.plan());
         TrafficReport.warnOpened(traffic, log::warn);
