@@ -265,6 +265,20 @@ class NotifyIT {
     }
 
     @Test
+    void aRunThatWouldNotifyWithoutItsSecretIsABadConfigAndOneThatWouldNotRuns() throws Exception {
+        Files.writeString(config, HEADER + "notify:\n  - webhook: " + hook() + "\n    secretEnv: OVI_IT_NO_SUCH_SECRET\n");
+        for (String[] args : List.of(new String[] {"apply"}, new String[] {"plan", "--notify"})) {
+            Cli.Result r = run(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+            assertEquals(65, r.code(), r::toString);
+            assertTrue(r.err().contains("ovi.yaml:10:16: notify[0].secretEnv: the environment variable "
+                    + "OVI_IT_NO_SUCH_SECRET is not set"), r.err());
+        }
+        Cli.Result plan = run("plan");
+        assertEquals(0, plan.code(), "a plan that sends nothing needs no secret: " + plan);
+        assertEquals(0, received.size());
+    }
+
+    @Test
     void aTopicByArnAndADeclaredTopicDeliverTheEventsToASubscribedQueue() throws Exception {
         try (SnsClient sns = Moto.client(SnsClient.builder()); SqsClient sqs = Moto.client(SqsClient.builder())) {
             String topic = sns.createTopic(b -> b.name("ops-alerts")).topicArn();
