@@ -198,7 +198,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             if (!noNotify) {
                 // after acting, so a slow receiver never delays an action
                 Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
-                        cfg.owner(), report.account(), planned, report.applied()), log::warn);
+                        cfg.owner(), report.account(), planned, report.applied(), run.deadline(started)), log::warn);
             }
         }
         metrics.applied(report.applied());

@@ -129,7 +129,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
                     decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, out, walRetention));
             if (notify) {
                 Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
-                        cfg.owner(), report.plan().account(), report.plan(), null), log::warn);
+                        cfg.owner(), report.plan().account(), report.plan(), null, run.deadline(started)), log::warn);
             }
         }
         metrics.plan(report.plan());

@@ -124,8 +124,12 @@ public final class Notifications {
      *
      * @param plan    the plan this run made, or null (an apply of a saved plan): then no findings are sent
      * @param applied what the apply did, or null (a plan)
+     * @param until   the run's own deadline ({@code --timeout}), or null: deliveries end by it too
      */
-    public record Run(String runId, String owner, String account, Plan plan, Applier.Report applied) {
+    public record Run(String runId, String owner, String account, Plan plan, Applier.Report applied, Instant until) {
+        public Run(String runId, String owner, String account, Plan plan, Applier.Report applied) {
+            this(runId, owner, account, plan, applied, null);
+        }
     }
 
     private final Memory memory;
@@ -148,11 +152,17 @@ public final class Notifications {
     /** Sends what {@code run} has to say to each target that asks for it. */
     public Report send(List<NotifyTarget> targets, Run run) {
         Instant deadline = clock.instant().plus(budget);
+        boolean timedOut = run.until() != null && run.until().isBefore(deadline);
+        if (timedOut) {
+            deadline = run.until();
+        }
+        String outOfTime = timedOut ? "the run's --timeout passed" : "the run's time for notifications ("
+                + budget.toSeconds() + "s) ran out";
         Map<String, Integer> delivered = new TreeMap<>();
         Map<String, Integer> undelivered = new TreeMap<>();
         Map<String, String> why = new TreeMap<>();
         for (NotifyTarget t : targets) {
-            Delivery d = new Delivery(t, run, deadline);
+            Delivery d = new Delivery(t, run, deadline, outOfTime);
             if (t.sends("drift") && run.plan() != null) {
                 d.findings();
             }
@@ -212,6 +222,7 @@ public final class Notifications {
         private final Run run;
         private final Instant deadline;
         private final String source;
+        private final String outOfTime;
         int delivered;
         int failed;
         /** Events not tried: the target failed earlier in the run, or the time ran out. */
@@ -219,7 +230,8 @@ public final class Notifications {
         String firstError;
         private String stopped;
 
-        Delivery(NotifyTarget target, Run run, Instant deadline) {
+        Delivery(NotifyTarget target, Run run, Instant deadline, String outOfTime) {
+            this.outOfTime = outOfTime;
             this.target = target;
             this.run = run;
             this.deadline = deadline;
@@ -304,6 +316,7 @@ public final class Notifications {
                 append(new WalRecord.NotifyFailed(target.key(), notTried + " more event(s) for " + target.describe()
                         + " not sent: " + stopped, target.key(), null, null, 0, stopped));
                 failed += notTried;
+                firstError = firstError == null ? stopped : firstError;
             }
         }
 
@@ -357,7 +370,7 @@ public final class Notifications {
 
         private boolean send(Event e) {
             if (stopped == null && !clock.instant().isBefore(deadline)) {
-                stopped = "the run's time for notifications (" + budget.toSeconds() + "s) ran out";
+                stopped = outOfTime;
             }
             if (stopped != null) {
                 notTried++;

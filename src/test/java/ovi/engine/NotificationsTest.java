@@ -200,4 +200,16 @@ class NotificationsTest {
         assertEquals(Notifications.hash("drifted", List.of(a, b)), Notifications.hash("drifted", List.of(b, a)));
         assertTrue(!Notifications.hash("drifted", List.of(a)).equals(Notifications.hash("drifted", List.of(a, b))));
     }
+
+    @Test
+    void nothingIsTriedOnceTheRunsTimeoutHasPassedAndItIsSentByTheNextRun() {
+        Notifications.Run late = new Notifications.Run("r1", "team", "123456789012", run("r1", Set.of(),
+                unmanaged("i-1"), unmanaged("i-2")).plan(), null, now.minusSeconds(1));
+        Notifications.Report r = send(late);
+        assertEquals(List.of(), delivered);
+        assertEquals(2, r.failed());
+        assertTrue(wal.entries.get(0).message().contains("the run's --timeout passed"), wal.entries.get(0).message());
+        send(run("r2", Set.of(), unmanaged("i-1"), unmanaged("i-2")));
+        assertEquals(2, delivered.size());
+    }
 }
