@@ -200,6 +200,17 @@ public final class Notifications {
         return Scope.of(type, region) + "/" + id;
     }
 
+    /**
+     * The longest value of a change an event carries: a user-data script or a policy document in full would
+     * take an event past what a topic accepts (256 KB), and the same event would then fail every run.
+     */
+    static final int MAX_VALUE = 2048;
+
+    static String clip(String v) {
+        return v == null || v.length() <= MAX_VALUE ? v : v.substring(0, MAX_VALUE) + "... (" + v.length()
+                + " characters in all)";
+    }
+
     /** A hash of a finding's kind and changes: the same finding hashes alike in every run. */
     public static String hash(String kind, List<Change> changes) {
         StringBuilder b = new StringBuilder(kind);
@@ -330,8 +341,8 @@ public final class Notifications {
             for (Change c : d.diff().changes()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("field", c.field());
-                m.put("current", c.current());
-                m.put("desired", c.desired());
+                m.put("current", clip(c.current()));
+                m.put("desired", clip(c.desired()));
                 changes.add(m);
             }
             diff.put("changes", changes);

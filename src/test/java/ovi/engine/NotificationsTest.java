@@ -212,4 +212,14 @@ class NotificationsTest {
         send(run("r2", Set.of(), unmanaged("i-1"), unmanaged("i-2")));
         assertEquals(2, delivered.size());
     }
+
+    @Test
+    void aLongValueIsClippedInTheEventButHashedInFull() {
+        String big = "x".repeat(10_000);
+        String clipped = Notifications.clip(big);
+        assertTrue(clipped.length() < 2100 && clipped.endsWith("(10000 characters in all)"), clipped.substring(2040));
+        assertEquals("short", Notifications.clip("short"));
+        assertTrue(!Notifications.hash("drifted", List.of(new Change("userData", big, "a")))
+                .equals(Notifications.hash("drifted", List.of(new Change("userData", big + "y", "a")))));
+    }
 }
