@@ -115,6 +115,8 @@ final class ConfigValidator {
             + "([A-Za-z0-9_.-]{1,256})");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_URL = 2048;
+    /** The events a target takes when it says nothing: findings and their resolution. */
+    private static final String DRIFT = ovi.model.NotifyTarget.EVENTS.get(0);
 
     /**
      * {@code notify:}: each target a topic (an ARN, or the name of a declared resource of a kind that can be
@@ -153,8 +155,9 @@ final class ConfigValidator {
                             + (topic.isPresent() ? ", not both" : ""));
                     continue;
                 }
+                // a value with a problem reads as the default here; the problem keeps the target out
                 Set<String> events = t.get("events").map(v -> events(v, path + ".events"))
-                        .orElse(Set.of(NotifyEvents.DRIFT));
+                        .orElse(Set.of(DRIFT));
                 java.time.Duration renotify = t.get("renotify").map(v -> duration(v, path + ".renotify",
                         java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(365), "1m", "365d"))
                         .orElse(ovi.model.NotifyTarget.RENOTIFY);
@@ -174,10 +177,9 @@ final class ConfigValidator {
                             path + ".secretEnv"));
                     target = url.isPresent() && secretEnv.isPresent() && timeout != null
                             ? new ovi.model.NotifyTarget(ovi.model.NotifyTarget.Channel.WEBHOOK, url.get(), null, null,
-                            secretEnv.get(), events == null ? Set.of() : events, renotify == null
-                            ? ovi.model.NotifyTarget.RENOTIFY : renotify, timeout, path) : null;
+                            secretEnv.get(), events, renotify, timeout, path) : null;
                 }
-                if (problems.count() > before || target == null || events == null || renotify == null) {
+                if (problems.count() > before || target == null) {
                     continue;
                 }
                 if (!keys.add(target.key())) {
@@ -188,11 +190,6 @@ final class ConfigValidator {
             }
         });
         return out;
-    }
-
-    /** The events a target may ask for, by name. */
-    private static final class NotifyEvents {
-        static final String DRIFT = ovi.model.NotifyTarget.EVENTS.get(0);
     }
 
     private Set<String> events(Entry e, String path) {
@@ -309,7 +306,7 @@ final class ConfigValidator {
                         + "knows; the nearest are " + nearest(m.group(3)));
                 return null;
             }
-            return events == null || renotify == null ? null : new ovi.model.NotifyTarget(
+            return new ovi.model.NotifyTarget(
                     ovi.model.NotifyTarget.Channel.TOPIC, t, type.get(), m.group(3), null, events, renotify,
                     ovi.model.NotifyTarget.TIMEOUT, targetPath);
         }
@@ -328,7 +325,7 @@ final class ConfigValidator {
         }
         ovi.model.DesiredResource d = config.desired().stream().filter(r -> r.id().equals(target.get().id()))
                 .findFirst().orElseThrow();
-        return events == null || renotify == null ? null : new ovi.model.NotifyTarget(
+        return new ovi.model.NotifyTarget(
                 ovi.model.NotifyTarget.Channel.TOPIC, d.cloudId(), d.type(), d.region(), null, events, renotify,
                 ovi.model.NotifyTarget.TIMEOUT, targetPath);
     }
