@@ -36,7 +36,10 @@ public final class Webhooks implements Notifications.Channel {
     }
 
     private HttpClient client(Duration connect) {
+        // HTTP/1.1: a plain-http POST offering an h2c upgrade is refused by some proxies, and one request per
+        // event gains nothing from HTTP/2; the JVM's proxy settings (-Dhttps.proxyHost) apply as to AWS calls
         return clients.computeIfAbsent(connect, c -> HttpClient.newBuilder().connectTimeout(c)
+                .version(HttpClient.Version.HTTP_1_1).proxy(java.net.ProxySelector.getDefault())
                 .followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
