@@ -197,8 +197,11 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
                     run.deadline(started)), show(stdout, metrics), autoApprove ? () -> true : () -> confirm(console));
             if (!noNotify) {
                 // after acting, so a slow receiver never delays an action
-                Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
+                var notified = Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
                         cfg.owner(), report.account(), planned, report.applied(), run.deadline(started)), log::warn);
+                if (notified != null) {
+                    metrics.notified(notified);
+                }
             }
         }
         metrics.applied(report.applied());

@@ -128,8 +128,11 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             report = wiring.plan(s, progress).plan(s.declaration, runId, started, new PlanUseCase.Options(
                     decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, out, walRetention));
             if (notify) {
-                Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
+                var notified = Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
                         cfg.owner(), report.plan().account(), report.plan(), null, run.deadline(started)), log::warn);
+                if (notified != null) {
+                    metrics.notified(notified);
+                }
             }
         }
         metrics.plan(report.plan());

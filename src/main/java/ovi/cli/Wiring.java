@@ -188,20 +188,22 @@ public final class Wiring {
 
     /**
      * Sends a run's notifications, if the config has targets; a failure of any kind is said on stderr and
-     * never changes the run's exit code.
+     * never changes the run's exit code. Returns what was sent, or null when nothing was tried.
      */
-    static void notify(Session s, ovi.engine.Notifications notifications, ovi.engine.Notifications.Run run,
-                       Consumer<String> warn) {
+    static ovi.engine.Notifications.Report notify(Session s, ovi.engine.Notifications notifications,
+                                                 ovi.engine.Notifications.Run run, Consumer<String> warn) {
         if (s.config.notifyTargets().isEmpty()) {
-            return;
+            return null;
         }
         try {
             ovi.engine.Notifications.Report r = notifications.send(s.config.notifyTargets(), run);
             r.undelivered().forEach((target, n) -> warn.accept("notify: " + n + " event(s) not delivered to " + target
                     + ": " + r.why().get(target) + "; the run's exit code is unaffected, and undelivered findings are "
                     + "sent again by the next run"));
+            return r;
         } catch (RuntimeException e) {
             warn.accept("notify: notifications were not sent: " + e.getMessage() + "; the run's exit code is unaffected");
+            return null;
         }
     }
 
