@@ -119,6 +119,10 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
                     + "another (an instance and its security group) waits for it, whatever N.")
     int concurrency;
 
+    @Option(names = "--no-notify", description = "Send nothing to the config's notify targets this run (they "
+            + "are sent findings, applied actions and failures as their events say; see 'Notifications' in the README).")
+    boolean noNotify;
+
     final Wiring wiring;
     private Log log;
 
@@ -169,7 +173,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             Path configFile = config != null ? config : Path.of(DEFAULT_CONFIG);
             Path stateDir = state.resolve(configFile, false);
             PlanFile.Saved file = PlanFile.read(planFile, stateDir, configFile);
-            cfg = Session.loadConfig(configFile);
+            cfg = Session.loadConfig(configFile, noNotify ? null : System::getenv);
             metrics.owner(cfg.owner());
             if (!cfg.owner().equals(file.owner())) {
                 throw PlanFile.invalid(planFile, "it is owner '" + file.owner() + "''s plan, but its config "
@@ -179,7 +183,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             saved = new ApplyUseCase.SavedPlan(file.file(), file.runId(), file.revision(), file.owner(), file.account(),
                     file.intents());
         } else {
-            cfg = Session.loadConfig(config);
+            cfg = Session.loadConfig(config, noNotify ? null : System::getenv);
             metrics.owner(cfg.owner());
         }
 
@@ -195,6 +199,14 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             report = wiring.apply(s, progress).apply(s.declaration, runId, started, saved, new ApplyUseCase.Options(holder,
                     claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency,
                     run.deadline(started)), show(stdout, metrics), autoApprove ? () -> true : () -> confirm(console));
+            if (!noNotify) {
+                // after acting, so a slow receiver never delays an action
+                var notified = Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
+                        cfg.owner(), report.account(), planned, report.applied(), run.deadline(started)), log::warn);
+                if (notified != null) {
+                    metrics.notified(notified);
+                }
+            }
         }
         log.endStatus();
         metrics.applied(report.applied());

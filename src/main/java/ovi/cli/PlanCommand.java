@@ -82,6 +82,10 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             description = "After the run, remove whole days of the WAL older than this (such as 30d); see 'ovi wal prune'.")
     java.time.Duration walRetention;
 
+    @Option(names = "--notify", description = "Send this plan's findings (and the resolution of earlier ones) to "
+            + "the config's notify targets, as 'ovi apply' does; without it a plan sends nothing.")
+    boolean notify;
+
     private final Wiring wiring;
     private Log log;
 
@@ -121,7 +125,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             // before observing: a report that cannot be written should not cost a whole plan first
             PlanHtml.checkWritable(out);
         }
-        var cfg = Session.loadConfig(config);
+        var cfg = Session.loadConfig(config, notify ? System::getenv : null);
         metrics.owner(cfg.owner());
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
         run.waitJitter(progress);
@@ -135,6 +139,13 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             report = wiring.plan(s, progress).plan(s.declaration, runId, started, new PlanUseCase.Options(
                     decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, output.html() ? null : out,
                     walRetention));
+            if (notify) {
+                var notified = Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
+                        cfg.owner(), report.plan().account(), report.plan(), null, run.deadline(started)), log::warn);
+                if (notified != null) {
+                    metrics.notified(notified);
+                }
+            }
         }
         log.endStatus();
         metrics.plan(report.plan());

@@ -50,6 +50,7 @@ final class RunMetrics {
     private Applier.Report applied;
     private Traffic traffic;
     private Integer unobserved;
+    private ovi.engine.Notifications.Report notified;
 
     RunMetrics(String verb, Instant started) {
         this.verb = verb;
@@ -82,6 +83,11 @@ final class RunMetrics {
 
     void unobserved(int scopes) {
         this.unobserved = scopes;
+    }
+
+    /** What the run's notifications came to; never called by a run that sent none. */
+    void notified(ovi.engine.Notifications.Report report) {
+        this.notified = report;
     }
 
     /** Plan's exit 2 (--detailed-exitcode: changes present) is a successful run too. */
@@ -136,6 +142,12 @@ final class RunMetrics {
             Gauge skipped = gauge(registry, run, "ovi_apply_skipped", "Decisions the last apply skipped, by reason.",
                     "reason");
             reasons.forEach((r, n) -> skipped.labelValues(r.key()).set(n));
+        }
+        if (notified != null) {
+            Gauge g = gauge(registry, run, "ovi_notifications", "Events the last run sent to the config's notify "
+                    + "targets, delivered or not (an undelivered finding is sent again by the next run).", "outcome");
+            g.labelValues("delivered").set(notified.sent());
+            g.labelValues("undelivered").set(notified.failed());
         }
         if (traffic != null) {
             aws(registry, run, traffic);

@@ -44,8 +44,13 @@ final class Session implements AutoCloseable {
     }
 
     static OviConfig loadConfig(Path file) {
+        return loadConfig(file, null);
+    }
+
+    /** ... checking in {@code env} the secrets of its notify targets, for a run that will notify. */
+    static OviConfig loadConfig(Path file, java.util.function.Function<String, String> env) {
         try {
-            return ConfigLoader.load(file);
+            return ConfigLoader.load(file, env);
         } catch (ConfigException e) {
             throw OviException.invalidInput("invalid config " + file + " (" + e.problems().size() + " problem"
                     + (e.problems().size() == 1 ? "" : "s") + "):\n  " + e.getMessage().replace("\n", "\n  "));

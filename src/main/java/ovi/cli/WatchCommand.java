@@ -37,7 +37,9 @@ import sun.misc.Signal;
         footer = {"", "Examples:",
             "  ovi watch plan -c ovi.yaml -q --detailed-exitcode",
             "  ovi watch --interval 10m apply -c ovi.yaml --auto-approve --max-deletes 2",
-            "  ovi watch --interval 30s --count 3 plan -c ovi.yaml -o json"})
+            "  ovi watch --interval 30s --count 3 plan -c ovi.yaml -o json",
+            "  # findings to the config's notify targets, once each, from a watch that only looks:",
+            "  ovi watch --interval 10m plan -c ovi.yaml -q --notify"})
 public final class WatchCommand implements Callable<Integer> {
     private static final List<String> VERBS = List.of("plan", "apply");
 

@@ -189,6 +189,39 @@ public final class Wiring {
                 progress);
     }
 
+    /**
+     * The notifications of a run over an open session: webhooks over HTTP (their secrets from the
+     * environment), topics through the session's AWS clients, what was sent remembered in its store.
+     */
+    ovi.engine.Notifications notifications(Session s, Consumer<String> progress) {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        ovi.engine.Notifications.Channel channel = ovi.notify.Topics.route(
+                new ovi.notify.Webhooks(System::getenv, clock),
+                new ovi.notify.Topics(t -> s.kinds.of(t).publisher(), ovi.aws.AwsErrors::describe));
+        return new ovi.engine.Notifications(s.store, channel, s.wal, clock, ovi.engine.Notifications.BUDGET, progress);
+    }
+
+    /**
+     * Sends a run's notifications, if the config has targets; a failure of any kind is said on stderr and
+     * never changes the run's exit code. Returns what was sent, or null when nothing was tried.
+     */
+    static ovi.engine.Notifications.Report notify(Session s, ovi.engine.Notifications notifications,
+                                                 ovi.engine.Notifications.Run run, Consumer<String> warn) {
+        if (s.config.notifyTargets().isEmpty()) {
+            return null;
+        }
+        try {
+            ovi.engine.Notifications.Report r = notifications.send(s.config.notifyTargets(), run);
+            r.undelivered().forEach((target, n) -> warn.accept("notify: " + n + " event(s) not delivered to " + target
+                    + ": " + r.why().get(target) + "; the run's exit code is unaffected, and undelivered findings are "
+                    + "sent again by the next run"));
+            return r;
+        } catch (RuntimeException e) {
+            warn.accept("notify: notifications were not sent: " + e.getMessage() + "; the run's exit code is unaffected");
+            return null;
+        }
+    }
+
     /** What carries out decisions in AWS, and looks resources up again before and after: made here only. */
     AwsActionExecutor executor(Kinds kinds) {
         return new AwsActionExecutor(kinds);

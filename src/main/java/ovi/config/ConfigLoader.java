@@ -30,6 +30,14 @@ public final class ConfigLoader {
     }
 
     public static OviConfig load(Path file) throws ConfigException {
+        return load(file, null);
+    }
+
+    /**
+     * ... and, with {@code env} (the environment, such as {@code System::getenv}), checks that every
+     * variable a notify target's {@code secretEnv} names is set: for runs that will send notifications.
+     */
+    public static OviConfig load(Path file, java.util.function.Function<String, String> env) throws ConfigException {
         byte[] bytes;
         try {
             if (!Files.exists(file)) {
@@ -63,7 +71,7 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw fileProblem(file, "not a UTF-8 text file");
         }
-        return parse(text, file);
+        return parse(text, file, env);
     }
 
     /**
@@ -73,6 +81,12 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found
      */
     public static OviConfig parse(String yaml, Path file) throws ConfigException {
+        return parse(yaml, file, null);
+    }
+
+    /** ... checking the notify targets' secret variables in {@code env} when it is given. */
+    public static OviConfig parse(String yaml, Path file, java.util.function.Function<String, String> env)
+            throws ConfigException {
         Problems problems = new Problems(file);
         var longLine = longLine(yaml);
         if (longLine.isPresent()) {
@@ -81,7 +95,7 @@ public final class ConfigLoader {
             problems.throwIfAny();
         }
         var config = YamlTree.read(yaml, problems)
-                .flatMap(root -> new ConfigValidator(problems).validate(root, file));
+                .flatMap(root -> new ConfigValidator(problems, env).validate(root, file));
         problems.throwIfAny();
         return config.orElseThrow(() -> new IllegalStateException("config rejected without a problem"));
     }

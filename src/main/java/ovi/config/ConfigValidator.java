@@ -32,7 +32,10 @@ import ovi.model.Tags;
  */
 final class ConfigValidator {
     static final List<String> TOP_KEYS =
-            List.of("version", "provider", "region", "owner", "accounts", "blessed", "ignore", "rateLimits", "resources");
+            List.of("version", "provider", "region", "owner", "accounts", "blessed", "ignore", "rateLimits", "notify",
+                    "resources");
+    /** The keys of a notify target. */
+    static final List<String> NOTIFY_KEYS = List.of("topic", "webhook", "secretEnv", "events", "renotify", "timeout");
     /** The services a rate limit may be set for: those ovi calls. */
     static final List<String> RATE_SERVICES = ovi.model.AwsService.keys();
     static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "ignore", "tags");
@@ -60,8 +63,16 @@ final class ConfigValidator {
     private record Named(String spec, String field, String key, Mark at) {
     }
 
+    /** The environment the notify targets' secrets are read from, or null when they are not checked. */
+    private final java.util.function.Function<String, String> env;
+
     ConfigValidator(Problems problems) {
+        this(problems, null);
+    }
+
+    ConfigValidator(Problems problems, java.util.function.Function<String, String> env) {
         this.problems = problems;
+        this.env = env;
     }
 
     /** @return the config, or empty when any problem was found */
@@ -87,10 +98,241 @@ final class ConfigValidator {
                 .map(e -> resources(e, region.orElse(null))).orElse(List.of());
 
         if (problems.count() > before || provider.isEmpty() || region.isEmpty() || owner.isEmpty()) {
+            root.get("notify").ifPresent(e -> notifyTargets(e, null)); // its own problems too, in one go
+            return Optional.empty();
+        }
+        OviConfig config = new OviConfig(file, provider.get(), region.get(), owner.get(), accounts, blessed,
+                rateLimits, resources, ignore);
+        List<ovi.model.NotifyTarget> notify = root.get("notify").map(e -> notifyTargets(e, config)).orElse(List.of());
+        if (problems.count() > before) {
             return Optional.empty();
         }
         return Optional.of(new OviConfig(file, provider.get(), region.get(), owner.get(), accounts, blessed,
-                rateLimits, resources, ignore));
+                rateLimits, resources, ignore, notify));
+    }
+
+    private static final Pattern ARN = Pattern.compile("arn:(aws[a-z-]*):([a-z0-9-]{2,20}):([a-z0-9-]+):(\\d{12}):"
+            + "([A-Za-z0-9_.-]{1,256})");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final int MAX_URL = 2048;
+    /** The events a target takes when it says nothing: findings and their resolution. */
+    private static final String DRIFT = ovi.model.NotifyTarget.EVENTS.get(0);
+
+    /**
+     * {@code notify:}: each target a topic (an ARN, or the name of a declared resource of a kind that can be
+     * published to) or a webhook (an http or https URL and the variable holding its signing secret), with the
+     * events it takes and how often an unresolved finding is sent again. {@code config} is null when the rest
+     * of the config had problems: the targets are still checked, but a declared name cannot be resolved.
+     */
+    private List<ovi.model.NotifyTarget> notifyTargets(Entry e, OviConfig config) {
+        List<ovi.model.NotifyTarget> out = new ArrayList<>();
+        Set<String> keys = new java.util.HashSet<>();
+        list(e, "notify").ifPresent(list -> {
+            for (int i = 0; i < list.items().size(); i++) {
+                Node item = list.items().get(i);
+                String path = "notify[" + i + "]";
+                if (!(item instanceof MapNode t)) {
+                    problems.add(item.at(), path, "each notify target is a mapping with a topic (an SNS topic's ARN "
+                            + "or a declared topic's name) or a webhook (an http or https URL), not " + item.describe());
+                    continue;
+                }
+                int before = problems.count();
+                if (t.get("secret").isPresent()) {
+                    problems.add(t.get("secret").get().keyAt(), path + ".secret", "a secret never goes in the config: "
+                            + "put it in an environment variable and name that variable in secretEnv");
+                }
+                for (Entry k : t.entries().values()) {
+                    if (!NOTIFY_KEYS.contains(k.key()) && !k.key().equals("secret")) {
+                        problems.add(k.keyAt(), path + "." + k.key(), "unknown key '" + k.key()
+                                + "' in a notify target; allowed keys are " + String.join(", ", NOTIFY_KEYS));
+                    }
+                }
+                Optional<Entry> topic = t.get("topic");
+                Optional<Entry> webhook = t.get("webhook");
+                if (topic.isPresent() == webhook.isPresent()) {
+                    problems.add(t.at(), path, "a notify target has exactly one of topic (an SNS topic's ARN or a "
+                            + "declared topic's name) and webhook (an http or https URL)"
+                            + (topic.isPresent() ? ", not both" : ""));
+                    continue;
+                }
+                // a value with a problem reads as the default here; the problem keeps the target out
+                Set<String> events = t.get("events").map(v -> events(v, path + ".events"))
+                        .orElse(Set.of(DRIFT));
+                java.time.Duration renotify = t.get("renotify").map(v -> duration(v, path + ".renotify",
+                        java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(365), "1m", "365d"))
+                        .orElse(ovi.model.NotifyTarget.RENOTIFY);
+                ovi.model.NotifyTarget target;
+                if (topic.isPresent()) {
+                    for (String only : List.of("secretEnv", "timeout")) {
+                        t.get(only).ifPresent(x -> problems.add(x.keyAt(), path + "." + only, only
+                                + " is for webhooks; a topic is published to with the run's AWS credentials"));
+                    }
+                    target = topic(topic.get(), path + ".topic", config, events, renotify, path);
+                } else {
+                    java.time.Duration timeout = t.get("timeout").map(v -> duration(v, path + ".timeout",
+                            java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(60), "100ms", "60s"))
+                            .orElse(ovi.model.NotifyTarget.TIMEOUT);
+                    Optional<String> url = webhookUrl(webhook.get(), path + ".webhook");
+                    Optional<String> secretEnv = required(t, path, "secretEnv").flatMap(v -> secretEnv(v,
+                            path + ".secretEnv"));
+                    target = url.isPresent() && secretEnv.isPresent() && timeout != null
+                            ? new ovi.model.NotifyTarget(ovi.model.NotifyTarget.Channel.WEBHOOK, url.get(), null, null,
+                            secretEnv.get(), events, renotify, timeout, path) : null;
+                }
+                if (problems.count() > before || target == null) {
+                    continue;
+                }
+                if (!keys.add(target.key())) {
+                    problems.add(t.at(), path, "the same " + target.describe() + " is named twice in notify");
+                    continue;
+                }
+                out.add(target);
+            }
+        });
+        return out;
+    }
+
+    private Set<String> events(Entry e, String path) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        Optional<ListNode> l = list(e, path);
+        if (l.isEmpty()) {
+            return null;
+        }
+        if (l.get().items().isEmpty()) {
+            problems.add(e.value().at(), path, "events names at least one of "
+                    + String.join(", ", ovi.model.NotifyTarget.EVENTS) + " (leave it out for drift alone)");
+            return null;
+        }
+        boolean bad = false;
+        for (int i = 0; i < l.get().items().size(); i++) {
+            Node n = l.get().items().get(i);
+            if (n instanceof Scalar s && s.kind() == Kind.STRING && ovi.model.NotifyTarget.EVENTS.contains(s.text())) {
+                out.add(s.text());
+            } else {
+                problems.add(n.at(), path + "[" + i + "]", "expected one of " + String.join(", ",
+                        ovi.model.NotifyTarget.EVENTS) + ", got " + n.describe());
+                bad = true;
+            }
+        }
+        return bad ? null : out;
+    }
+
+    private java.time.Duration duration(Entry e, String path, java.time.Duration min, java.time.Duration max,
+                                        String minText, String maxText) {
+        if (e.value() instanceof Scalar s && s.kind() == Kind.STRING) {
+            try {
+                java.time.Duration d = ovi.model.Durations.parse(s.text());
+                if (d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
+                    return d;
+                }
+                problems.add(s.at(), path, "'" + s.text() + "' is out of range; it must be from " + minText + " to "
+                        + maxText);
+                return null;
+            } catch (IllegalArgumentException ex) {
+                // reported below
+            }
+        }
+        problems.add(e.value().at(), path, "expected " + ovi.model.Durations.EXPECTED + " (from " + minText + " to "
+                + maxText + "), got " + e.value().describe());
+        return null;
+    }
+
+    private Optional<String> webhookUrl(Entry e, String path) {
+        return string(e, path).filter(text -> {
+            String why = null;
+            java.net.URI u = null;
+            try {
+                u = new java.net.URI(text);
+            } catch (java.net.URISyntaxException ex) {
+                why = "it is not a URL (" + ex.getReason() + ")";
+            }
+            if (why == null) {
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    why = "a webhook is an http:// or https:// URL" + (u.getScheme() == null ? ""
+                            : ", not " + u.getScheme() + ":");
+                } else if (u.getHost() == null || u.getHost().isBlank()) {
+                    why = "it names no host";
+                } else if (u.getRawUserInfo() != null) {
+                    why = "it carries a user and password; credentials never go in the config: the webhook is "
+                            + "signed with the secret secretEnv names";
+                } else if (text.length() > MAX_URL) {
+                    why = "it is longer than " + MAX_URL + " characters";
+                }
+            }
+            if (why != null) {
+                problems.add(e.value().at(), path, "'" + (text.length() > 80 ? text.substring(0, 80) + "..." : text)
+                        + "' is not a webhook ovi sends to: " + why);
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private Optional<String> secretEnv(Entry e, String path) {
+        return matching(e, path, ENV_NAME, "the name of an environment variable holding the webhook's signing "
+                + "secret, such as OVI_WEBHOOK_SECRET").filter(name -> {
+            if (env == null) {
+                return true;
+            }
+            String v = env.apply(name);
+            if (v == null || v.isEmpty()) {
+                problems.add(e.value().at(), path, "the environment variable " + name + " is not set" + (v == null
+                        ? "" : " (it is empty)") + "; it holds the secret the webhook's requests are signed with");
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private ovi.model.NotifyTarget topic(Entry e, String path, OviConfig config, Set<String> events,
+                                         java.time.Duration renotify, String targetPath) {
+        Optional<String> text = string(e, path);
+        if (text.isEmpty()) {
+            return null;
+        }
+        String t = text.get();
+        if (t.startsWith("arn:")) {
+            java.util.regex.Matcher m = ARN.matcher(t);
+            Optional<ResourceType> type = m.matches() ? ResourceType.parse(m.group(2)).filter(ResourceType::publishes)
+                    : Optional.empty();
+            if (type.isEmpty()) {
+                problems.add(e.value().at(), path, "'" + t + "' is not the ARN of a topic ovi can publish to; expected "
+                        + "arn:aws:<service>:<region>:<account>:<name> of " + publishable());
+                return null;
+            }
+            if (!REGIONS.contains(m.group(3))) {
+                problems.add(e.value().at(), path, "'" + m.group(3) + "' in " + t + " is not an AWS region this ovi "
+                        + "knows; the nearest are " + nearest(m.group(3)));
+                return null;
+            }
+            return new ovi.model.NotifyTarget(
+                    ovi.model.NotifyTarget.Channel.TOPIC, t, type.get(), m.group(3), null, events, renotify,
+                    ovi.model.NotifyTarget.TIMEOUT, targetPath);
+        }
+        if (config == null) {
+            return null; // the resources had problems: a name cannot be resolved
+        }
+        Map<String, ResourceSpec> byName = new LinkedHashMap<>();
+        config.resources().forEach(s -> byName.put(s.name(), s));
+        Optional<Target> target = target(byName, t);
+        if (target.isEmpty() || !target.get().spec().type().publishes()) {
+            problems.add(e.value().at(), path, "'" + t + "' is " + (target.isEmpty() ? "not a declared resource"
+                    : article(target.get().spec().type().noun()) + " " + target.get().spec().type().noun() + " ("
+                    + target.get().spec().type() + ")") + "; topic is an ARN or the name of a declared "
+                    + publishable() + " resource (with count 1)");
+            return null;
+        }
+        ovi.model.DesiredResource d = config.desired().stream().filter(r -> r.id().equals(target.get().id()))
+                .findFirst().orElseThrow();
+        return new ovi.model.NotifyTarget(
+                ovi.model.NotifyTarget.Channel.TOPIC, d.cloudId(), d.type(), d.region(), null, events, renotify,
+                ovi.model.NotifyTarget.TIMEOUT, targetPath);
+    }
+
+    private static String publishable() {
+        return String.join(" or ", ResourceType.all().stream().filter(ResourceType::publishes).map(ResourceType::key)
+                .toList());
     }
 
     private void version(Entry e) {

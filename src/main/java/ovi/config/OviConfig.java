@@ -28,10 +28,16 @@ import ovi.model.IgnoreRule;
  * @param rateLimits requests per second ovi sends each service it names (rateLimits:), the rest at their defaults
  * @param resources the entries in config order
  * @param ignore    the top-level rules of unmanaged resources not to notify, in config order
+ * @param notifyTargets where findings, applied actions and failures are sent ({@code notify:}), in config order
  */
 public record OviConfig(Path file, String provider, String region, String owner,
                         List<String> accounts, Set<String> blessed, Map<String, RateLimit> rateLimits,
-                        List<ResourceSpec> resources, List<IgnoreRule> ignore) {
+                        List<ResourceSpec> resources, List<IgnoreRule> ignore, List<ovi.model.NotifyTarget> notifyTargets) {
+    public OviConfig(Path file, String provider, String region, String owner, List<String> accounts, Set<String> blessed,
+                     Map<String, RateLimit> rateLimits, List<ResourceSpec> resources, List<IgnoreRule> ignore) {
+        this(file, provider, region, owner, accounts, blessed, rateLimits, resources, ignore, List.of());
+    }
+
     public OviConfig(Path file, String provider, String region, String owner, List<String> accounts, Set<String> blessed,
                      Map<String, RateLimit> rateLimits, List<ResourceSpec> resources) {
         this(file, provider, region, owner, accounts, blessed, rateLimits, resources, List.of());
@@ -56,6 +62,7 @@ public record OviConfig(Path file, String provider, String region, String owner,
         blessed = Collections.unmodifiableSet(new LinkedHashSet<>(blessed));
         resources = List.copyOf(resources);
         ignore = List.copyOf(ignore);
+        notifyTargets = List.copyOf(notifyTargets);
     }
 
     /**

@@ -26,6 +26,10 @@ public final class Kinds {
                             + " part for it");
                 }
             }
+            if (k.type().publishes() != k.publisher().isPresent()) {
+                throw new IllegalStateException("resource kind " + k.type() + (k.type().publishes()
+                        ? " says it can be published to, but has no publisher" : " has a publisher its type does not declare"));
+            }
             if (m.putIfAbsent(k.type(), k) != null) {
                 throw new IllegalStateException("two resource kinds are registered as '" + k.type() + "'");
             }

@@ -58,6 +58,11 @@ public interface ResourceKind {
         return List.of();
     }
 
+    /** The part that publishes notifications to a resource of the kind (a topic), if the kind is one. */
+    default Optional<Publisher> publisher() {
+        return Optional.empty();
+    }
+
     /** Whether the kind has the part that carries {@code action} out. */
     default boolean carriesOut(Action action) {
         return switch (action) {
@@ -80,6 +85,19 @@ public interface ResourceKind {
          * first began (empty on a first attempt).
          */
         Outcome update(Intent intent, String owner, Fence fence, Map<String, String> before);
+    }
+
+    /**
+     * Publishes one notification to a resource of the kind. Called after a run has planned and acted, from
+     * one thread; through the run's clients, so rate limits, breakers and the deadline hold as for any call.
+     */
+    interface Publisher {
+        /**
+         * @param topic   the resource's ARN, or its cloud id (name) when the config names a declared one
+         * @param subject a short line for receivers that show one
+         * @return the service's id of the message
+         */
+        String publish(String region, String topic, String subject, String message);
     }
 
     interface Deleter {

@@ -29,13 +29,16 @@ public final class ResourceType implements Comparable<ResourceType> {
     private final Set<Action> capabilities;
     /** The compared field whose observed {@code true} protects a resource from deletion, or null. */
     private final String deletionProtection;
+    /** Whether ovi can publish notifications to a resource of the kind (a topic). */
+    private final boolean publishable;
 
     private ResourceType(String key, boolean regional, String noun, List<Field> fields, Set<Action> capabilities) {
-        this(key, regional, noun, fields, capabilities, null);
+        this(key, regional, noun, fields, capabilities, null, false);
     }
 
     private ResourceType(String key, boolean regional, String noun, List<Field> fields, Set<Action> capabilities,
-                         String deletionProtection) {
+                         String deletionProtection, boolean publishable) {
+        this.publishable = publishable;
         if (!KEY.matcher(key).matches()) {
             throw new IllegalArgumentException("a resource type key is 2 to 20 lower-case letters, digits and hyphens, starting with a letter: " + key);
         }
@@ -66,7 +69,21 @@ public final class ResourceType implements Comparable<ResourceType> {
      * on is planned as a notify that says how to let it go, never as a delete that would fail at apply.
      */
     public ResourceType deletionProtectedBy(String name) {
-        return new ResourceType(key, regional, noun, fields, capabilities, Objects.requireNonNull(name, "name"));
+        return new ResourceType(key, regional, noun, fields, capabilities, Objects.requireNonNull(name, "name"),
+                publishable);
+    }
+
+    /**
+     * The same kind, whose resources ovi can publish notifications to (a topic): the config's {@code notify:}
+     * may name one, and the bound kind has a {@code Publisher}.
+     */
+    public ResourceType publishable() {
+        return new ResourceType(key, regional, noun, fields, capabilities, deletionProtection, true);
+    }
+
+    /** Whether the config's {@code notify:} may name a resource of this kind. */
+    public boolean publishes() {
+        return publishable;
     }
 
     /** The field that protects this kind's resources from deletion, if it has one. */

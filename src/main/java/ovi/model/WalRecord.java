@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public sealed interface WalRecord permits WalRecord.Observed, WalRecord.Decided, WalRecord.Claimed,
         WalRecord.Executing, WalRecord.Executed, WalRecord.Failed, WalRecord.Skipped, WalRecord.Released,
-        WalRecord.Refused, WalRecord.Repaired, WalRecord.Unreadable {
+        WalRecord.Refused, WalRecord.Repaired, WalRecord.Notified, WalRecord.NotifyFailed, WalRecord.Unreadable {
 
     /** The entry types ovi writes, by the name they carry on disk. */
     enum Kind {
@@ -27,7 +27,9 @@ public sealed interface WalRecord permits WalRecord.Observed, WalRecord.Decided,
         SKIPPED("skipped"),
         RELEASED("released"),
         REFUSED("refused"),
-        REPAIRED("repaired");
+        REPAIRED("repaired"),
+        NOTIFIED("notified"),
+        NOTIFY_FAILED("notify-failed");
 
         private final String key;
 
@@ -242,6 +244,25 @@ public sealed interface WalRecord permits WalRecord.Observed, WalRecord.Decided,
         public Kind kind() { return Kind.REPAIRED; }
 
         public String resource() { return WAL; }
+
+        public String action() { return null; }
+    }
+
+    /**
+     * A notification was delivered: event {@code eventId} of type {@code event} about {@code resource}, to
+     * {@code target} (a topic's ARN or name, a webhook's hashed URL), after {@code attempts} tries.
+     */
+    record Notified(String resource, String message, String target, String event, String eventId, int attempts)
+            implements WalRecord {
+        public Kind kind() { return Kind.NOTIFIED; }
+
+        public String action() { return null; }
+    }
+
+    /** A notification could not be delivered; {@code error} says why. It is tried again by a later run. */
+    record NotifyFailed(String resource, String message, String target, String event, String eventId, int attempts,
+                        String error) implements WalRecord {
+        public Kind kind() { return Kind.NOTIFY_FAILED; }
 
         public String action() { return null; }
     }

@@ -14,6 +14,8 @@ import ovi.model.WalRecord.Executed;
 import ovi.model.WalRecord.Executing;
 import ovi.model.WalRecord.Failed;
 import ovi.model.WalRecord.Kind;
+import ovi.model.WalRecord.Notified;
+import ovi.model.WalRecord.NotifyFailed;
 import ovi.model.WalRecord.Observed;
 import ovi.model.WalRecord.Refused;
 import ovi.model.WalRecord.Released;
@@ -67,6 +69,12 @@ public final class WalRecords {
     public static final String RECORDED_HEAD_SEQ = "recordedHeadSeq";
     public static final String QUARANTINE = "quarantine";
     public static final String MOVED = "moved";
+    /** Of a notification: where it went (a topic's ARN or name, a webhook's hashed URL). */
+    public static final String TARGET = "target";
+    /** Of a notification: its CloudEvents type. */
+    public static final String EVENT = "event";
+    public static final String EVENT_ID = "eventId";
+    public static final String ATTEMPTS = "attempts";
 
     private WalRecords() {
     }
@@ -146,6 +154,17 @@ public final class WalRecords {
                 d.put(QUARANTINE, x.quarantine());
                 d.put(MOVED, x.moved());
             }
+        } else if (r instanceof Notified n) {
+            d.put(TARGET, n.target());
+            d.put(EVENT, n.event());
+            d.put(EVENT_ID, n.eventId());
+            d.put(ATTEMPTS, n.attempts());
+        } else if (r instanceof NotifyFailed n) {
+            d.put(TARGET, n.target());
+            d.put(EVENT, n.event());
+            d.put(EVENT_ID, n.eventId());
+            d.put(ATTEMPTS, n.attempts());
+            d.put(ERROR, n.error());
         } else {
             throw new IllegalArgumentException("an unreadable entry is never written: " + ((Unreadable) r).problem());
         }
@@ -230,6 +249,10 @@ public final class WalRecords {
             case REFUSED -> new Refused(res, msg, f.text(REASON), f.text(ACCOUNT), f.texts(ALLOWED));
             case REPAIRED -> new Repaired(msg, f.text(DAMAGE), f.number(LAST_GOOD_SEQ, 0L), f.number(RECORDED_HEAD_SEQ),
                     f.text(QUARANTINE), f.texts(MOVED));
+            case NOTIFIED -> new Notified(res, msg, f.text(TARGET), f.text(EVENT), f.text(EVENT_ID),
+                    (int) f.number(ATTEMPTS, 0L));
+            case NOTIFY_FAILED -> new NotifyFailed(res, msg, f.text(TARGET), f.text(EVENT), f.text(EVENT_ID),
+                    (int) f.number(ATTEMPTS, 0L), f.text(ERROR));
         };
     }
 

@@ -39,7 +39,7 @@ import ovi.wal.WalHeads;
  * machines share the work. {@code resources} holds each resource's latest state, {@code resource_history}
  * every state it has had, keyed by the revision that recorded it.
  */
-public final class JdbcObservationStore implements ObservationStore, WalHeads {
+public final class JdbcObservationStore implements ObservationStore, WalHeads, ovi.engine.Notifications.Memory {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final Link link;
@@ -541,6 +541,76 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads {
                             rs.getTimestamp(3).toInstant())) : java.util.Optional.<Head>empty();
                 }
             }
+        });
+    }
+
+    @Override
+    public synchronized Map<String, ovi.engine.Notifications.Sent> sent(String target) {
+        return retrying("cannot read what was notified from the store", () -> {
+            Map<String, ovi.engine.Notifications.Sent> out = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = link.get().prepareStatement("SELECT res_key, resource, type, region, kind, "
+                    + "changes_hash, sent_at FROM notifications WHERE target = ? ORDER BY res_key")) {
+                ps.setString(1, target);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new ovi.engine.Notifications.Sent(rs.getString(1), rs.getString(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6).trim(),
+                                rs.getTimestamp(7).toInstant()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public synchronized void remember(String target, ovi.engine.Notifications.Sent sent) {
+        retrying("cannot record what was notified in the store", () -> {
+            Connection c = link.get();
+            try (PreparedStatement up = c.prepareStatement("UPDATE notifications SET resource = ?, type = ?, region = ?, "
+                    + "kind = ?, changes_hash = ?, sent_at = ? WHERE target = ? AND res_key = ?")) {
+                bindSent(up, 1, sent);
+                up.setString(7, target);
+                up.setString(8, sent.key());
+                if (up.executeUpdate() == 1) {
+                    return null;
+                }
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO notifications (resource, type, region, kind, "
+                    + "changes_hash, sent_at, target, res_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bindSent(ins, 1, sent);
+                ins.setString(7, target);
+                ins.setString(8, sent.key());
+                ins.executeUpdate();
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                // another run recorded the same finding at once: either record says it was sent
+            }
+            return null;
+        });
+    }
+
+    private static void bindSent(PreparedStatement ps, int from, ovi.engine.Notifications.Sent s) throws SQLException {
+        ps.setString(from, s.resource());
+        ps.setString(from + 1, s.type());
+        ps.setString(from + 2, s.region());
+        ps.setString(from + 3, s.kind());
+        ps.setString(from + 4, s.hash());
+        ps.setTimestamp(from + 5, Timestamp.from(s.at()));
+    }
+
+    @Override
+    public synchronized void forget(String target, String key) {
+        retrying("cannot record what was notified in the store", () -> {
+            try (PreparedStatement del = link.get().prepareStatement(
+                    "DELETE FROM notifications WHERE target = ? AND res_key = ?")) {
+                del.setString(1, target);
+                del.setString(2, key);
+                del.executeUpdate();
+            }
+            return null;
         });
     }
 

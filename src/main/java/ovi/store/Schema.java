@@ -47,6 +47,13 @@ final class Schema {
                 // nothing else in it is keyed by either
                 "CREATE TABLE IF NOT EXISTS ovi_binding (id INT PRIMARY KEY, owner VARCHAR(200) NOT NULL, "
                         + "account VARCHAR(12) NOT NULL, config VARCHAR(1000), bound_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+            },
+            new String[] {
+                // what each notify target was last sent about each finding, so a later run does not repeat it
+                "CREATE TABLE IF NOT EXISTS notifications (target VARCHAR(1100) NOT NULL, res_key VARCHAR(600) NOT NULL, "
+                        + "resource VARCHAR(300) NOT NULL, type VARCHAR(20) NOT NULL, region VARCHAR(40) NOT NULL, "
+                        + "kind VARCHAR(20) NOT NULL, changes_hash CHAR(64) NOT NULL, "
+                        + "sent_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (target, res_key))",
             });
 
     static final int VERSION = MIGRATIONS.size();

@@ -51,7 +51,7 @@ public record WalQuery(Instant since, Instant until, String run, String resource
             String k = t.trim().toLowerCase(Locale.ROOT);
             if (!TYPES.contains(k)) {
                 throw new IllegalArgumentException("unknown --type '" + t + "': expected "
-                        + "observed, decided, claimed, executing, executed, failed, skipped or released");
+                        + String.join(", ", Arrays.stream(Kind.values()).map(Kind::key).toList()));
             }
             wanted.add(k);
         }

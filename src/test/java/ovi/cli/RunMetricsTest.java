@@ -77,6 +77,21 @@ class RunMetricsTest {
     }
 
     @Test
+    void notificationsAreCountedDeliveredAndNotOnlyWhenSent() throws Exception {
+        String run = "owner=\"team-web\",verb=\"apply\"";
+        RunMetrics none = new RunMetrics("apply", STARTED);
+        none.owner("team-web");
+        assertFalse(text(none, 0).contains("ovi_notifications"), "no targets, no metric");
+        RunMetrics m = new RunMetrics("apply", STARTED);
+        m.owner("team-web");
+        m.notified(new ovi.engine.Notifications.Report(Map.of("webhook a", 3, "topic b", 1), Map.of("topic b", 2),
+                Map.of("topic b", "throttled")));
+        String text = text(m, 0);
+        assertEquals(4, value(text, "ovi_notifications", "outcome=\"delivered\"," + run));
+        assertEquals(2, value(text, "ovi_notifications", "outcome=\"undelivered\"," + run));
+    }
+
+    @Test
     void aRunThatFailedEarlySaysOnlyThatItFailed() throws Exception {
         String text = text(new RunMetrics("apply", STARTED), 65);
         String run = "owner=\"\",verb=\"apply\"";

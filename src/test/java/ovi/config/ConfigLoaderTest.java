@@ -250,7 +250,7 @@ class ConfigLoaderTest {
         assertEquals(9, p.line());
         assertEquals(1, p.column());
         assertTrue(p.message().contains("allowed keys are version, provider, region, owner, accounts, blessed, ignore,"
-                + " rateLimits, resources"), p.message());
+                + " rateLimits, notify, resources"), p.message());
     }
 
     @Test
@@ -460,7 +460,7 @@ class ConfigLoaderTest {
         List<String> lines = e.getMessage().lines().toList();
         assertEquals(List.of(
                 "ovi.yaml:17:1: colour: unknown key 'colour' at the top level; allowed keys are version, provider,"
-                        + " region, owner, accounts, blessed, ignore, rateLimits, resources",
+                        + " region, owner, accounts, blessed, ignore, rateLimits, notify, resources",
                 "ovi.yaml:2:11: provider: unknown provider 'gcp'; only aws is supported",
                 "ovi.yaml:6:5: resources[0].image: missing required key 'image' for ec2",
                 "ovi.yaml:8:12: resources[0].count: count -2 is out of range; it must be from 0 to 1000",

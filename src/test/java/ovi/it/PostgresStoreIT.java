@@ -64,6 +64,14 @@ class PostgresStoreIT {
     }
 
     @Test
+    void notifiedFindingsAreRememberedOnPostgres() throws Exception {
+        String url = Postgres.freshDatabase();
+        try (var store = JdbcObservationStore.open(url, Postgres.user(), Postgres.password())) {
+            ovi.store.JdbcObservationStoreTest.remembersWhatEachTargetWasSent(store);
+        }
+    }
+
+    @Test
     void claimsAreExclusiveAcrossConnectionsOnPostgres() throws Exception {
         String url = Postgres.freshDatabase();
         try (var store = JdbcObservationStore.open(url, Postgres.user(), Postgres.password());

@@ -166,11 +166,23 @@ class WalRecordsTest {
     }
 
     @Test
+    void notificationsDeliveredAndNot() {
+        writesAndReadsBack(new WalRecord.Notified("web-0", "sent dev.ovi.drift.drifted to webhook http://127.0.0.1:8080",
+                "webhook:0011223344556677", "dev.ovi.drift.drifted", "e1", 2), expected("notified", "web-0", null,
+                "sent dev.ovi.drift.drifted to webhook http://127.0.0.1:8080", "{\"attempts\":2,\"event\":"
+                        + "\"dev.ovi.drift.drifted\",\"eventId\":\"e1\",\"target\":\"webhook:0011223344556677\"}"));
+        writesAndReadsBack(new WalRecord.NotifyFailed("web-0", "not sent", "topic:alerts", "dev.ovi.drift.resolved",
+                "e2", 4, "HTTP 500"), expected("notify-failed", "web-0", null, "not sent", "{\"attempts\":4,"
+                + "\"error\":\"HTTP 500\",\"event\":\"dev.ovi.drift.resolved\",\"eventId\":\"e2\","
+                + "\"target\":\"topic:alerts\"}"));
+    }
+
+    @Test
     void everyKindHasARecordThatIsWrittenUnderItsName() {
         for (Kind k : Kind.values()) {
             assertEquals(k, Kind.of(k.key()).orElseThrow());
         }
-        assertFalse(Kind.of("notified").isPresent(), "a notify outcome is not an entry of its own");
+        assertEquals(Kind.NOTIFIED, Kind.of("notified").orElseThrow(), "a delivered notification");
     }
 
     private static WalEntry raw(String type, Map<String, Object> data) {

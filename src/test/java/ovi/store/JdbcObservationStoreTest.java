@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The H2 store in a real file database. */
-class JdbcObservationStoreTest {
+public class JdbcObservationStoreTest {
     static final Scope EC2 = Scope.of(Ec2Kind.TYPE, "us-east-1");
     static final Scope RDS = Scope.of(RdsKind.TYPE, "us-east-1");
 
@@ -78,6 +78,33 @@ class JdbcObservationStoreTest {
             assertTrue(r.revision() > first);
             assertEquals(0, r.written());
             assertNull(store.history("zzz").stream().findFirst().orElse(null));
+        }
+    }
+
+    /** What each notify target was sent, as {@code ovi.engine.Notifications} reads and writes it. */
+    public static void remembersWhatEachTargetWasSent(ovi.engine.Notifications.Memory store) {
+        java.time.Instant t = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        var a = new ovi.engine.Notifications.Sent("ec2/us-east-1/web-0", "web-0", "ec2", "us-east-1", "drifted",
+                "a".repeat(64), t);
+        store.remember("webhook:1", a);
+        store.remember("topic:alerts", a);
+        var changed = new ovi.engine.Notifications.Sent(a.key(), "web-0", "ec2", "us-east-1", "unwanted", "b".repeat(64),
+                t.plusSeconds(60));
+        store.remember("webhook:1", changed);
+        assertEquals(Map.of(a.key(), changed), store.sent("webhook:1"), "replaced, not added");
+        assertEquals(Map.of(a.key(), a), store.sent("topic:alerts"), "each target on its own");
+        store.forget("webhook:1", a.key());
+        assertEquals(Map.of(), store.sent("webhook:1"));
+        assertEquals(1, store.sent("topic:alerts").size());
+    }
+
+    @Test
+    void remembersWhatEachNotifyTargetWasSentAcrossReopening() {
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            remembersWhatEachTargetWasSent(store);
+        }
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            assertEquals(1, store.sent("topic:alerts").size(), "kept in the store");
         }
     }
 }

@@ -57,9 +57,9 @@ class WalQueryTest {
     void typesAreEveryKindOviWritesInAnyCase() {
         assertEquals(Set.of("executing", "failed", "repaired"), WalQuery.types(List.of(" Executing", "FAILED", "repaired")));
         assertEquals(Set.of(), WalQuery.types(null));
-        assertEquals(10, WalQuery.TYPES.size());
-        assertEquals("unknown --type 'done': expected observed, decided, claimed, executing, executed, failed, skipped "
-                + "or released", assertThrows(IllegalArgumentException.class,
+        assertEquals(12, WalQuery.TYPES.size());
+        assertEquals("unknown --type 'done': expected observed, decided, claimed, executing, executed, failed, skipped, "
+                + "released, refused, repaired, notified, notify-failed", assertThrows(IllegalArgumentException.class,
                 () -> WalQuery.types(List.of("executed", "done"))).getMessage());
     }
 

@@ -29,12 +29,12 @@ public final class SnsKind implements AwsKind {
             Field.compared("displayName", Field.matching(DISPLAY_NAME, "1 to 100 printable characters")).optional(),
             Field.compared("encryption", SnsKind::encryption).optional(),
             Field.compared("subscriptions", Field.setOf(SnsKind::subscription)).optional()),
-            Set.of(Action.CREATE, Action.UPDATE, Action.DELETE));
+            Set.of(Action.CREATE, Action.UPDATE, Action.DELETE)).publishable();
 
     /** SNS speaks the query protocol; the lists it observes with are present even when empty. */
     public static final ReplyCheck.Rules REPLIES = ReplyCheck.Rules.query(Map.of(
             "ListTopics", "<Topics", "GetTopicAttributes", "<Attributes", "ListTagsForResource", "<Tags",
-            "ListSubscriptionsByTopic", "<Subscriptions"));
+            "ListSubscriptionsByTopic", "<Subscriptions", "Publish", "<MessageId>"));
 
     static final List<String> PROTOCOLS = List.of("http", "https", "email", "email-json", "sms", "sqs", "application",
             "lambda", "firehose");

@@ -25,10 +25,17 @@ import software.amazon.awssdk.services.sns.model.Topic;
  */
 final class SnsTopics extends AbstractResourceKind {
     private final AwsClients aws;
+    private final SnsPublisher publisher;
 
     SnsTopics(AwsClients aws) {
         super(SnsKind.TYPE, new SnsCreator(aws), new SnsUpdater(aws), new SnsDeleter(aws));
         this.aws = aws;
+        this.publisher = new SnsPublisher(aws);
+    }
+
+    @Override
+    public Optional<Publisher> publisher() {
+        return Optional.of(publisher);
     }
 
     @Override
