@@ -30,6 +30,11 @@ public final class ConfigLoader {
     }
 
     public static OviConfig load(Path file) throws ConfigException {
+        return load(file, System.getenv()::get);
+    }
+
+    /** ... with {@code ${VAR}} in string values taken from {@code env} (a name to its value, null when unset). */
+    public static OviConfig load(Path file, java.util.function.Function<String, String> env) throws ConfigException {
         byte[] bytes;
         try {
             if (!Files.exists(file)) {
@@ -63,7 +68,7 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw fileProblem(file, "not a UTF-8 text file");
         }
-        return parse(text, file);
+        return parse(text, file, env);
     }
 
     /**
@@ -73,6 +78,12 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found
      */
     public static OviConfig parse(String yaml, Path file) throws ConfigException {
+        return parse(yaml, file, System.getenv()::get);
+    }
+
+    /** ... with {@code ${VAR}} in string values taken from {@code env}. */
+    public static OviConfig parse(String yaml, Path file, java.util.function.Function<String, String> env)
+            throws ConfigException {
         Problems problems = new Problems(file);
         var longLine = longLine(yaml);
         if (longLine.isPresent()) {
@@ -80,7 +91,7 @@ public final class ConfigLoader {
                     + MAX_LINE + " characters; no value in an ovi config is that long");
             problems.throwIfAny();
         }
-        var config = YamlTree.read(yaml, problems)
+        var config = YamlTree.read(yaml, problems, env)
                 .flatMap(root -> new ConfigValidator(problems).validate(root, file));
         problems.throwIfAny();
         return config.orElseThrow(() -> new IllegalStateException("config rejected without a problem"));

@@ -39,6 +39,8 @@ final class ConfigValidator {
     /** The keys of a top-level ignore rule. */
     static final List<String> RULE_KEYS = List.of("type", "region", "id", "name", "tag");
     static final int MAX_COUNT = 1000;
+    /** The prefix of top-level keys ovi leaves to the author (anchors to merge from), as {@code x-defaults}. */
+    static final String EXTENSION = "x-";
 
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -73,7 +75,10 @@ final class ConfigValidator {
             return Optional.empty();
         }
         int before = problems.count();
-        unknownKeys(root, "", TOP_KEYS, "at the top level");
+        // keys starting with x- are the config author's own: a place for anchors (x-defaults: &web ...)
+        unknownKeys(new MapNode(root.entries().entrySet().stream().filter(e -> !e.getKey().startsWith(EXTENSION))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
+                        LinkedHashMap::new)), root.at()), "", TOP_KEYS, "at the top level");
 
         required(root, "", "version").ifPresent(this::version);
         Optional<String> provider = required(root, "", "provider").flatMap(this::provider);
