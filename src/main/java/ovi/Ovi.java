@@ -8,6 +8,7 @@ import ovi.cli.HelpCommand;
 import ovi.cli.HistoryCommand;
 import ovi.cli.PlanCommand;
 import ovi.cli.StatusCommand;
+import ovi.cli.ValidateCommand;
 import ovi.cli.VersionProvider;
 import ovi.cli.WalCommand;
 import ovi.cli.WatchCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.ScopeType;
             "drifted or unmanaged, decides what to do about each, and records every",
             "observation and decision in an audit log.",
         },
-        subcommands = {PlanCommand.class, ApplyCommand.class, WatchCommand.class, StatusCommand.class,
+        subcommands = {PlanCommand.class, ApplyCommand.class, ValidateCommand.class, WatchCommand.class, StatusCommand.class,
             HistoryCommand.class, WalCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,

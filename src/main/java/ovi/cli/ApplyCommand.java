@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
             "0:every decision executed, or skipped for a benign reason",
             "1:nothing done (observation failed, guard tripped, cancelled)",
             "3:a decision failed or was refused (stale, bucket not empty)",
-            "64:usage error (also: no terminal and no --auto-approve)",
+            "64:usage error (also: no terminal, no --auto-approve and no PLAN_FILE)",
             "65:invalid config; plan file invalid, changed, or foreign",
         },
         footer = {"", "Examples:",
@@ -87,7 +87,8 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--auto-approve", description = "Act without asking (for cron); required without a terminal.")
+    @Option(names = "--auto-approve", description = {"Act without asking (for cron); required without a terminal,",
+        "except for a saved PLAN_FILE (the plan was the review)."})
     boolean autoApprove;
 
     @Mixin
@@ -150,9 +151,12 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
         checkUsage();
         run.check(spec.commandLine());
         Console console = terminal();
-        if (!autoApprove && console == null) {
+        // a saved plan was the review: without a terminal it is applied as it stands (still checked: its seal,
+        // its state and config, and every resource looked up again); on a terminal ovi still asks
+        boolean approved = autoApprove || (planFile != null && console == null);
+        if (!approved && console == null) {
             throw OviException.usage("no terminal to confirm on: pass --auto-approve to apply without asking "
-                    + "(as cron jobs do), or run 'ovi plan' to only look");
+                    + "(as cron jobs do), apply a plan saved with 'ovi plan --out FILE', or run 'ovi plan' to only look");
         }
         Progress progress = log.progress();
         boolean debug = ErrorHandler.debug(spec.root().commandLine().getParseResult());
@@ -190,7 +194,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             traffic = s.aws.traffic();
             report = wiring.apply(s, progress).apply(s.declaration, runId, started, saved, new ApplyUseCase.Options(holder,
                     claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency,
-                    run.deadline(started)), show(stdout, metrics), autoApprove ? () -> true : () -> confirm(console));
+                    run.deadline(started)), show(stdout, metrics), approved ? () -> true : () -> confirm(console));
         }
         metrics.applied(report.applied());
         metrics.unobserved(report.unobserved().size());

@@ -1,0 +1,95 @@
+package ovi.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import ovi.config.ConfigException;
+import ovi.config.ConfigLoader;
+import ovi.config.OviConfig;
+import ovi.config.Problem;
+import ovi.engine.ExitCode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ovi validate}: the config's checks alone, as plan makes them before it does anything else. It
+ * reads the config (and the files it names: user data, a Lambda zip) and nothing more: no AWS call, no
+ * credentials, no state directory, so it runs in CI or a pre-commit hook.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {
+            "Check a config without AWS and without state: every problem at once, each",
+            "as file:line:column: key: what is wrong. Makes no AWS call, needs no",
+            "credentials, and creates no state directory.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the config is valid",
+            "64:usage error",
+            "65:invalid config (every problem is listed)",
+        },
+        footer = {"", "Examples:",
+            "  ovi validate -c ovi.yaml",
+            "  ovi validate -c ovi.yaml -o json | jq '.problems[] | .line'"})
+public final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The config (YAML).")
+    Path config;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        OviConfig cfg = null;
+        List<Problem> problems = List.of();
+        try {
+            cfg = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            problems = e.problems();
+        }
+        int exit = problems.isEmpty() ? ExitCode.OK : ExitCode.DATA;
+        if (output.json()) {
+            ObjectNode n = OutputOptions.document();
+            n.put("config", config.toString());
+            n.put("valid", problems.isEmpty());
+            ArrayNode list = n.putArray("problems");
+            for (Problem p : problems) {
+                ObjectNode o = list.addObject();
+                o.put("file", p.file() == null ? null : p.file().toString());
+                o.put("line", p.line());
+                o.put("column", p.column());
+                o.put("key", p.key());
+                o.put("message", p.message());
+            }
+            if (cfg != null) {
+                n.put("owner", cfg.owner());
+                n.put("resources", cfg.desired().size());
+                cfg.regions().forEach(n.putArray("regions")::add);
+            }
+            n.put("exitCode", exit);
+            out.println(n.toPrettyString());
+        } else if (cfg != null) {
+            int resources = cfg.desired().size();
+            out.println("ok: " + config + " is valid: owner " + cfg.owner() + ", " + resources + " resource"
+                    + (resources == 1 ? "" : "s") + " in " + String.join(", ", cfg.regions()));
+        } else {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ovi: error: invalid config " + config + " (" + problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + "):");
+            problems.forEach(p -> err.println("  " + p));
+            err.flush();
+        }
+        out.flush();
+        return exit;
+    }
+}
