@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
             "Each resource is claimed in the store first, so overlapping runs never act",
             "on one resource twice, and looked up again right before acting, so nothing",
             "is done on a stale picture. Asks for 'yes' on a terminal; cron jobs pass",
-            "--auto-approve.",
+            "--auto-approve (a saved PLAN_FILE needs none without a terminal).",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -65,14 +65,14 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
     /** The config a saved plan is checked against when -c is not given. */
     static final String DEFAULT_CONFIG = "ovi.yaml";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = {
-        "The config (YAML): observe, decide, act. With PLAN_FILE: the config the plan",
-        "was made from (default: ovi.yaml in the current directory)."})
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description =
+            "The config (YAML): observe, decide, act. With PLAN_FILE: the config the plan was made from "
+            + "(default: ovi.yaml in the current directory).")
     Path config;
 
-    @Parameters(arity = "0..1", paramLabel = "PLAN_FILE", description = {
-        "A plan saved by 'ovi plan --out'. It is checked against this run's own",
-        "config and state directory (-c, --state-dir), never against paths the file names."})
+    @Parameters(arity = "0..1", paramLabel = "PLAN_FILE", description =
+            "A plan saved by 'ovi plan --out'. It is checked against this run's own config and state "
+            + "directory (-c, --state-dir), never against paths the file names.")
     Path planFile;
 
     @Mixin
@@ -87,8 +87,9 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--auto-approve", description = {"Act without asking (for cron); required without a terminal,",
-        "except for a saved PLAN_FILE (the plan was the review)."})
+    @Option(names = "--auto-approve", description =
+            "Act without asking (for cron); required without a terminal, except for a saved PLAN_FILE "
+            + "(the plan was the review).")
     boolean autoApprove;
 
     @Mixin
@@ -169,7 +170,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             Path configFile = config != null ? config : Path.of(DEFAULT_CONFIG);
             Path stateDir = state.resolve(configFile, false);
             PlanFile.Saved file = PlanFile.read(planFile, stateDir, configFile);
-            cfg = Session.loadConfig(configFile);
+            cfg = aws.loadConfig(configFile, spec.commandLine(), log::warn);
             metrics.owner(cfg.owner());
             if (!cfg.owner().equals(file.owner())) {
                 throw PlanFile.invalid(planFile, "it is owner '" + file.owner() + "''s plan, but its config "
@@ -179,7 +180,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             saved = new ApplyUseCase.SavedPlan(file.file(), file.runId(), file.revision(), file.owner(), file.account(),
                     file.intents());
         } else {
-            cfg = Session.loadConfig(config);
+            cfg = aws.loadConfig(config, spec.commandLine(), log::warn);
             metrics.owner(cfg.owner());
         }
 

@@ -67,9 +67,10 @@ public final class PlanCommand implements Callable<Integer>, Logged {
     OperationsOptions ops;
 
     @Option(names = "--detailed-exitcode",
-            description = {"Exit 2 when the plan would create, update or delete anything (notify alone is no",
-                "change), 0 when nothing would change, 1 when a region or service could not be observed",
-                "(then nothing can be said about it, whatever else the plan shows)."})
+            description =
+            "Exit 2 when the plan would create, update or delete anything (notify alone is no change), "
+            + "0 when nothing would change, 1 when a region or service could not be observed (then "
+            + "nothing can be said about it, whatever else the plan shows).")
     boolean detailedExitCode;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for a later 'ovi apply FILE'.")
@@ -110,7 +111,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
         Progress progress = log.progress();
         boolean debug = ErrorHandler.debug(spec.root().commandLine().getParseResult());
         run.check(spec.commandLine());
-        var cfg = Session.loadConfig(config);
+        var cfg = aws.loadConfig(config, spec.commandLine(), log::warn);
         metrics.owner(cfg.owner());
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
         run.waitJitter(progress);

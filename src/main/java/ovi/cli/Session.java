@@ -44,8 +44,14 @@ final class Session implements AutoCloseable {
     }
 
     static OviConfig loadConfig(Path file) {
+        return loadConfig(file, null);
+    }
+
+    /** ... with {@code fallback} the default region of a config that names none. */
+    static OviConfig loadConfig(Path file, AwsOptions.Fallback fallback) {
         try {
-            return ConfigLoader.load(file);
+            return fallback == null ? ConfigLoader.load(file)
+                    : ConfigLoader.load(file, System.getenv()::get, fallback.region(), fallback.from());
         } catch (ConfigException e) {
             throw OviException.invalidInput("invalid config " + file + " (" + e.problems().size() + " problem"
                     + (e.problems().size() == 1 ? "" : "s") + "):\n  " + e.getMessage().replace("\n", "\n  "));

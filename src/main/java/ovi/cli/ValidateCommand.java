@@ -44,6 +44,16 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The config (YAML).")
     Path config;
 
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "The default region when the config has none, as for plan (default: AWS_REGION, else the "
+                    + "profile's region).")
+    String region;
+
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "The profile whose region is the default when the config and AWS_REGION name none (its file "
+                    + "is read; no credentials are used).")
+    String profile;
+
     @Mixin
     OutputOptions output;
 
@@ -52,10 +62,18 @@ public final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         OviConfig cfg = null;
         List<Problem> problems = List.of();
+        AwsOptions.Fallback fallback = AwsOptions.fallback(region, profile, spec.commandLine());
         try {
-            cfg = ConfigLoader.load(config);
+            cfg = fallback == null ? ConfigLoader.load(config)
+                    : ConfigLoader.load(config, System.getenv()::get, fallback.region(), fallback.from());
         } catch (ConfigException e) {
             problems = e.problems();
+        }
+        if (cfg != null) {
+            AwsOptions.disagreement(fallback, cfg).ifPresent(w -> {
+                spec.commandLine().getErr().println("ovi: warning: " + w);
+                spec.commandLine().getErr().flush();
+            });
         }
         int exit = problems.isEmpty() ? ExitCode.OK : ExitCode.DATA;
         if (output.json()) {
@@ -73,6 +91,7 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             if (cfg != null) {
                 n.put("owner", cfg.owner());
+                n.put("region", cfg.region());
                 n.put("resources", cfg.desired().size());
                 cfg.regions().forEach(n.putArray("regions")::add);
             }

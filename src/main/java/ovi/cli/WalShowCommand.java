@@ -67,8 +67,9 @@ public final class WalShowCommand implements Callable<Integer> {
     Integer limit;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = {"Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). json is one",
-                "object {formatVersion, entries}; jsonl one WAL entry per line, as stored."})
+            description =
+            "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). json is one object "
+            + "{formatVersion, entries}; jsonl one WAL entry per line, as stored.")
     Format format = Format.text;
 
     // a flag of its own: picocli gives -o its default after the options are read

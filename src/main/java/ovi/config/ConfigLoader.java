@@ -24,6 +24,11 @@ public final class ConfigLoader {
      * Only a regular file (or a link to one) of at most {@link #MAX_BYTES} is read: {@code /dev/zero}, a
      * FIFO or a huge file would otherwise hang ovi or exhaust its memory.
      */
+    /** Whether {@code id} is a region AWS has, as --region and AWS_REGION must name. */
+    public static boolean knownRegion(String id) {
+        return ConfigValidator.knownRegion(id);
+    }
+
     /** The services the config's rateLimits (and --rate-limit) may name. */
     public static java.util.List<String> rateServices() {
         return ConfigValidator.RATE_SERVICES;
@@ -35,6 +40,15 @@ public final class ConfigLoader {
 
     /** ... with {@code ${VAR}} in string values taken from {@code env} (a name to its value, null when unset). */
     public static OviConfig load(Path file, java.util.function.Function<String, String> env) throws ConfigException {
+        return load(file, env, null, null);
+    }
+
+    /**
+     * ... and {@code region} (from {@code regionFrom}, such as "--region") the default region when the config
+     * has no {@code region:} of its own; null for none.
+     */
+    public static OviConfig load(Path file, java.util.function.Function<String, String> env, String region,
+                                 String regionFrom) throws ConfigException {
         byte[] bytes;
         try {
             if (!Files.exists(file)) {
@@ -68,7 +82,7 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw fileProblem(file, "not a UTF-8 text file");
         }
-        return parse(text, file, env);
+        return parse(text, file, env, region, regionFrom);
     }
 
     /**
@@ -84,6 +98,12 @@ public final class ConfigLoader {
     /** ... with {@code ${VAR}} in string values taken from {@code env}. */
     public static OviConfig parse(String yaml, Path file, java.util.function.Function<String, String> env)
             throws ConfigException {
+        return parse(yaml, file, env, null, null);
+    }
+
+    /** ... and {@code region} the default region when the config names none. */
+    public static OviConfig parse(String yaml, Path file, java.util.function.Function<String, String> env,
+                                  String region, String regionFrom) throws ConfigException {
         Problems problems = new Problems(file);
         var longLine = longLine(yaml);
         if (longLine.isPresent()) {
@@ -92,7 +112,8 @@ public final class ConfigLoader {
             problems.throwIfAny();
         }
         var config = YamlTree.read(yaml, problems, env)
-                .flatMap(root -> new ConfigValidator(problems).validate(root, file));
+                .flatMap(root -> new ConfigValidator(problems, region == null ? null
+                        : new ConfigValidator.Region(region, regionFrom)).validate(root, file));
         problems.throwIfAny();
         return config.orElseThrow(() -> new IllegalStateException("config rejected without a problem"));
     }

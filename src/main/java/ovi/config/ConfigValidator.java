@@ -33,6 +33,8 @@ import ovi.model.Tags;
 final class ConfigValidator {
     static final List<String> TOP_KEYS =
             List.of("version", "provider", "region", "owner", "accounts", "blessed", "ignore", "rateLimits", "resources");
+    /** The top-level keys every config must have. */
+    static final List<String> REQUIRED_KEYS = List.of("version", "provider", "owner", "resources");
     /** The services a rate limit may be set for: those ovi calls. */
     static final List<String> RATE_SERVICES = ovi.model.AwsService.keys();
     static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "ignore", "tags");
@@ -62,8 +64,20 @@ final class ConfigValidator {
     private record Named(String spec, String field, String key, Mark at) {
     }
 
+    /** The default region when the config names none (--region, AWS_REGION, the profile's), or null. */
+    private final Region fallback;
+
+    /** A default region from outside the config, and where it came from ("--region", "AWS_REGION"). */
+    record Region(String id, String from) {
+    }
+
     ConfigValidator(Problems problems) {
+        this(problems, null);
+    }
+
+    ConfigValidator(Problems problems, Region fallback) {
         this.problems = problems;
+        this.fallback = fallback;
     }
 
     /** @return the config, or empty when any problem was found */
@@ -82,7 +96,10 @@ final class ConfigValidator {
 
         required(root, "", "version").ifPresent(this::version);
         Optional<String> provider = required(root, "", "provider").flatMap(this::provider);
-        Optional<String> region = required(root, "", "region").flatMap(e -> region(e, "region"));
+        Optional<String> region = root.get("region").isPresent() || fallback == null
+                ? required(root, "", "region", "; or give the region with --region, AWS_REGION or the profile's region")
+                        .flatMap(e -> region(e, "region"))
+                : Optional.of(fallback.id());
         Optional<String> owner = required(root, "", "owner").flatMap(this::owner);
         List<String> accounts = root.get("accounts").map(this::accounts).orElse(List.of());
         Set<String> blessed = root.get("blessed").map(this::blessed).orElse(Set.of());
@@ -712,11 +729,20 @@ final class ConfigValidator {
 
     /** The entry, or a problem pointing at the mapping that lacks it. */
     private Optional<Entry> required(MapNode map, String path, String key) {
+        return required(map, path, key, "");
+    }
+
+    private Optional<Entry> required(MapNode map, String path, String key, String otherwise) {
         Optional<Entry> e = map.get(key);
         if (e.isEmpty()) {
-            problems.add(map.at(), join(path, key), "missing required key '" + key + "'");
+            problems.add(map.at(), join(path, key), "missing required key '" + key + "'" + otherwise);
         }
         return e;
+    }
+
+    /** Whether {@code id} is a region AWS has ({@code us-east-1}), as a config's region must be. */
+    static boolean knownRegion(String id) {
+        return id != null && REGION.matcher(id).matches() && REGIONS.contains(id);
     }
 
     private Optional<String> string(Entry e, String key) {
