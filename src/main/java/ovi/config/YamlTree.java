@@ -333,7 +333,12 @@ final class YamlTree {
                     String body = text.substring(i + 2, end);
                     int dash = body.indexOf(":-");
                     String name = dash < 0 ? body : body.substring(0, dash);
-                    if (!VARIABLE.matcher(name).matches()) {
+                    if (SECRETS.contains(name)) {
+                        // a config's values go into plans, the WAL and AWS tags: never the secrets ovi runs with
+                        problems.add(s.at(), path(), "${" + name + "} is a secret ovi or the AWS SDK reads itself; it "
+                                + "is never put into a config's values (they are written to plans, the WAL and AWS)");
+                        ok = false;
+                    } else if (!VARIABLE.matcher(name).matches()) {
                         problems.add(s.at(), path(), "'${" + body + "}' names no environment variable: expected "
                                 + "${NAME} or ${NAME:-default}, NAME of letters, digits and _; write $${ for a literal ${");
                         ok = false;
@@ -391,6 +396,10 @@ final class YamlTree {
                         + "the value plainly");
             }
         }
+
+        /** Variables whose values are credentials: refused in a config, whose values are written in many places. */
+        private static final java.util.Set<String> SECRETS = java.util.Set.of("OVI_STORE_PASSWORD",
+                "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID");
 
         private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 

@@ -199,6 +199,15 @@ class ConfigYamlFeaturesTest {
         assertEquals(List.of(8, 12, "resources[0].image"), List.of(p.line(), p.column(), p.key()), p::toString);
         assertTrue(p.message().contains("IMAGE is not set"), p::toString);
 
+        ConfigException secret = assertThrows(ConfigException.class, () -> parse(HEADER + """
+                  - type: ec2
+                    size: t3.micro
+                    image: ami-123
+                    tags: {leak: "${OVI_STORE_PASSWORD}"}
+                """, Map.of("OVI_STORE_PASSWORD", "hunter2")));
+        assertTrue(secret.problems().get(0).message().contains("${OVI_STORE_PASSWORD} is a secret"), secret::getMessage);
+        assertTrue(!secret.getMessage().contains("hunter2"), "the secret is not shown: " + secret.getMessage());
+
         Problem bad = onlyProblem(HEADER + """
                   - type: ec2
                     size: t3.micro
