@@ -21,6 +21,11 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
             String message = ex instanceof OviException ? ex.getMessage() : "internal error: " + ex
                     + (debug ? "" : " (run again with --debug for details)");
             com.fasterxml.jackson.databind.node.ObjectNode n = error(message, code);
+            if (logFormat(parsed) == Log.Format.json) {
+                // the one line is also a log line for a shipper reading --log-format json
+                n.put("time", java.time.Instant.now().toString());
+                n.put("level", "error");
+            }
             if (debug) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 ex.printStackTrace(new PrintWriter(trace));

@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {
-            "Check a config without AWS and without state: every problem at once, each",
-            "as file:line:column: key: what is wrong. Makes no AWS call, needs no",
-            "credentials, and creates no state directory.",
+            "Check a config, with no AWS call, no credentials and no state.",
+            "Every problem at once, each as file:line:column: key: what is wrong; the",
+            "checks are those plan makes of the config. Creates no state directory.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -116,6 +116,13 @@ class ValidateCommandTest {
         assertEquals(65, e.get("exitCode").asInt());
         assertTrue(e.get("error").asText().contains("no such file"), e::toString);
 
+        Run logged = ovi("plan", "-c", dir.resolve("nosuch.yaml").toString(), "--state-dir", dir.resolve("s").toString(),
+                "-o", "json", "--log-format", "json");
+        assertEquals(65, logged.code(), logged::toString);
+        assertEquals(1, logged.err().strip().lines().count(), "one line: " + logged);
+        assertEquals("error", logged.errJson().get("level").asText(), logged::toString);
+        assertEquals(65, logged.errJson().get("exitCode").asInt(), logged::toString);
+
         Run usage = ovi("status", "--nosuch", "--json");
         assertEquals(64, usage.code(), usage::toString);
         assertEquals(64, usage.errJson().get("exitCode").asInt(), usage::toString);
