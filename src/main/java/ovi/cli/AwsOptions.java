@@ -62,7 +62,8 @@ public final class AwsOptions {
 
     /**
      * The default region this run offers a config that names none: {@code --region}, else {@code AWS_REGION},
-     * else the profile's region; null when none. One that is not an AWS region is a usage error naming it.
+     * else the profile's region; null when none. A --region that is not an AWS region is a usage error naming
+     * it; a bad AWS_REGION or profile region is a config problem, only when the config has no region.
      */
     static Fallback fallback(String region, String profile, CommandLine cl) {
         Fallback f = region != null ? new Fallback(region.trim(), "--region", true)
@@ -71,7 +72,8 @@ public final class AwsOptions {
                 : java.util.Optional.ofNullable(AwsSettings.profileRegion(profile))
                         .map(r -> new Fallback(r, "the region of profile " + (profile != null ? profile
                                 : System.getenv().getOrDefault("AWS_PROFILE", "default")), false)).orElse(null);
-        if (f != null && !ovi.config.ConfigLoader.knownRegion(f.region())) {
+        // a bad AWS_REGION or profile region matters only to a config that has no region: the config says so then
+        if (f != null && f.from().equals("--region") && !ovi.config.ConfigLoader.knownRegion(f.region())) {
             throw new CommandLine.ParameterException(cl, f.from() + " '" + f.region() + "' is not an AWS region "
                     + "this ovi knows, such as us-east-1");
         }

@@ -99,7 +99,7 @@ final class ConfigValidator {
         Optional<String> region = root.get("region").isPresent() || fallback == null
                 ? required(root, "", "region", "; or give the region with --region, AWS_REGION or the profile's region")
                         .flatMap(e -> region(e, "region"))
-                : Optional.of(fallback.id());
+                : fallback(root);
         Optional<String> owner = required(root, "", "owner").flatMap(this::owner);
         List<String> accounts = root.get("accounts").map(this::accounts).orElse(List.of());
         Set<String> blessed = root.get("blessed").map(this::blessed).orElse(Set.of());
@@ -738,6 +738,16 @@ final class ConfigValidator {
             problems.add(map.at(), join(path, key), "missing required key '" + key + "'" + otherwise);
         }
         return e;
+    }
+
+    /** The default region from outside the config, which must be a region AWS has, as the config's must. */
+    private Optional<String> fallback(MapNode root) {
+        if (knownRegion(fallback.id())) {
+            return Optional.of(fallback.id());
+        }
+        problems.add(root.at(), "region", "missing required key 'region', and " + fallback.from() + " '" + fallback.id()
+                + "' is not an AWS region this ovi knows, such as us-east-1");
+        return Optional.empty();
     }
 
     /** Whether {@code id} is a region AWS has ({@code us-east-1}), as a config's region must be. */

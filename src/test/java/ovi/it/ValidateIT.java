@@ -32,6 +32,10 @@ class ValidateIT {
     }
 
     private Run validate(ServerSocket aws, String... args) throws Exception {
+        return validate(aws, Map.of(), args);
+    }
+
+    private Run validate(ServerSocket aws, Map<String, String> extraEnv, String... args) throws Exception {
         ProcessBuilder pb = Cli.process(List.of(), args).directory(dir.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -40,6 +44,7 @@ class ValidateIT {
         env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("none/credentials").toString());
         env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + aws.getLocalPort());
         env.put("IMAGE", "ami-0123456789abcdef0");
+        env.putAll(extraEnv);
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -92,5 +97,47 @@ class ValidateIT {
             }
         }
         assertEquals(List.of(config), files(dir), "no .ovi state directory, no store, no WAL");
+    }
+
+    /** The default region: the config's, else --region, else AWS_REGION, else the profile's; a disagreement said once. */
+    @Test
+    void theDefaultRegionComesFromTheConfigThenRegionThenAwsRegionThenTheProfile() throws Exception {
+        Path config = Files.writeString(dir.resolve("ovi.yaml"), """
+                version: v1
+                provider: aws
+                owner: team-web
+                resources:
+                  - {type: ec2, size: t3.micro, image: ami-123}
+                """);
+        Path profiles = Files.createDirectories(dir.resolve("aws")).resolve("config");
+        Files.writeString(profiles, "[default]\nregion = ap-south-1\n");
+        Map<String, String> profile = Map.of("AWS_CONFIG_FILE", profiles.toString());
+        Map<String, String> both = Map.of("AWS_CONFIG_FILE", profiles.toString(), "AWS_REGION", "eu-central-1");
+        try (ServerSocket aws = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertEquals("ap-south-1", region(validate(aws, profile, "validate", "-c", config.toString(), "--json")));
+            assertEquals("eu-central-1", region(validate(aws, both, "validate", "-c", config.toString(), "--json")));
+            assertEquals("eu-west-1", region(validate(aws, both, "validate", "-c", config.toString(), "--json",
+                    "--region", "eu-west-1")));
+
+            Run mars = validate(aws, Map.of("AWS_REGION", "mars-north-1"), "validate", "-c", config.toString());
+            assertEquals(65, mars.code(), mars::toString);
+            assertTrue(mars.err().contains("missing required key 'region', and AWS_REGION 'mars-north-1' is not an AWS "
+                    + "region"), mars::toString);
+
+            Files.writeString(config, Files.readString(config).replace("owner:", "region: us-east-1\nowner:"));
+            assertEquals(0, validate(aws, Map.of("AWS_REGION", "mars-north-1"), "validate", "-c", config.toString())
+                    .code(), "a bad AWS_REGION the config does not need is no error");
+            Run own = validate(aws, both, "validate", "-c", config.toString(), "--json");
+            assertEquals("us-east-1", region(own), "the config's own region wins");
+            assertEquals(1, own.err().lines().filter(l -> l.contains("warning: the config's region us-east-1 is this "
+                    + "run's default region, not eu-central-1 from AWS_REGION")).count(), own::toString);
+            Run quiet = validate(aws, profile, "validate", "-c", config.toString(), "--json");
+            assertEquals("", quiet.err(), "a profile's region differing from the config's is not worth a warning");
+        }
+    }
+
+    private static String region(Run r) throws Exception {
+        assertEquals(0, r.code(), r::toString);
+        return JSON.readTree(r.out()).get("region").asText();
     }
 }
