@@ -8,7 +8,9 @@ import ovi.cli.ErrorHandler;
 import ovi.cli.HelpCommand;
 import ovi.cli.HistoryCommand;
 import ovi.cli.PlanCommand;
+import ovi.cli.SchemaCommand;
 import ovi.cli.StatusCommand;
+import ovi.cli.ValidateCommand;
 import ovi.cli.VersionProvider;
 import ovi.cli.WalCommand;
 import ovi.cli.WatchCommand;
@@ -31,8 +33,9 @@ import picocli.CommandLine.ScopeType;
             "drifted or unmanaged, decides what to do about each, and records every",
             "observation and decision in an audit log.",
         },
-        subcommands = {PlanCommand.class, ApplyCommand.class, WatchCommand.class, StatusCommand.class,
-            HistoryCommand.class, WalCommand.class, CompletionCommand.class, HelpCommand.class},
+        subcommands = {PlanCommand.class, ApplyCommand.class, ValidateCommand.class, SchemaCommand.class,
+            WatchCommand.class, StatusCommand.class, HistoryCommand.class, WalCommand.class, CompletionCommand.class,
+            HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",
@@ -82,10 +85,16 @@ public final class Ovi implements Runnable {
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(ErrorHandler::usage);
         cl.getCommandSpec().usageMessage().exitCodeList(ExitCode.table());
+        // help as wide as the terminal it is shown on; 80 columns when there is none (a pipe, a file)
+        cl.setUsageHelpWidth(HELP_WIDTH);
+        cl.setUsageHelpAutoWidth(true);
         // everything after 'ovi watch VERB' belongs to that verb
         cl.getSubcommands().get("watch").setStopAtPositional(true);
         return cl;
     }
+
+    /** The width of help text when no terminal says otherwise. */
+    static final int HELP_WIDTH = 80;
 
     public static int run(String... args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);

@@ -35,14 +35,14 @@ import picocli.CommandLine.Spec;
             "Each resource is claimed in the store first, so overlapping runs never act",
             "on one resource twice, and looked up again right before acting, so nothing",
             "is done on a stale picture. Asks for 'yes' on a terminal; cron jobs pass",
-            "--auto-approve.",
+            "--auto-approve (a saved PLAN_FILE needs none without a terminal).",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every decision executed, or skipped for a benign reason",
             "1:nothing done (observation failed, guard tripped, cancelled)",
             "3:a decision failed or was refused (stale, bucket not empty)",
-            "64:usage error (also: no terminal and no --auto-approve)",
+            "64:usage error (also: no terminal, no --auto-approve and no PLAN_FILE)",
             "65:invalid config; plan file invalid, changed, or foreign",
         },
         footer = {"", "Examples:",
@@ -65,14 +65,14 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
     /** The config a saved plan is checked against when -c is not given. */
     static final String DEFAULT_CONFIG = "ovi.yaml";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = {
-        "The config (YAML): observe, decide, act. With PLAN_FILE: the config the plan",
-        "was made from (default: ovi.yaml in the current directory)."})
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description =
+            "The config (YAML): observe, decide, act. With PLAN_FILE: the config the plan was made from "
+            + "(default: ovi.yaml in the current directory).")
     Path config;
 
-    @Parameters(arity = "0..1", paramLabel = "PLAN_FILE", description = {
-        "A plan saved by 'ovi plan --out'. It is checked against this run's own",
-        "config and state directory (-c, --state-dir), never against paths the file names."})
+    @Parameters(arity = "0..1", paramLabel = "PLAN_FILE", description =
+            "A plan saved by 'ovi plan --out'. It is checked against this run's own config and state "
+            + "directory (-c, --state-dir), never against paths the file names.")
     Path planFile;
 
     @Mixin
@@ -87,7 +87,9 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--auto-approve", description = "Act without asking (for cron); required without a terminal.")
+    @Option(names = "--auto-approve", description =
+            "Act without asking (for cron); required without a terminal, except for a saved PLAN_FILE "
+            + "(the plan was the review).")
     boolean autoApprove;
 
     @Mixin
@@ -158,9 +160,12 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
         checkUsage();
         run.check(spec.commandLine());
         Console console = terminal();
-        if (!autoApprove && console == null) {
+        // a saved plan was the review: without a terminal it is applied as it stands (still checked: its seal,
+        // its state and config, and every resource looked up again); on a terminal ovi still asks
+        boolean approved = autoApprove || (planFile != null && console == null);
+        if (!approved && console == null) {
             throw OviException.usage("no terminal to confirm on: pass --auto-approve to apply without asking "
-                    + "(as cron jobs do), or run 'ovi plan' to only look");
+                    + "(as cron jobs do), apply a plan saved with 'ovi plan --out FILE', or run 'ovi plan' to only look");
         }
         Progress progress = log.progress();
         boolean debug = ErrorHandler.debug(spec.root().commandLine().getParseResult());
@@ -173,7 +178,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             Path configFile = config != null ? config : Path.of(DEFAULT_CONFIG);
             Path stateDir = state.resolve(configFile, false);
             PlanFile.Saved file = PlanFile.read(planFile, stateDir, configFile);
-            cfg = Session.loadConfig(configFile, noNotify ? null : System::getenv);
+            cfg = aws.loadConfig(configFile, spec.commandLine(), log::warn, noNotify ? null : System::getenv);
             metrics.owner(cfg.owner());
             if (!cfg.owner().equals(file.owner())) {
                 throw PlanFile.invalid(planFile, "it is owner '" + file.owner() + "''s plan, but its config "
@@ -183,7 +188,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             saved = new ApplyUseCase.SavedPlan(file.file(), file.runId(), file.revision(), file.owner(), file.account(),
                     file.intents());
         } else {
-            cfg = Session.loadConfig(config, noNotify ? null : System::getenv);
+            cfg = aws.loadConfig(config, spec.commandLine(), log::warn, noNotify ? null : System::getenv);
             metrics.owner(cfg.owner());
         }
 
@@ -198,7 +203,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             traffic = s.aws.traffic();
             report = wiring.apply(s, progress).apply(s.declaration, runId, started, saved, new ApplyUseCase.Options(holder,
                     claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency,
-                    run.deadline(started)), show(stdout, metrics), autoApprove ? () -> true : () -> confirm(console));
+                    run.deadline(started)), show(stdout, metrics), approved ? () -> true : () -> confirm(console));
             if (!noNotify) {
                 // after acting, so a slow receiver never delays an action
                 var notified = Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,

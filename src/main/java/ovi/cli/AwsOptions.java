@@ -17,6 +17,12 @@ public final class AwsOptions {
                     + "with 'aws sso login --profile NAME'; default: the SDK's default credential chain).")
     String profile;
 
+    @Option(names = "--region", paramLabel = "REGION", description =
+            "The default region when the config has no 'region:' (default: AWS_REGION, else the "
+            + "profile's region). A resource's own region wins, then the config's region; when the "
+            + "config's region differs from this or AWS_REGION, ovi says so.")
+    String region;
+
     @Option(names = "--endpoint-url", paramLabel = "URL",
             description = "Send every AWS call to this endpoint (default: the AWS_ENDPOINT_URL variable, else AWS itself).")
     String endpointUrl;
@@ -48,6 +54,61 @@ public final class AwsOptions {
     /** The per-attempt timeout this run uses. */
     Duration attemptTimeout() {
         return attemptTimeout != null ? attemptTimeout : Traffic.Policy.ATTEMPT_TIMEOUT;
+    }
+
+    /** A default region from outside the config, and where it came from, for {@code ovi.config.ConfigLoader}. */
+    record Fallback(String region, String from, boolean explicit) {
+    }
+
+    /**
+     * The default region this run offers a config that names none: {@code --region}, else {@code AWS_REGION},
+     * else the profile's region; null when none. A --region that is not an AWS region is a usage error naming
+     * it; a bad AWS_REGION or profile region is a config problem, only when the config has no region.
+     */
+    static Fallback fallback(String region, String profile, CommandLine cl) {
+        Fallback f = region != null ? new Fallback(region.trim(), "--region", true)
+                : System.getenv("AWS_REGION") != null && !System.getenv("AWS_REGION").isBlank()
+                ? new Fallback(System.getenv("AWS_REGION").trim(), "AWS_REGION", true)
+                : java.util.Optional.ofNullable(AwsSettings.profileRegion(profile))
+                        .map(r -> new Fallback(r, "the region of profile " + (profile != null ? profile
+                                : System.getenv().getOrDefault("AWS_PROFILE", "default")), false)).orElse(null);
+        // a bad AWS_REGION or profile region matters only to a config that has no region: the config says so then
+        if (f != null && f.from().equals("--region") && !ovi.config.ConfigLoader.knownRegion(f.region())) {
+            throw new CommandLine.ParameterException(cl, f.from() + " '" + f.region() + "' is not an AWS region "
+                    + "this ovi knows, such as us-east-1");
+        }
+        return f;
+    }
+
+    Fallback fallback(CommandLine cl) {
+        return fallback(region, profile, cl);
+    }
+
+    /**
+     * The one line said when the config's own region is not the one --region or AWS_REGION gives: the config
+     * wins, and a person who set the other should know.
+     */
+    static java.util.Optional<String> disagreement(Fallback f, OviConfig config) {
+        if (f == null || !f.explicit() || f.region().equals(config.region())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the config's region " + config.region() + " is this run's default region, not "
+                + f.region() + " from " + f.from() + ": a region in the config wins (leave it out of the config to "
+                + "choose it per run)");
+    }
+
+    /** The config, its default region from this run's options when it names none; the disagreement said once. */
+    OviConfig loadConfig(java.nio.file.Path file, CommandLine cl, java.util.function.Consumer<String> warn) {
+        return loadConfig(file, cl, warn, null);
+    }
+
+    /** ... checking in {@code secrets} the notify targets' secrets, for a run that will notify (null: not checked). */
+    OviConfig loadConfig(java.nio.file.Path file, CommandLine cl, java.util.function.Consumer<String> warn,
+                         java.util.function.Function<String, String> secrets) {
+        Fallback f = fallback(cl);
+        OviConfig config = Session.loadConfig(file, f, secrets);
+        disagreement(f, config).ifPresent(warn);
+        return config;
     }
 
     public AwsSettings settings() {

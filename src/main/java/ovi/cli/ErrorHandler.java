@@ -15,6 +15,26 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         if (log == null) {
             log = new Log(err, logFormat(parsed), null, false);
         }
+        if (jsonOutput(parsed)) {
+            // -o json: a program reads stdout as JSON, and the error as JSON too, never half text
+            int code = exitCode(ex);
+            String message = ex instanceof OviException ? ex.getMessage() : "internal error: " + ex
+                    + (debug ? "" : " (run again with --debug for details)");
+            com.fasterxml.jackson.databind.node.ObjectNode n = error(message, code);
+            if (logFormat(parsed) == Log.Format.json) {
+                // the one line is also a log line for a shipper reading --log-format json
+                n.put("time", java.time.Instant.now().toString());
+                n.put("level", "error");
+            }
+            if (debug) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                ex.printStackTrace(new PrintWriter(trace));
+                n.put("stackTrace", trace.toString());
+            }
+            err.println(n.toString());
+            err.flush();
+            return code;
+        }
         if (ex instanceof OviException e) {
             log.error(e.getMessage());
             if (debug && e.getCause() != null) {
@@ -67,11 +87,54 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
                     + " --help' for usage)");
             return ExitCode.USAGE;
         }
+        if (jsonOutput(args)) {
+            err.println(error("usage error: " + ex.getMessage() + " (run '" + cl.getCommandSpec().qualifiedName()
+                    + " --help' for usage)", ExitCode.USAGE));
+            err.flush();
+            return ExitCode.USAGE;
+        }
         err.println("ovi: usage error: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return ExitCode.USAGE;
+    }
+
+    /** An error as the JSON object printed on stderr under {@code -o json}. */
+    static com.fasterxml.jackson.databind.node.ObjectNode error(String message, int exitCode) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = OutputOptions.document();
+        n.put("error", message);
+        n.put("exitCode", exitCode);
+        return n;
+    }
+
+    /** Whether the verb in {@code parsed} prints JSON results ({@code -o json}, {@code -o jsonl}, {@code --json}). */
+    static boolean jsonOutput(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.hasSubcommand() ? r.subcommand() : null) {
+            if (r.hasMatchedOption("--json")) {
+                return true;
+            }
+            CommandLine.Model.OptionSpec o = r.matchedOption("--output");
+            if (o != null && String.valueOf((Object) o.getValue()).startsWith("json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The same, from the raw arguments: a usage error may come before there is a parse result. */
+    static boolean jsonOutput(String[] args) {
+        for (int i = 0; args != null && i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("--json") || a.equals("-json") || a.matches("(-o=?|--output=)jsonl?")
+                    || ((a.equals("-o") || a.equals("--output")) && i + 1 < args.length && args[i + 1].matches("jsonl?"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The {@code --log-format} of the verb in {@code parsed}, text when none was given. */

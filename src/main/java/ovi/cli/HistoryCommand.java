@@ -54,7 +54,10 @@ public final class HistoryCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            out.println(json(history).toPrettyString());
+            ObjectNode doc = OutputOptions.document();
+            doc.put("id", id);
+            doc.set("revisions", json(history));
+            out.println(doc.toPrettyString());
         } else {
             text(history, out);
         }

@@ -68,9 +68,10 @@ public final class PlanCommand implements Callable<Integer>, Logged {
     OperationsOptions ops;
 
     @Option(names = "--detailed-exitcode",
-            description = {"Exit 2 when the plan would create, update or delete anything (notify alone is no",
-                "change), 0 when nothing would change, 1 when a region or service could not be observed",
-                "(then nothing can be said about it, whatever else the plan shows)."})
+            description =
+            "Exit 2 when the plan would create, update or delete anything (notify alone is no change), "
+            + "0 when nothing would change, 1 when a region or service could not be observed (then "
+            + "nothing can be said about it, whatever else the plan shows).")
     boolean detailedExitCode;
 
     @Option(names = "--out", paramLabel = "FILE",
@@ -125,7 +126,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             // before observing: a report that cannot be written should not cost a whole plan first
             PlanHtml.checkWritable(out);
         }
-        var cfg = Session.loadConfig(config, notify ? System::getenv : null);
+        var cfg = aws.loadConfig(config, spec.commandLine(), log::warn, notify ? System::getenv : null);
         metrics.owner(cfg.owner());
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
         run.waitJitter(progress);

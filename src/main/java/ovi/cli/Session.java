@@ -44,13 +44,17 @@ final class Session implements AutoCloseable {
     }
 
     static OviConfig loadConfig(Path file) {
-        return loadConfig(file, null);
+        return loadConfig(file, null, null);
     }
 
-    /** ... checking in {@code env} the secrets of its notify targets, for a run that will notify. */
-    static OviConfig loadConfig(Path file, java.util.function.Function<String, String> env) {
+    /**
+     * ... with {@code fallback} the default region of a config that names none, and checking in {@code secrets}
+     * the secrets of its notify targets, for a run that will notify (null: not checked).
+     */
+    static OviConfig loadConfig(Path file, AwsOptions.Fallback fallback, java.util.function.Function<String, String> secrets) {
         try {
-            return ConfigLoader.load(file, env);
+            return ConfigLoader.load(file, System.getenv()::get, fallback == null ? null : fallback.region(),
+                    fallback == null ? null : fallback.from(), secrets);
         } catch (ConfigException e) {
             throw OviException.invalidInput("invalid config " + file + " (" + e.problems().size() + " problem"
                     + (e.problems().size() == 1 ? "" : "s") + "):\n  " + e.getMessage().replace("\n", "\n  "));

@@ -24,9 +24,10 @@ public final class StateOptions {
     Path stateDir;
 
     @Option(names = "--store-url", paramLabel = "JDBC_URL", defaultValue = "${env:OVI_STORE_URL}",
-            description = {"Shared store, such as jdbc:postgresql://db.internal:5432/ovi, when several machines",
-                "run ovi against one account (default: the OVI_STORE_URL variable, else the embedded H2",
-                "store in the state directory). The password comes only from OVI_STORE_PASSWORD."})
+            description =
+            "Shared store, such as jdbc:postgresql://db.internal:5432/ovi, when several machines run "
+            + "ovi against one account (default: the OVI_STORE_URL variable, else the embedded H2 store "
+            + "in the state directory). The password comes only from OVI_STORE_PASSWORD.")
     String storeUrl;
 
     @Option(names = "--store-user", paramLabel = "NAME", defaultValue = "${env:OVI_STORE_USER}",

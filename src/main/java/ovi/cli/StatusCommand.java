@@ -164,7 +164,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private ObjectNode json(String stateDir, Health.Report s, Instant now) {
-        ObjectNode root = JsonMapper.builder().build().createObjectNode();
+        ObjectNode root = OutputOptions.document();
         root.put("stateDir", stateDir);
         root.put("runs", s.runs());
         if (s.lastRun() == null) {

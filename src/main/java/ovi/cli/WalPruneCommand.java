@@ -30,6 +30,9 @@ public final class WalPruneCommand implements Callable<Integer> {
     @Mixin
     AuditState state;
 
+    @Mixin
+    OutputOptions output;
+
     @Option(names = "--wal-retention", required = true, paramLabel = "DURATION",
             converter = Durations.Retention.class,
             description = "Keep this much history, such as 30d or 2w; older whole days are removed.")
@@ -43,7 +46,12 @@ public final class WalPruneCommand implements Callable<Integer> {
         ChronicleAuditLog wal = state.openWalForWriting();
         PrintWriter out = spec.commandLine().getOut();
         if (wal == null) {
-            out.println("nothing to prune: no WAL in " + state.walDir());
+            if (output.json()) {
+                out.println(OutputOptions.document().put("removedFiles", 0).put("removedEntries", 0)
+                        .put("message", "no WAL in " + state.walDir()).toPrettyString());
+            } else {
+                out.println("nothing to prune: no WAL in " + state.walDir());
+            }
             out.flush();
             return ExitCode.OK;
         }
@@ -51,7 +59,19 @@ public final class WalPruneCommand implements Callable<Integer> {
         try (wal) {
             r = Retention.apply(wal, retention);
         }
-        out.println(describe(r));
+        if (output.json()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = OutputOptions.document();
+            n.put("removedFiles", r.removedFiles().size());
+            n.put("removedEntries", r.removedEntries());
+            n.put("cut", String.valueOf(r.cut()));
+            if (r.anchor() != null) {
+                n.put("anchorSeq", r.anchor().seq());
+            }
+            n.put("message", describe(r));
+            out.println(n.toPrettyString());
+        } else {
+            out.println(describe(r));
+        }
         out.flush();
         return ExitCode.OK;
     }

@@ -1,6 +1,5 @@
 package ovi.cli;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -53,7 +52,7 @@ public final class WalRepairCommand implements Callable<Integer> {
             }
         }
         if (output.json()) {
-            ObjectNode n = JsonMapper.builder().build().createObjectNode();
+            ObjectNode n = OutputOptions.document();
             n.put("repaired", result.isPresent());
             result.ifPresent(r -> {
                 n.put("damage", r.damage());

@@ -3,6 +3,7 @@ package ovi.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -66,8 +67,14 @@ public final class WalShowCommand implements Callable<Integer> {
     Integer limit;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description =
+            "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). json is one object "
+            + "{formatVersion, entries}; jsonl one WAL entry per line, as stored.")
     Format format = Format.text;
+
+    // a flag of its own: picocli gives -o its default after the options are read
+    @Option(names = {"--json", "-json"}, description = "The same as -o json.")
+    boolean jsonFlag;
 
     @Option(names = {"-f", "--follow"},
             description = "Keep printing new entries as they are appended, like tail -f, until interrupted.")
@@ -82,6 +89,9 @@ public final class WalShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (jsonFlag) {
+            format = Format.json;
+        }
         WalQuery query;
         try {
             query = new WalQuery(since, until, run, resource, WalQuery.types(types), limit);
@@ -97,7 +107,9 @@ public final class WalShowCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("ovi: no WAL in " + state.walDir() + " yet");
             spec.commandLine().getErr().flush();
             if (format == Format.json) {
-                out.println("[]");
+                ObjectNode doc = JSON.createObjectNode().put("formatVersion", OutputOptions.FORMAT_VERSION);
+                doc.putArray("entries");
+                out.println(doc.toPrettyString());
             }
             out.flush();
             return ExitCode.OK;
@@ -128,12 +140,13 @@ public final class WalShowCommand implements Callable<Integer> {
     private void printAll(PrintWriter out, List<WalEntry> entries) {
         switch (format) {
             case json -> {
-                ArrayNode arr = JSON.createArrayNode();
+                ObjectNode doc = JSON.createObjectNode().put("formatVersion", OutputOptions.FORMAT_VERSION);
+                ArrayNode arr = doc.putArray("entries");
                 for (WalEntry e : entries) {
                     arr.add(tree(e));
                 }
                 try {
-                    out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
+                    out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
                 } catch (java.io.IOException ex) {
                     throw new IllegalStateException(ex);
                 }

@@ -1,6 +1,5 @@
 package ovi.cli;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -37,6 +36,15 @@ public final class WalVerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         WalVerifier.Check check = WalVerifier.check(state.walDir(), state::walHead, state::openWal);
         if (check.report() == null) {
+            if (output.json()) {
+                ObjectNode n = OutputOptions.document();
+                n.put("ok", false);
+                n.putObject("problem").put("what", check.broken()).put("remedy", check.remedy());
+                n.put("exitCode", ExitCode.ERROR);
+                out.println(n.toPrettyString());
+                out.flush();
+                return ExitCode.ERROR;
+            }
             out.println("broken: " + check.broken());
             out.println(check.remedy());
             out.flush();
@@ -44,7 +52,7 @@ public final class WalVerifyCommand implements Callable<Integer> {
         }
         WalVerifier.Report r = check.report();
         if (output.json()) {
-            ObjectNode n = JsonMapper.builder().build().createObjectNode();
+            ObjectNode n = OutputOptions.document();
             n.put("ok", r.ok());
             n.put("entries", r.entries());
             n.put("firstSeq", r.firstSeq());
@@ -59,6 +67,7 @@ public final class WalVerifyCommand implements Callable<Integer> {
                 p.put("file", r.problem().file() == null ? null : r.problem().file().toString());
                 p.put("what", r.problem().what());
             }
+            n.put("exitCode", r.ok() ? ExitCode.OK : ExitCode.ERROR);
             out.println(n.toPrettyString());
         } else if (r.ok()) {
             out.println("ok: " + r.entries() + " entries" + (r.entries() > 0 ? " (seq " + r.firstSeq() + ".." + r.lastSeq() + ")" : "")

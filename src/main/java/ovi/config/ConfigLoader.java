@@ -24,20 +24,34 @@ public final class ConfigLoader {
      * Only a regular file (or a link to one) of at most {@link #MAX_BYTES} is read: {@code /dev/zero}, a
      * FIFO or a huge file would otherwise hang ovi or exhaust its memory.
      */
+    /** Whether {@code id} is a region AWS has, as --region and AWS_REGION must name. */
+    public static boolean knownRegion(String id) {
+        return ConfigValidator.knownRegion(id);
+    }
+
     /** The services the config's rateLimits (and --rate-limit) may name. */
     public static java.util.List<String> rateServices() {
         return ConfigValidator.RATE_SERVICES;
     }
 
     public static OviConfig load(Path file) throws ConfigException {
-        return load(file, null);
+        return load(file, System.getenv()::get);
+    }
+
+    /** ... with {@code ${VAR}} in string values taken from {@code env} (a name to its value, null when unset). */
+    public static OviConfig load(Path file, java.util.function.Function<String, String> env) throws ConfigException {
+        return load(file, env, null, null, null);
     }
 
     /**
-     * ... and, with {@code env} (the environment, such as {@code System::getenv}), checks that every
-     * variable a notify target's {@code secretEnv} names is set: for runs that will send notifications.
+     * ... and {@code region} (from {@code regionFrom}, such as "--region") the default region when the config
+     * has no {@code region:} of its own; null for none. With {@code secrets} (the environment, such as
+     * {@code System::getenv}), checks that every variable a notify target's {@code secretEnv} names is set:
+     * for runs that will send notifications; null when they are not checked.
      */
-    public static OviConfig load(Path file, java.util.function.Function<String, String> env) throws ConfigException {
+    public static OviConfig load(Path file, java.util.function.Function<String, String> env, String region,
+                                 String regionFrom, java.util.function.Function<String, String> secrets)
+            throws ConfigException {
         byte[] bytes;
         try {
             if (!Files.exists(file)) {
@@ -71,7 +85,7 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw fileProblem(file, "not a UTF-8 text file");
         }
-        return parse(text, file, env);
+        return parse(text, file, env, region, regionFrom, secrets);
     }
 
     /**
@@ -81,11 +95,21 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found
      */
     public static OviConfig parse(String yaml, Path file) throws ConfigException {
-        return parse(yaml, file, null);
+        return parse(yaml, file, System.getenv()::get);
     }
 
-    /** ... checking the notify targets' secret variables in {@code env} when it is given. */
+    /** ... with {@code ${VAR}} in string values taken from {@code env}. */
     public static OviConfig parse(String yaml, Path file, java.util.function.Function<String, String> env)
+            throws ConfigException {
+        return parse(yaml, file, env, null, null, null);
+    }
+
+    /**
+     * ... and {@code region} the default region when the config names none; with {@code secrets}, the notify
+     * targets' secret variables checked in it.
+     */
+    public static OviConfig parse(String yaml, Path file, java.util.function.Function<String, String> env,
+                                  String region, String regionFrom, java.util.function.Function<String, String> secrets)
             throws ConfigException {
         Problems problems = new Problems(file);
         var longLine = longLine(yaml);
@@ -94,8 +118,9 @@ public final class ConfigLoader {
                     + MAX_LINE + " characters; no value in an ovi config is that long");
             problems.throwIfAny();
         }
-        var config = YamlTree.read(yaml, problems)
-                .flatMap(root -> new ConfigValidator(problems, env).validate(root, file));
+        var config = YamlTree.read(yaml, problems, env)
+                .flatMap(root -> new ConfigValidator(problems, region == null ? null
+                        : new ConfigValidator.Region(region, regionFrom), secrets).validate(root, file));
         problems.throwIfAny();
         return config.orElseThrow(() -> new IllegalStateException("config rejected without a problem"));
     }

@@ -36,12 +36,16 @@ final class ConfigValidator {
                     "resources");
     /** The keys of a notify target. */
     static final List<String> NOTIFY_KEYS = List.of("topic", "webhook", "secretEnv", "events", "renotify", "timeout");
+    /** The top-level keys every config must have. */
+    static final List<String> REQUIRED_KEYS = List.of("version", "provider", "owner", "resources");
     /** The services a rate limit may be set for: those ovi calls. */
     static final List<String> RATE_SERVICES = ovi.model.AwsService.keys();
     static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "ignore", "tags");
     /** The keys of a top-level ignore rule. */
     static final List<String> RULE_KEYS = List.of("type", "region", "id", "name", "tag");
     static final int MAX_COUNT = 1000;
+    /** The prefix of top-level keys ovi leaves to the author (anchors to merge from), as {@code x-defaults}. */
+    static final String EXTENSION = "x-";
 
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -65,13 +69,20 @@ final class ConfigValidator {
 
     /** The environment the notify targets' secrets are read from, or null when they are not checked. */
     private final java.util.function.Function<String, String> env;
+    /** The default region when the config names none (--region, AWS_REGION, the profile's), or null. */
+    private final Region fallback;
 
-    ConfigValidator(Problems problems) {
-        this(problems, null);
+    /** A default region from outside the config, and where it came from ("--region", "AWS_REGION"). */
+    record Region(String id, String from) {
     }
 
-    ConfigValidator(Problems problems, java.util.function.Function<String, String> env) {
+    ConfigValidator(Problems problems) {
+        this(problems, null, null);
+    }
+
+    ConfigValidator(Problems problems, Region fallback, java.util.function.Function<String, String> env) {
         this.problems = problems;
+        this.fallback = fallback;
         this.env = env;
     }
 
@@ -84,11 +95,17 @@ final class ConfigValidator {
             return Optional.empty();
         }
         int before = problems.count();
-        unknownKeys(root, "", TOP_KEYS, "at the top level");
+        // keys starting with x- are the config author's own: a place for anchors (x-defaults: &web ...)
+        unknownKeys(new MapNode(root.entries().entrySet().stream().filter(e -> !e.getKey().startsWith(EXTENSION))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
+                        LinkedHashMap::new)), root.at()), "", TOP_KEYS, "at the top level");
 
         required(root, "", "version").ifPresent(this::version);
         Optional<String> provider = required(root, "", "provider").flatMap(this::provider);
-        Optional<String> region = required(root, "", "region").flatMap(e -> region(e, "region"));
+        Optional<String> region = root.get("region").isPresent() || fallback == null
+                ? required(root, "", "region", "; or give the region with --region, AWS_REGION or the profile's region")
+                        .flatMap(e -> region(e, "region"))
+                : fallback(root);
         Optional<String> owner = required(root, "", "owner").flatMap(this::owner);
         List<String> accounts = root.get("accounts").map(this::accounts).orElse(List.of());
         Set<String> blessed = root.get("blessed").map(this::blessed).orElse(Set.of());
@@ -949,11 +966,30 @@ final class ConfigValidator {
 
     /** The entry, or a problem pointing at the mapping that lacks it. */
     private Optional<Entry> required(MapNode map, String path, String key) {
+        return required(map, path, key, "");
+    }
+
+    private Optional<Entry> required(MapNode map, String path, String key, String otherwise) {
         Optional<Entry> e = map.get(key);
         if (e.isEmpty()) {
-            problems.add(map.at(), join(path, key), "missing required key '" + key + "'");
+            problems.add(map.at(), join(path, key), "missing required key '" + key + "'" + otherwise);
         }
         return e;
+    }
+
+    /** The default region from outside the config, which must be a region AWS has, as the config's must. */
+    private Optional<String> fallback(MapNode root) {
+        if (knownRegion(fallback.id())) {
+            return Optional.of(fallback.id());
+        }
+        problems.add(root.at(), "region", "missing required key 'region', and " + fallback.from() + " '" + fallback.id()
+                + "' is not an AWS region this ovi knows, such as us-east-1");
+        return Optional.empty();
+    }
+
+    /** Whether {@code id} is a region AWS has ({@code us-east-1}), as a config's region must be. */
+    static boolean knownRegion(String id) {
+        return id != null && REGION.matcher(id).matches() && REGIONS.contains(id);
     }
 
     private Optional<String> string(Entry e, String key) {

@@ -427,13 +427,6 @@ class ConfigLoaderTest {
         assertOnlyProblem(HEADER + EC2 + "    tags: [team]\n", "resources[0].tags", 9, 11, "must be a mapping");
     }
 
-    @Test
-    void aliasesAreRefusedRatherThanMisread() {
-        assertOnlyProblem(HEADER + EC2.replace("ami-123", "&img ami-123") + EC2.replace("ami-123", "*img")
-                        + "    name: other\n",
-                "resources[1].image", 11, 12, "aliases");
-    }
-
     // ---- many problems at once ----
 
     @Test

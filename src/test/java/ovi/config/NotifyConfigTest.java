@@ -163,7 +163,7 @@ class NotifyConfigTest {
 
     private static List<String> lines(String yaml, Function<String, String> env) {
         try {
-            OviConfig config = ConfigLoader.parse(yaml, FILE, env);
+            OviConfig config = ConfigLoader.parse(yaml, FILE, env, null, null, env);
             return fail("expected problems, but the config loaded: " + config);
         } catch (ConfigException e) {
             return e.getMessage().lines().toList();

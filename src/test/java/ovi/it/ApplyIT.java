@@ -406,6 +406,31 @@ class ApplyIT {
     }
 
     @Test
+    void aSavedPlanIsAppliedWithoutAutoApproveWhenThereIsNoTerminalAndStillRefusedWhenTampered() throws Exception {
+        Files.writeString(config, CONFIG.replace("count: 3", "count: 1"));
+        Path planFile = dir.resolve("plan.json");
+        assertEquals(2, plan("--out", planFile.toString()).code());
+        String text = Files.readString(planFile);
+
+        Files.writeString(planFile, text.replace("t3.micro", "t3.large"));
+        Cli.Result tampered = applySaved(planFile, "-q");
+        assertEquals(65, tampered.code(), "a tampered plan is refused as before: " + tampered);
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+            assertEquals(0, ec2.describeInstances().reservations().size(), "nothing was done");
+        }
+
+        Files.writeString(planFile, text);
+        Cli.Result r = applySaved(planFile, "-q", "-o", "json");
+        assertEquals(0, r.code(), "the saved plan was the review: no --auto-approve needed without a terminal: " + r);
+        assertEquals("executed", outcome(r.json(), "web-0").get("outcome").asText(), r::toString);
+        try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
+            assertEquals(1, ec2.describeInstances().reservations().size(), "the planned instance was made");
+        }
+        Cli.Result live = Cli.run("apply", "-c", config.toString(), "--state-dir", state.toString(), "-q");
+        assertEquals(64, live.code(), "an apply that plans as it goes still needs a terminal or --auto-approve: " + live);
+    }
+
+    @Test
     void withoutATerminalApplyNeedsAutoApprove() {
         Cli.Result r = Cli.run("apply", "-c", config.toString(), "--state-dir", state.toString());
         assertEquals(64, r.code(), r::toString);

@@ -62,7 +62,8 @@ class AuditIT {
         args.addAll(List.of(filters));
         Cli.Result r = Cli.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r::toString);
-        return r.json();
+        assertEquals(1, r.json().get("formatVersion").asInt(), r::toString);
+        return r.json().get("entries");
     }
 
     private static Set<String> field(JsonNode entries, String name) {
@@ -333,7 +334,9 @@ class AuditIT {
         assertTrue(text.out().contains("tags.team: (absent) -> web"), text::toString);
         assertTrue(text.out().strip().endsWith("gone"), text::toString);
 
-        JsonNode j = Cli.run("history", "--state-dir", state.toString(), id, "-o", "json").json();
+        JsonNode doc = Cli.run("history", "--state-dir", state.toString(), id, "-o", "json").json();
+        assertEquals(1, doc.get("formatVersion").asInt(), doc::toString);
+        JsonNode j = doc.get("revisions");
         assertEquals(3, j.size(), j::toString);
         assertTrue(j.get(0).get("changes").toString().contains("\"field\":\"size\""), "first seen: every field is new");
         assertEquals(1, j.get(1).get("changes").size(), j::toString);

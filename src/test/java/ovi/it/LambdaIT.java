@@ -110,7 +110,7 @@ class LambdaIT {
         Cli.Result r = Cli.run("wal", "show", "--state-dir", state.toString(), "--type", type, "-o", "json");
         assertEquals(0, r.code(), r::toString);
         List<String> out = new ArrayList<>();
-        r.json().forEach(e -> out.add(e.get("resource").asText()));
+        r.json().get("entries").forEach(e -> out.add(e.get("resource").asText()));
         return out;
     }
 

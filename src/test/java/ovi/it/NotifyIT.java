@@ -190,8 +190,9 @@ class NotifyIT {
 
         Cli.Result wal = Cli.run("wal", "show", "--state-dir", state.toString(), "--type", "notified", "-o", "json");
         assertEquals(0, wal.code(), wal::toString);
-        assertEquals(2, wal.json().size(), wal::toString);
-        assertTrue(wal.json().get(0).get("data").get("target").asText().startsWith("webhook:"), wal::toString);
+        assertEquals(2, wal.json().get("entries").size(), wal::toString);
+        assertTrue(wal.json().get("entries").get(0).get("data").get("target").asText().startsWith("webhook:"),
+                wal::toString);
         assertTrue(!wal.out().contains(hook()), "the URL is not kept in the WAL");
     }
 
@@ -224,7 +225,7 @@ class NotifyIT {
         assertEquals(List.of("dev.ovi.action.applied jobs-0"), types(delivered()));
         assertEquals(received.get(0).event().get("id"), received.get(1).event().get("id"), "the retry is the same event");
         Cli.Result wal = Cli.run("wal", "show", "--state-dir", state.toString(), "--type", "notified", "-o", "json");
-        assertEquals(2, wal.json().get(0).get("data").get("attempts").asInt(), wal::toString);
+        assertEquals(2, wal.json().get("entries").get(0).get("data").get("attempts").asInt(), wal::toString);
     }
 
     @Test
@@ -242,7 +243,7 @@ class NotifyIT {
         assertEquals(0, apply.code(), apply::toString);
         assertTrue(apply.err().contains("not delivered"), apply.err());
         Cli.Result failed = Cli.run("wal", "show", "--state-dir", state.toString(), "--type", "notify-failed", "-o", "json");
-        assertTrue(failed.json().size() >= 2, failed::toString);
+        assertTrue(failed.json().get("entries").size() >= 2, failed::toString);
 
         // a receiver that takes the request and never answers
         CountDownLatch release = new CountDownLatch(1);

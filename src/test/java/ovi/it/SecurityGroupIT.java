@@ -178,7 +178,7 @@ class SecurityGroupIT {
                 "-o", "json");
         assertEquals(0, wal.code(), wal::toString);
         List<String> order = new ArrayList<>();
-        for (JsonNode e : wal.json()) {
+        for (JsonNode e : wal.json().get("entries")) {
             order.add(e.get("type").asText() + " " + e.get("resource").asText());
         }
         assertEquals(List.of("executing lb-0", "executed lb-0", "executing app-0", "executed app-0"), order,

@@ -250,7 +250,7 @@ class SqsIT {
         Cli.Result wal = Cli.run("wal", "show", "--state-dir", state.toString(), "--type", "executed", "-o", "json");
         assertEquals(0, wal.code(), wal::toString);
         List<String> executed = new ArrayList<>();
-        wal.json().forEach(e -> executed.add(e.get("resource").asText()));
+        wal.json().get("entries").forEach(e -> executed.add(e.get("resource").asText()));
         assertTrue(executed.indexOf("parked-0") >= 0 && executed.indexOf("parked-0") < executed.indexOf("work-0"),
                 "the WAL shows the dead-letter queue made first: " + executed);
         assertEquals(0, plan("--detailed-exitcode").code(), "as declared once made");

@@ -59,7 +59,7 @@ class StateBindingIT {
     private static JsonNode wal(Path state) {
         Cli.Result r = Cli.run("wal", "show", "--state-dir", state.toString(), "-o", "json");
         assertEquals(0, r.code(), r::toString);
-        return r.json();
+        return r.json().get("entries");
     }
 
     private static Set<String> runs(Path state) {
