@@ -175,8 +175,11 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             saved = new ApplyUseCase.SavedPlan(file.file(), file.runId(), file.revision(), file.owner(), file.account(),
                     file.intents());
         } else {
-            cfg = Session.loadConfig(config);
+            cfg = wiring.watch != null ? wiring.watch.config(config, log::warn) : Session.loadConfig(config);
             metrics.owner(cfg.owner());
+        }
+        if (wiring.watch != null) {
+            wiring.watch.holder(holder);
         }
 
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
@@ -191,6 +194,9 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             report = wiring.apply(s, progress).apply(s.declaration, runId, started, saved, new ApplyUseCase.Options(holder,
                     claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency,
                     run.deadline(started)), show(stdout, metrics), autoApprove ? () -> true : () -> confirm(console));
+        }
+        if (wiring.watch != null) {
+            wiring.watch.traffic(traffic);
         }
         metrics.applied(report.applied());
         metrics.unobserved(report.unobserved().size());

@@ -33,11 +33,33 @@ import picocli.CommandLine;
  * takes it in its constructor; no command builds a store, a WAL or a client of its own.
  */
 public final class Wiring {
-    private final BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines;
+    /** Makes the whole command line anew, its verbs wired by {@code wiring}. */
+    public interface Maker {
+        CommandLine make(PrintWriter out, PrintWriter err, Wiring wiring);
+    }
+
+    private final Maker maker;
+    /** What {@code ovi watch apply} keeps between its runs, in the command lines it makes; else null. */
+    final WatchContext watch;
 
     /** @param commandLines makes the whole command line anew (for each run of {@code ovi watch}) */
     public Wiring(BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines) {
-        this.commandLines = commandLines;
+        this((out, err, w) -> commandLines.apply(out, err), null);
+    }
+
+    /** @param maker makes the whole command line anew over a given wiring (for each run of {@code ovi watch}) */
+    public static Wiring over(Maker maker) {
+        return new Wiring(maker, null);
+    }
+
+    private Wiring(Maker maker, WatchContext watch) {
+        this.maker = maker;
+        this.watch = watch;
+    }
+
+    /** The same wiring, for the runs of one {@code ovi watch apply}: they share {@code context}. */
+    Wiring watching(WatchContext context) {
+        return new Wiring(maker, context);
     }
 
     /** picocli's factory: a command or mixin with a constructor that takes a {@code Wiring} is given this one. */
@@ -58,7 +80,7 @@ public final class Wiring {
 
     /** The whole command line anew, writing to {@code out} and {@code err}: one run of {@code ovi watch}. */
     CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLines.apply(out, err);
+        return maker.make(out, err, this);
     }
 
     /**
@@ -171,7 +193,7 @@ public final class Wiring {
     ApplyUseCase apply(Session s, Consumer<String> progress) {
         AwsActionExecutor actions = executor(s.kinds);
         return new ApplyUseCase(s.observer, s.store, s.wal, () -> InDoubt.in(s.wal), s.claims(), actions, actions,
-                progress);
+                progress, watch == null ? null : watch.reconciler(s.store, s.declaration.owner(), progress));
     }
 
     /** What carries out decisions in AWS, and looks resources up again before and after: made here only. */

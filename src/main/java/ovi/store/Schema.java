@@ -47,6 +47,17 @@ final class Schema {
                 // nothing else in it is keyed by either
                 "CREATE TABLE IF NOT EXISTS ovi_binding (id INT PRIMARY KEY, owner VARCHAR(200) NOT NULL, "
                         + "account VARCHAR(12) NOT NULL, config VARCHAR(1000), bound_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+            },
+            new String[] {
+                // ovi watch: each failing resource's backoff, so a watch started again waits it out, and each
+                // watcher's state for ovi status (one row per holder, replaced each tick)
+                "CREATE TABLE IF NOT EXISTS watch_backoff (owner VARCHAR(200) NOT NULL, resource VARCHAR(600) NOT NULL, "
+                        + "attempts INT NOT NULL, until_at TIMESTAMP WITH TIME ZONE NOT NULL, error VARCHAR(1000), "
+                        + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (owner, resource))",
+                "CREATE TABLE IF NOT EXISTS watchers (holder VARCHAR(200) PRIMARY KEY, owner VARCHAR(200) NOT NULL, "
+                        + "state VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "last_tick TIMESTAMP WITH TIME ZONE, next_due TIMESTAMP WITH TIME ZONE, ticks BIGINT NOT NULL, "
+                        + "scheduled INT NOT NULL, backoffs INT NOT NULL)",
             });
 
     static final int VERSION = MIGRATIONS.size();
