@@ -99,8 +99,15 @@ public final class WatchReconciler implements Reconciler {
                 pending.add(id);
             }
         }
+        boolean blind = !batch.failures().isEmpty();
         for (String id : due) {
-            if (!pending.contains(id) && s.succeeded(id, now)) {
+            if (pending.contains(id)) {
+                continue;
+            }
+            if (blind) {
+                // no decision may only mean its scope went unseen: looked at again next tick
+                s.changed(id, now);
+            } else if (s.succeeded(id, now)) {
                 store.cleared(owner, id); // in step now, with nothing done: whatever failed is settled
             }
         }
@@ -133,6 +140,11 @@ public final class WatchReconciler implements Reconciler {
                 case 0 -> {
                     if (s.succeeded(id, now)) {
                         store.cleared(owner, id);
+                    }
+                    if (o instanceof Outcome.Executed) {
+                        // what the action made is not in the store until observed: the next tick looks at it
+                        // (it is then in step, or acted on again), whatever the store's revision says
+                        s.retryAt(id, now);
                     }
                 }
                 case 1 -> s.retryAt(id, now.plus(s.settings().backoffBase()));

@@ -102,17 +102,23 @@ class WatchReconcilerTest {
         Outcome ok = new Outcome.Executed("i-1", "req", "created");
         assertEquals(List.of("a", "b"), tick(config(A, B), List.of(), creates(A, B), ok));
         now = now.plusSeconds(10);
-        assertEquals(List.of(), tick(config(A, B), List.of(), creates(A, B), ok), "nothing changed, nothing due");
+        // what the creates made is looked at once more: here they did not stick, so they are made again
+        assertEquals(List.of("a", "b"), tick(config(A, B), List.of(), creates(A, B), ok), "confirmed after acting");
+        now = now.plusSeconds(10);
+        assertEquals(List.of(), tick(config(A, B), List.of(), new Decisions(List.of()), ok), "in step");
+        now = now.plusSeconds(10);
+        Outcome note = new Outcome.Notified("only told");
+        assertEquals(List.of(), tick(config(A, B), List.of(), creates(A, B), note), "nothing changed, nothing due");
         Observation seenA = new Observation(Ec2Kind.TYPE, "us-east-1", "i-1", Map.of("size", "l"),
                 Map.of(Tags.MANAGED, "true", Tags.OWNER, "team", Tags.ID, "a"));
         ObservedChange changed = ObservedChange.classify("k", seenA, seenA, A);
         now = now.plusSeconds(10);
-        assertEquals(List.of("a"), tick(config(A, B), List.of(changed), creates(A, B), ok));
+        assertEquals(List.of("a"), tick(config(A, B), List.of(changed), creates(A, B), note));
         DesiredResource bigger = new DesiredResource("b", Ec2Kind.TYPE, "us-east-1", Map.of("size", "l"), Map.of());
         now = now.plusSeconds(10);
-        assertEquals(List.of("b"), tick(config(A, bigger), List.of(), creates(A, bigger), ok), "b's config changed");
+        assertEquals(List.of("b"), tick(config(A, bigger), List.of(), creates(A, bigger), note), "b's config changed");
         now = now.plus(Duration.ofHours(1));
-        assertEquals(List.of("a", "b"), tick(config(A, bigger), List.of(), creates(A, bigger), ok), "the resync");
+        assertEquals(List.of("a", "b"), tick(config(A, bigger), List.of(), creates(A, bigger), note), "the resync");
     }
 
     @Test
@@ -136,6 +142,20 @@ class WatchReconcilerTest {
         now = now.plusSeconds(60);
         tick(config(A, B), List.of(), creates(A), new Outcome.Failed("still", null));
         assertEquals(6, store.backoffs.get("a").attempts(), "the count goes on");
+    }
+
+    @Test
+    void whatIsDueWhileAScopeWentUnseenIsLookedAtAgainNextTick() {
+        tick(config(A), List.of(), creates(A), new Outcome.Executed("i", "r", "ok"));
+        now = now.plusSeconds(1);
+        WatchReconciler r = new WatchReconciler(state, store, "team", Clock.fixed(now, ZoneOffset.UTC), m -> { });
+        ObservationBatch blind = new ObservationBatch(List.of(), Map.of(Scope.of(Ec2Kind.TYPE, "us-east-1"), "throttled"),
+                Set.of(Scope.of(Ec2Kind.TYPE, "us-east-1")));
+        assertEquals(0, r.select(config(A), blind, List.of(), new Decisions(List.of())).list().size());
+        r.close();
+        now = now.plusSeconds(1);
+        assertEquals(List.of("a"), tick(config(A), List.of(), creates(A), new Outcome.Executed("i", "r", "ok")),
+                "still due: its create did not stick");
     }
 
     @Test
