@@ -101,6 +101,11 @@ final class WatchContext {
             }
 
             @Override
+            public boolean stopping() {
+                return stopping;
+            }
+
+            @Override
             public void close() {
                 r.close();
                 Scheduler s = state.scheduler();

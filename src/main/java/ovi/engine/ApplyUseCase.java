@@ -161,7 +161,8 @@ public final class ApplyUseCase {
         }
         Applier applier = new Applier(executor, lookup, claims, wal, new Applier.Options(options.instance(),
                 options.claimTtl(), options.maxDeletes(), options.maxChanges(), options.skipDestructive(),
-                options.concurrency(), config::blessed, options.deadline()), progress);
+                options.concurrency(), config::blessed, options.deadline(),
+                reconciler == null ? () -> false : reconciler::stopping), progress);
         applier.guard(runId, intents);
         boolean changes = intents.stream().anyMatch(i -> i.action().changes());
         if (changes && !confirm.getAsBoolean()) {

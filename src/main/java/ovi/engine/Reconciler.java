@@ -21,6 +21,11 @@ public interface Reconciler {
     /** After acting: what became of each decision selected (a guard that stopped the run means no call). */
     void acted(List<Applier.Result> results);
 
+    /** Whether the watch was told to stop: actions not started yet are then left for the next start. */
+    default boolean stopping() {
+        return false;
+    }
+
     /** At the end of the run, however it ended: what was selected and not settled is due again at once. */
     void close();
 }

@@ -166,7 +166,8 @@ public final class WatchReconciler implements Reconciler {
         }
         if (o instanceof Outcome.Skipped sk) {
             return switch (sk.reason()) {
-                case CLAIM_HELD, CLAIM_LOST -> 1;
+                // not started (the watch stopping, or --timeout): nothing failed, so no backoff
+                case CLAIM_HELD, CLAIM_LOST, DEADLINE -> 1;
                 case CONVERGED, GUARD -> 0;
                 default -> 2;
             };
