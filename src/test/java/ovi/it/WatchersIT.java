@@ -52,10 +52,15 @@ class WatchersIT {
     }
 
     private Process watcher(Path config, String url, String name) throws Exception {
+        return watcher(config, url, name, "5s");
+    }
+
+    private Process watcher(Path config, String url, String name, String ttl) throws Exception {
         Path state = dir.resolve(name);
-        ProcessBuilder pb = Cli.process(List.of(), "watch", "--interval", "1s", "apply", "-c", config.toString(),
+        ProcessBuilder pb = Cli.process(List.of(), "watch", "--interval", "1s", "--backoff-base", "1s", "apply", "-c",
+                config.toString(),
                 "--state-dir", state.toString(), "--store-url", url, "--store-user", Postgres.user(),
-                "--instance-id", name, "--claim-ttl", "5s", "--auto-approve", "--endpoint-url",
+                "--instance-id", name, "--claim-ttl", ttl, "--auto-approve", "--endpoint-url",
                 proxy.endpoint().toString(), "-q").redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().put("OVI_STORE_PASSWORD", Postgres.password());
         Process p = pb.start();
@@ -91,6 +96,41 @@ class WatchersIT {
         JsonNode s = status.json();
         assertEquals(0, s.get("claims").size(), s::toString);
         assertEquals(2, s.get("watch").get("watchers").size(), s::toString);
+    }
+
+    @Test
+    void theClaimsOfAWatcherThatDiedAreTakenOverAfterTheirTtl() throws Exception {
+        Path config = dir.resolve("ovi.yaml");
+        Files.writeString(config, CONFIG);
+        String url = Postgres.freshDatabase();
+        // a's creates hang until it is killed: it dies holding their claims
+        proxy.when(r -> r.operation().equals("s3:CreateBucket"), 3, FaultProxy.hang());
+        Process a = watcher(config, url, "a", "4s");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (proxy.requests("s3:CreateBucket").size() < 3 && System.nanoTime() < deadline) {
+            assertTrue(a.isAlive(), this::logs);
+            Thread.sleep(100);
+        }
+        assertEquals(3, proxy.requests("s3:CreateBucket").size(), this::logs);
+        a.destroyForcibly(); // kill -9, mid-call, claims held
+        assertTrue(a.waitFor(30, TimeUnit.SECONDS));
+
+        Process b = watcher(config, url, "b", "4s");
+        S3Client s3 = Moto.s3();
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!allExist(s3) && System.nanoTime() < deadline) {
+            assertTrue(b.isAlive(), this::logs);
+            Thread.sleep(200);
+        }
+        assertTrue(allExist(s3), "b took the resources over once a's claims lapsed: " + logs());
+        Cli.Result claimed = Cli.run("wal", "show", "--state-dir", dir.resolve("b").toString(), "-o", "json", "--type",
+                "claimed");
+        JsonNode entries = claimed.json();
+        assertTrue(entries.size() >= 3, claimed::toString);
+        entries.forEach(e -> assertTrue(e.get("data").get("fence").asLong() >= 2, "a takeover: " + e));
+        b.destroy();
+        assertTrue(b.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, b.exitValue(), this::logs);
     }
 
     private static boolean allExist(S3Client s3) {
