@@ -73,12 +73,17 @@ public final class Ovi implements Runnable {
 
     /** The command line with every verb wired; results go to {@code out}, diagnostics to {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, null);
+        return commandLine(out, err, Wiring.over(Ovi::commandLine));
     }
 
     /** ... and {@code terminal}, the process's stderr unfiltered, for the status line when it is a terminal. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, java.io.Writer terminal) {
-        CommandLine cl = new CommandLine(new Ovi(), new Wiring(Ovi::commandLine, terminal).factory());
+        return commandLine(out, err, Wiring.over(Ovi::commandLine, terminal));
+    }
+
+    /** ... with its verbs wired by {@code wiring} (each run of {@code ovi watch} gets the watch's). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, Wiring wiring) {
+        CommandLine cl = new CommandLine(new Ovi(), wiring.factory());
         // text from outside (config values, AWS's replies) must not drive the terminal: see the filter
         cl.setOut(ovi.cli.TerminalSafeWriter.wrap(out));
         cl.setErr(ovi.cli.TerminalSafeWriter.wrap(err));

@@ -188,8 +188,12 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             saved = new ApplyUseCase.SavedPlan(file.file(), file.runId(), file.revision(), file.owner(), file.account(),
                     file.intents());
         } else {
-            cfg = aws.loadConfig(config, spec.commandLine(), log::warn, noNotify ? null : System::getenv);
+            cfg = wiring.watch != null ? wiring.watch.config(config, log::warn)
+                    : aws.loadConfig(config, spec.commandLine(), log::warn, noNotify ? null : System::getenv);
             metrics.owner(cfg.owner());
+        }
+        if (wiring.watch != null) {
+            wiring.watch.holder(holder);
         }
 
         Traffic.Policy policy = aws.policy(cfg, spec.commandLine());
@@ -212,6 +216,9 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
                     metrics.notified(notified);
                 }
             }
+        }
+        if (wiring.watch != null) {
+            wiring.watch.traffic(traffic);
         }
         log.endStatus();
         metrics.applied(report.applied());

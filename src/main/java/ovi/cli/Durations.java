@@ -94,6 +94,20 @@ final class Durations {
         }
     }
 
+    /** How often ovi watch apply reconciles every resource even when nothing changed. */
+    static final class Resync extends Bounded {
+        Resync() {
+            super("--resync", Duration.ofSeconds(1), Duration.ofDays(30));
+        }
+    }
+
+    /** The first and the longest wait of ovi watch apply's backoff after a failed action. */
+    static final class Backoff extends Bounded {
+        Backoff() {
+            super("--backoff-base and --backoff-max", Duration.ofMillis(100), Duration.ofDays(1));
+        }
+    }
+
     /** How old the last successful run may be for a health check to pass. */
     static final class MaxAge extends Bounded {
         MaxAge() {

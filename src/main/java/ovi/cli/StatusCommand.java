@@ -71,25 +71,82 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         // the head and the claims are read after the WAL, as a run records them after appending
-        Health.Report s = health.report(state.walHead(), liveClaims(), now, maxAge);
+        Stored stored = stored();
+        Health.Report s = health.report(state.walHead(), stored.claims(), now, maxAge);
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            out.println(json(state.dir().toString(), s, now).toPrettyString());
+            ObjectNode root = json(state.dir().toString(), s, now);
+            watchJson(root, stored);
+            out.println(root.toPrettyString());
         } else {
             text(state.dir().toString(), s, now, out);
+            watchText(stored, now, out);
         }
         out.flush();
         return check && !s.healthy() ? ExitCode.ERROR : ExitCode.OK;
     }
 
-    private List<Claim> liveClaims() {
+    /** What the store says: live claims, and what ovi watch apply keeps (its watchers and backoffs). */
+    private record Stored(List<Claim> claims, List<ovi.engine.WatchStore.Watcher> watchers,
+                          java.util.Map<String, ovi.engine.Scheduler.Backoff> backoffs) {
+    }
+
+    private Stored stored() {
         JdbcObservationStore store = state.openStore();
         if (store == null) {
-            return List.of();
+            return new Stored(List.of(), List.of(), java.util.Map.of());
         }
         try (store; JdbcClaimStore claims = store.claims(Clock.systemUTC())) {
-            return claims.live();
+            List<Claim> live = claims.live();
+            List<ovi.engine.WatchStore.Watcher> watchers = List.of();
+            java.util.Map<String, ovi.engine.Scheduler.Backoff> backoffs = java.util.Map.of();
+            try {
+                watchers = store.watchers();
+                String owner = store.binding().map(ovi.store.StateBinding::owner).orElse(null);
+                if (owner != null) {
+                    backoffs = new java.util.TreeMap<>(store.backoffs(owner));
+                }
+            } catch (ovi.engine.OviException e) {
+                // a read-only copy of a store older than ovi watch's tables: there is no watcher to show
+            }
+            return new Stored(live, watchers, backoffs);
         }
+    }
+
+    private static void watchText(Stored st, Instant now, PrintWriter out) {
+        if (st.watchers().isEmpty() && st.backoffs().isEmpty()) {
+            return;
+        }
+        out.println("Watchers:             " + (st.watchers().isEmpty() ? "none recorded" : st.watchers().size()));
+        for (ovi.engine.WatchStore.Watcher w : st.watchers()) {
+            out.println("  " + w.holder() + "  " + w.state() + "  " + w.ticks() + " ticks, last "
+                    + (w.lastTick() == null ? "none" : w.lastTick() + " (" + Health.human(Duration.between(w.lastTick(), now))
+                    + " ago)") + ", next due " + (w.nextDue() == null ? "none" : w.nextDue()) + ", " + w.scheduled()
+                    + " scheduled, " + w.backoffs() + " backing off");
+        }
+        out.println("Backoffs:             " + (st.backoffs().isEmpty() ? "none" : st.backoffs().size()));
+        st.backoffs().forEach((id, b) -> out.println("  " + id + "  " + b.attempts() + " failure(s) in a row, not before "
+                + b.until() + ": " + b.error()));
+    }
+
+    private static void watchJson(ObjectNode root, Stored st) {
+        ObjectNode watch = root.putObject("watch");
+        ArrayNode watchers = watch.putArray("watchers");
+        for (ovi.engine.WatchStore.Watcher w : st.watchers()) {
+            ObjectNode n = watchers.addObject();
+            n.put("holder", w.holder());
+            n.put("owner", w.owner());
+            n.put("state", w.state());
+            n.put("started", w.started().toString());
+            n.put("lastTick", w.lastTick() == null ? null : w.lastTick().toString());
+            n.put("nextDue", w.nextDue() == null ? null : w.nextDue().toString());
+            n.put("ticks", w.ticks());
+            n.put("scheduled", w.scheduled());
+            n.put("backoffs", w.backoffs());
+        }
+        ArrayNode backoffs = watch.putArray("backoffs");
+        st.backoffs().forEach((id, b) -> backoffs.addObject().put("resource", id).put("attempts", b.attempts())
+                .put("until", b.until().toString()).put("error", b.error()));
     }
 
     private void text(String stateDir, Health.Report s, Instant now, PrintWriter out) {

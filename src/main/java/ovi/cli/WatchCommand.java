@@ -28,11 +28,20 @@ import sun.misc.Signal;
             "run that takes longer than the interval is followed by the next at once.",
             "Everything after VERB is that verb's own options. 'watch apply' needs",
             "--auto-approve and -c (nobody answers a prompt; a saved plan is applied once).",
-            "Ctrl-C or SIGTERM stops after the current run; a second one stops at once (an",
-            "action cut off is settled by the next apply, as after a crash).",
-            "A usage error stops the watch; so does an invalid config on the first run (a",
-            "later one is reported and the config read again next time).",
-            "Exit code: that of the last run.",
+            "'watch apply' is a controller: each run compares what it observes with the",
+            "previous revision in the store (created, deleted, updated, status updated) and",
+            "acts only on resources that changed (in AWS or in the config) or whose time has",
+            "come: each is reconciled again every --resync (jittered), and one whose action",
+            "failed backs off (--backoff-base, doubling up to --backoff-max, jittered; kept",
+            "in the store, so a restarted watch waits it out). A run with nothing changed",
+            "and nothing due writes no row to the store and one 'observed' entry to the WAL.",
+            "A config edited to be invalid is reported and the last valid one keeps running.",
+            "Ctrl-C or SIGTERM stops after the current run (no new action is started, those",
+            "under way finish and release their claims) and exits 0; a second one stops at",
+            "once (an action cut off is settled by the next apply, as after a crash).",
+            "A usage error stops the watch; so does an invalid config on the first run (for",
+            "'watch plan' a later one is reported and the config read again next time).",
+            "Exit code: that of the last run (0 when stopped by a signal).",
         },
         footer = {"", "Examples:",
             "  ovi watch plan -c ovi.yaml -q --detailed-exitcode",
@@ -66,6 +75,21 @@ public final class WatchCommand implements Callable<Integer> {
                     + "/healthz answers 503 (default: three intervals, at least 1m).")
     Duration maxAge;
 
+    @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "1h", converter = Durations.Resync.class,
+            description = "'watch apply': reconcile every resource at least this often, changed or not, each at a "
+                    + "jittered time (default ${DEFAULT-VALUE}).")
+    Duration resync;
+
+    @Option(names = "--backoff-base", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.Backoff.class,
+            description = "'watch apply': how long a resource whose action failed waits before it is acted on again; "
+                    + "each failure in a row doubles it (default ${DEFAULT-VALUE}).")
+    Duration backoffBase;
+
+    @Option(names = "--backoff-max", paramLabel = "DURATION", defaultValue = "1h", converter = Durations.Backoff.class,
+            description = "'watch apply': the longest such wait (default ${DEFAULT-VALUE}). Up to a fifth of each "
+                    + "wait is random.")
+    Duration backoffMax;
+
     @Parameters(index = "0", paramLabel = "VERB", description = "plan or apply.")
     String verb;
 
@@ -95,6 +119,9 @@ public final class WatchCommand implements Callable<Integer> {
         inner.add(verb);
         inner.addAll(args);
         String shown = "ovi " + String.join(" ", inner);
+        WatchContext context = verb.equals("apply") ? new WatchContext(new ovi.engine.Scheduler.Settings(resync,
+                backoffBase, backoffMax, 0.2), java.time.Clock.systemUTC()) : null;
+        Wiring runs = context == null ? wiring : wiring.watching(context);
         WatchServer server = null;
         Path scratch = null;
         if (listen != null) {
@@ -110,7 +137,7 @@ public final class WatchCommand implements Callable<Integer> {
                 inner.addAll(List.of("--metrics-file", file.toString()));
             }
             Duration age = maxAge != null ? maxAge : max(interval.multipliedBy(3), Duration.ofMinutes(1));
-            server = WatchServer.start(listen, age, file);
+            server = WatchServer.start(listen, age, file, context);
         }
         // the watch's own lines are JSON too when the runs' are, so one log shipper reads the whole stream
         boolean json = jsonLogs(args);
@@ -127,7 +154,7 @@ public final class WatchCommand implements Callable<Integer> {
         };
 
         AtomicBoolean stop = new AtomicBoolean();
-        Thread loop = Thread.currentThread();
+        AtomicBoolean signalled = new AtomicBoolean();
         if (server != null) {
             say.accept("serving /healthz and /metrics on " + server.url());
         }
@@ -139,9 +166,16 @@ public final class WatchCommand implements Callable<Integer> {
                 err.flush();
                 System.exit(130);
             }
+            signalled.set(true);
+            if (context != null) {
+                context.stopping();
+            }
             say.accept("stopping after the current run (again to stop now)");
             err.flush();
-            loop.interrupt();
+            // only the pause is woken: an interrupt would cut the run's actions off mid-call
+            synchronized (stop) {
+                stop.notifyAll();
+            }
         });
         try {
             int last = ExitCode.OK;
@@ -151,12 +185,14 @@ public final class WatchCommand implements Callable<Integer> {
                 if (http != null) {
                     http.runStarted();
                 }
-                last = wiring.commandLine(out, err).execute(inner.toArray(String[]::new));
+                last = runs.commandLine(out, err).execute(inner.toArray(String[]::new));
                 if (http != null) {
                     http.runEnded(last);
                 }
-                Thread.interrupted(); // an interrupt meant for the pause, delivered during the run
                 out.flush();
+                if (context != null && context.configProblem() != null) {
+                    say.accept("the config is invalid; run " + n + " ran the last valid one");
+                }
                 say.accept("run " + n + " ended with exit code " + last + " (" + meaning(last) + ")");
                 if (last == ExitCode.USAGE || (last == ExitCode.DATA && n == 1)) {
                     say.accept("stopped: this would fail the same way every time");
@@ -178,7 +214,8 @@ public final class WatchCommand implements Callable<Integer> {
             if (stop.get()) {
                 say.accept("stopped");
             }
-            return last;
+            // told to stop, the watch stopped as asked: the last run's own outcome was said above
+            return signalled.get() && last != ExitCode.USAGE ? ExitCode.OK : last;
         } finally {
             restore.forEach(Restore::run);
             if (http != null) {
@@ -233,6 +270,9 @@ public final class WatchCommand implements Callable<Integer> {
         if (interval.isNegative() || interval.isZero()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be more than zero");
         }
+        if (backoffMax.compareTo(backoffBase) < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--backoff-max must be at least --backoff-base");
+        }
         if (count < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be 0 (until stopped) or more");
         }
@@ -261,15 +301,18 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     private static void pauseUntil(Instant next, AtomicBoolean stop) {
-        while (!stop.get()) {
-            long ms = Duration.between(Instant.now(), next).toMillis();
-            if (ms <= 0) {
-                return;
-            }
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                // the stop handler interrupts the pause; the loop sees the flag
+        synchronized (stop) {
+            while (!stop.get()) {
+                long ms = Duration.between(Instant.now(), next).toMillis();
+                if (ms <= 0) {
+                    return;
+                }
+                try {
+                    stop.wait(ms); // the stop handler notifies
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

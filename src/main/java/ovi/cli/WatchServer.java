@@ -41,9 +41,13 @@ final class WatchServer implements AutoCloseable {
     private volatile Instant lastEnded;
     private volatile Instant lastCompleted;
     private volatile int lastExit = -1;
+    private volatile Duration lastDuration;
+    private volatile double runSeconds;
+    private final WatchContext context;
 
-    private WatchServer(HttpServer server, Clock clock, Duration maxAge, Path runMetrics) {
+    private WatchServer(HttpServer server, Clock clock, Duration maxAge, Path runMetrics, WatchContext context) {
         this.server = server;
+        this.context = context;
         this.clock = clock;
         this.maxAge = maxAge;
         this.runMetrics = runMetrics;
@@ -65,6 +69,11 @@ final class WatchServer implements AutoCloseable {
      * @param runMetrics the file each run writes its metrics to
      */
     static WatchServer start(String listen, Duration maxAge, Path runMetrics) {
+        return start(listen, maxAge, runMetrics, null);
+    }
+
+    /** ... serving also what {@code context} ({@code ovi watch apply}'s, or null) knows. */
+    static WatchServer start(String listen, Duration maxAge, Path runMetrics, WatchContext context) {
         int colon = listen.lastIndexOf(':');
         String host = colon <= 0 ? "127.0.0.1" : listen.substring(0, colon);
         int port;
@@ -79,7 +88,7 @@ final class WatchServer implements AutoCloseable {
         try {
             InetAddress address = InetAddress.getByName(host.replaceAll("^\\[|\\]$", ""));
             return new WatchServer(HttpServer.create(new InetSocketAddress(address, port), 16), Clock.systemUTC(), maxAge,
-                    runMetrics);
+                    runMetrics, context);
         } catch (IOException e) {
             throw OviException.failure("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
@@ -87,8 +96,12 @@ final class WatchServer implements AutoCloseable {
 
     /** On a free loopback port, with {@code clock}: for tests of the health rules. */
     static WatchServer onLoopback(Clock clock, Duration maxAge, Path runMetrics) throws IOException {
+        return onLoopback(clock, maxAge, runMetrics, null);
+    }
+
+    static WatchServer onLoopback(Clock clock, Duration maxAge, Path runMetrics, WatchContext context) throws IOException {
         return new WatchServer(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4), clock,
-                maxAge, runMetrics);
+                maxAge, runMetrics, context);
     }
 
     /** Where it listens: {@code http://127.0.0.1:9464}. */
@@ -104,6 +117,10 @@ final class WatchServer implements AutoCloseable {
 
     void runEnded(int exitCode) {
         Instant now = clock.instant();
+        if (runStarted != null) {
+            lastDuration = Duration.between(runStarted, now);
+            runSeconds += lastDuration.toMillis() / 1000.0;
+        }
         runs++;
         lastExit = exitCode;
         lastEnded = now;
@@ -125,6 +142,10 @@ final class WatchServer implements AutoCloseable {
         if (running != null && Duration.between(running, now).compareTo(maxAge) > 0) {
             return "run " + (runs + 1) + " started " + ago(running, now) + " ago and has not ended (--max-age "
                     + ovi.model.Durations.format(maxAge) + ")";
+        }
+        String problem = context == null ? null : context.configProblem();
+        if (problem != null) {
+            return "config invalid: " + problem.replace("\n", " ") + "; the last valid config keeps running";
         }
         if (lastExit == ExitCode.DATA) {
             return "the last run found the config invalid (exit 65): fix it; the watch reads it again each run";
@@ -196,9 +217,58 @@ final class WatchServer implements AutoCloseable {
                     .help("When the last run that observed and decided ended (unix time).")
                     .register(registry).set(lastCompleted.toEpochMilli() / 1000.0);
         }
+        if (lastDuration != null) {
+            Gauge.builder().name("ovi_watch_last_run_duration_seconds").help("How long the last run took.")
+                    .register(registry).set(lastDuration.toMillis() / 1000.0);
+            Gauge.builder().name("ovi_watch_run_seconds").help("Time spent in runs since the watch started.")
+                    .register(registry).set(runSeconds);
+        }
+        if (context != null) {
+            controller(registry, context);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, registry.scrape());
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What {@code ovi watch apply}'s schedule and totals say. */
+    private static void controller(PrometheusRegistry registry, WatchContext c) {
+        Gauge.builder().name("ovi_watch_ticks").help("Runs whose observation was compared and scheduled.")
+                .register(registry).set(c.ticks());
+        Gauge.builder().name("ovi_watch_config_valid").help("0 while the config file is invalid and the last valid "
+                + "one runs, else 1.").register(registry).set(c.configProblem() == null ? 1 : 0);
+        Gauge resources = Gauge.builder().name("ovi_watch_resources").help("Resources at the last tick, by state: "
+                + "observed, drifted (a decision was made), scheduled, due, backing_off.").labelNames("state")
+                .register(registry);
+        resources.labelValues("observed").set(c.observed());
+        resources.labelValues("drifted").set(c.drifted());
+        resources.labelValues("scheduled").set(c.scheduled());
+        resources.labelValues("due").set(c.due());
+        resources.labelValues("backing_off").set(c.backingOff());
+        Gauge.builder().name("ovi_watch_scheduled").help("Resources with a next-reconcile time.")
+                .register(registry).set(c.scheduled());
+        Gauge.builder().name("ovi_watch_due").help("Resources due by the end of the last tick.")
+                .register(registry).set(c.due());
+        Gauge.builder().name("ovi_watch_backoffs").help("Resources backing off after failed actions.")
+                .register(registry).set(c.backingOff());
+        Gauge.builder().name("ovi_watch_backoffs_begun").help("Failed actions that began or lengthened a backoff, "
+                + "since the watch started.").register(registry).set(c.backoffsBegun());
+        if (c.nextDue() != null) {
+            Gauge.builder().name("ovi_watch_next_due_timestamp_seconds").help("When the next resource is due (unix "
+                    + "time).").register(registry).set(c.nextDue().toEpochMilli() / 1000.0);
+        }
+        Gauge diffs = Gauge.builder().name("ovi_watch_changes").help("Resources seen changed since the watch started, "
+                + "by kind.").labelNames("kind").register(registry);
+        c.changes().forEach((k, n) -> diffs.labelValues(k).set(n));
+        Gauge actions = Gauge.builder().name("ovi_watch_actions").help("Decisions acted on since the watch started, by "
+                + "outcome.").labelNames("outcome").register(registry);
+        c.outcomes().forEach((k, n) -> actions.labelValues(k).set(n));
+        Gauge calls = Gauge.builder().name("ovi_watch_aws_calls").help("AWS calls since the watch started, by service.")
+                .labelNames("service").register(registry);
+        c.awsCalls().forEach((k, n) -> calls.labelValues(k).set(n));
+        Gauge retries = Gauge.builder().name("ovi_watch_aws_retries").help("Retried AWS attempts since the watch "
+                + "started, by service.").labelNames("service").register(registry);
+        c.awsRetries().forEach((k, n) -> retries.labelValues(k).set(n));
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

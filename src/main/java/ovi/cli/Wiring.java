@@ -33,21 +33,43 @@ import picocli.CommandLine;
  * takes it in its constructor; no command builds a store, a WAL or a client of its own.
  */
 public final class Wiring {
-    private final BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines;
+    /** Makes the whole command line anew, its verbs wired by {@code wiring}. */
+    public interface Maker {
+        CommandLine make(PrintWriter out, PrintWriter err, Wiring wiring);
+    }
+
+    private final Maker maker;
+    /** What {@code ovi watch apply} keeps between its runs, in the command lines it makes; else null. */
+    final WatchContext watch;
     private final java.io.Writer terminal;
 
     /** @param commandLines makes the whole command line anew (for each run of {@code ovi watch}) */
     public Wiring(BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines) {
-        this(commandLines, null);
+        this((out, err, w) -> commandLines.apply(out, err), null, null);
+    }
+
+    /** @param maker makes the whole command line anew over a given wiring (for each run of {@code ovi watch}) */
+    public static Wiring over(Maker maker) {
+        return new Wiring(maker, null, null);
     }
 
     /**
-     * @param terminal the process's own stderr, unfiltered, when the status line may go there (a terminal
-     *                 is checked for when a run starts), or null for never (in-process runs, {@code ovi watch}'s)
+     * ... with {@code terminal} the process's own stderr, unfiltered, when the status line may go there (a
+     * terminal is checked for when a run starts), or null for never (in-process runs, {@code ovi watch}'s).
      */
-    public Wiring(BiFunction<PrintWriter, PrintWriter, CommandLine> commandLines, java.io.Writer terminal) {
-        this.commandLines = commandLines;
+    public static Wiring over(Maker maker, java.io.Writer terminal) {
+        return new Wiring(maker, null, terminal);
+    }
+
+    private Wiring(Maker maker, WatchContext watch, java.io.Writer terminal) {
+        this.maker = maker;
+        this.watch = watch;
         this.terminal = terminal;
+    }
+
+    /** The same wiring, for the runs of one {@code ovi watch apply}: they share {@code context}; no status line. */
+    Wiring watching(WatchContext context) {
+        return new Wiring(maker, context, null);
     }
 
     /** The status line for a run of plan or apply, or null when stderr is not a terminal. */
@@ -73,7 +95,7 @@ public final class Wiring {
 
     /** The whole command line anew, writing to {@code out} and {@code err}: one run of {@code ovi watch}. */
     CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLines.apply(out, err);
+        return maker.make(out, err, this);
     }
 
     /**
@@ -186,7 +208,7 @@ public final class Wiring {
     ApplyUseCase apply(Session s, Consumer<String> progress) {
         AwsActionExecutor actions = executor(s.kinds);
         return new ApplyUseCase(s.observer, s.store, s.wal, () -> InDoubt.in(s.wal), s.claims(), actions, actions,
-                progress);
+                progress, watch == null ? null : watch.reconciler(s.store, s.declaration.owner(), progress));
     }
 
     /**

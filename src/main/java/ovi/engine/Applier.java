@@ -49,10 +49,17 @@ public final class Applier {
      * @param protectedIds    ids that must not be deleted whatever the plan says (blessed now)
      */
     public record Options(String holder, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
-                          int concurrency, Predicate<String> protectedIds, java.time.Instant deadline) {
+                          int concurrency, Predicate<String> protectedIds, java.time.Instant deadline,
+                          java.util.function.BooleanSupplier stopping) {
         public Options(String holder, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
                        int concurrency, Predicate<String> protectedIds) {
             this(holder, claimTtl, maxDeletes, maxChanges, skipDestructive, concurrency, protectedIds, null);
+        }
+
+        public Options(String holder, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
+                       int concurrency, Predicate<String> protectedIds, java.time.Instant deadline) {
+            this(holder, claimTtl, maxDeletes, maxChanges, skipDestructive, concurrency, protectedIds, deadline,
+                    () -> false);
         }
 
         /** Whether the run's --timeout has passed: nothing more is started. */
@@ -254,6 +261,10 @@ public final class Applier {
         Intent intent = intents.get(n);
         if (options.pastDeadline()) {
             return skip(runId, intent, SkipReason.DEADLINE, "not started: the run's --timeout passed first");
+        }
+        if (options.stopping().getAsBoolean()) {
+            // ovi watch was told to stop: actions under way finish, the others are left for the next start
+            return skip(runId, intent, SkipReason.DEADLINE, "not started: the watch is stopping");
         }
         for (String id : intent.after()) {
             for (int m : byId.getOrDefault(id, List.of())) {

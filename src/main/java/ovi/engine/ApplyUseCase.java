@@ -88,6 +88,7 @@ public final class ApplyUseCase {
     private final ActionExecutor executor;
     private final ResourceLookup lookup;
     private final Consumer<String> progress;
+    private final Reconciler reconciler;
 
     /**
      * @param inDoubt reads the actions in doubt from {@code wal} afresh on each call (see
@@ -96,6 +97,14 @@ public final class ApplyUseCase {
     public ApplyUseCase(ResourceObserver observer, ObservationStore store, AuditLog wal,
                         Supplier<List<WalEntry>> inDoubt, ClaimStore claims, ActionExecutor executor,
                         ResourceLookup lookup, Consumer<String> progress) {
+        this(observer, store, wal, inDoubt, claims, executor, lookup, progress, null);
+    }
+
+    /** ... choosing what to act on with {@code reconciler} ({@code ovi watch apply}), when not null. */
+    public ApplyUseCase(ResourceObserver observer, ObservationStore store, AuditLog wal,
+                        Supplier<List<WalEntry>> inDoubt, ClaimStore claims, ActionExecutor executor,
+                        ResourceLookup lookup, Consumer<String> progress, Reconciler reconciler) {
+        this.reconciler = reconciler;
         this.observer = observer;
         this.store = store;
         this.wal = wal;
@@ -113,6 +122,18 @@ public final class ApplyUseCase {
      */
     public Report apply(Declaration config, String runId, Instant started, SavedPlan saved, Options options,
                         Presenter show, BooleanSupplier confirm) {
+        if (reconciler == null) {
+            return applyOnce(config, runId, started, saved, options, show, confirm);
+        }
+        try {
+            return applyOnce(config, runId, started, saved, options, show, confirm);
+        } finally {
+            reconciler.close();
+        }
+    }
+
+    private Report applyOnce(Declaration config, String runId, Instant started, SavedPlan saved, Options options,
+                             Presenter show, BooleanSupplier confirm) {
         Engine engine = new Engine(observer, store, new SimpleDriftComparator(),
                 new SafeDecisionMaker(options.skipDestructive(), options.allowEmpty()), wal, progress);
         // first of all: in an account the config does not allow, not even a recovery look-up or a claim
@@ -128,7 +149,7 @@ public final class ApplyUseCase {
             intents = saved.intents();
             show.saved(saved);
         } else {
-            Plan plan = engine.plan(config, runId, started);
+            Plan plan = engine.plan(config, runId, started, reconciler);
             account = plan.account();
             if (!plan.batch().failures().isEmpty() && plan.batch().failures().size() == plan.batch().scopes().size()) {
                 throw OviException.failure("nothing could be observed, so nothing was done; first error: "
@@ -140,13 +161,17 @@ public final class ApplyUseCase {
         }
         Applier applier = new Applier(executor, lookup, claims, wal, new Applier.Options(options.instance(),
                 options.claimTtl(), options.maxDeletes(), options.maxChanges(), options.skipDestructive(),
-                options.concurrency(), config::blessed, options.deadline()), progress);
+                options.concurrency(), config::blessed, options.deadline(),
+                reconciler == null ? () -> false : reconciler::stopping), progress);
         applier.guard(runId, intents);
         boolean changes = intents.stream().anyMatch(i -> i.action().changes());
         if (changes && !confirm.getAsBoolean()) {
             throw OviException.failure("apply cancelled; nothing was done");
         }
         Applier.Report applied = applier.apply(runId, config.owner(), intents);
+        if (reconciler != null) {
+            reconciler.acted(applied.results());
+        }
         return new Report(applied, config.owner(), account, saved == null ? runId : saved.runId(), unobserved,
                 exitCode(applied, unobserved));
     }

@@ -77,11 +77,21 @@ public final class Engine {
      * whole duration.
      */
     public Plan plan(Declaration config, String runId, Instant started) {
+        return plan(config, runId, started, null);
+    }
+
+    /**
+     * ... and, with a {@code reconciler} ({@code ovi watch apply}), keeps only the decisions it selects: the
+     * others are neither written to the WAL nor acted on. A batch that changed nothing then writes no row to
+     * the store, and when nothing is selected either the WAL gets one compact {@code observed} entry.
+     */
+    public Plan plan(Declaration config, String runId, Instant started, Reconciler reconciler) {
         String account = checkAccount(config, runId);
         ObservationBatch batch = observer.observe(scopes(config));
-        ObservationStore.Revision rev = store.record(runId, batch.observedScopes(), batch.observations());
-        progress.accept("recorded revision " + rev.revision() + " (" + rev.written() + " resources changed)");
-        wal.append(observedEntries(runId, batch, rev.revision(), started));
+        ObservationStore.Revision rev = store.record(runId, batch.observedScopes(), batch.observations(),
+                reconciler == null);
+        progress.accept(rev.written() == 0 && reconciler != null ? "nothing changed since revision " + rev.revision()
+                : "recorded revision " + rev.revision() + " (" + rev.written() + " resources changed)");
 
         Comparison comparison = comparator.compare(config.owner(), config.desired(), batch.observations(),
                 config::blessed, config.ignore());
@@ -89,8 +99,44 @@ public final class Engine {
         int managed = (int) batch.observations().stream()
                 .filter(o -> o.managed() && config.owner().equals(o.owner())).count();
         Decisions decisions = Ordering.order(decisionMaker.decide(diffs, batch.failures().keySet(), managed));
+        if (reconciler == null) {
+            wal.append(observedEntries(runId, batch, rev.revision(), started));
+        } else {
+            List<ObservedChange> changes = classify(config, rev);
+            decisions = reconciler.select(config, batch, changes, decisions);
+            Set<String> chosen = new java.util.HashSet<>();
+            decisions.list().forEach(d -> chosen.add(d.id()));
+            diffs = diffs.stream().filter(d -> chosen.contains(d.id())).toList();
+            if (changes.isEmpty() && batch.failures().isEmpty() && decisions.list().isEmpty()) {
+                wal.append(List.of(AuditLog.Draft.of(runId, new WalRecord.Observed("*", rev.revision(),
+                        started.truncatedTo(ChronoUnit.MILLIS).toString(), (long) batch.observations().size(), null,
+                        batch.observations().size() + " resources in " + batch.scopes().size()
+                                + " scopes, nothing changed, nothing due"))));
+            } else {
+                wal.append(observedEntries(runId, batch, rev.revision(), started));
+            }
+        }
         wal.append(decidedEntries(runId, rev.revision(), decisions));
         return new Plan(runId, rev.revision(), config.owner(), account, batch, diffs, decisions, comparison.ignored());
+    }
+
+    /** Each resource the revision wrote, classified against the config's declaration of it. */
+    static List<ObservedChange> classify(Declaration config, ObservationStore.Revision rev) {
+        if (rev.changed().isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, ovi.model.DesiredResource> byId = new java.util.HashMap<>();
+        config.desired().forEach(d -> byId.put(d.id(), d));
+        List<ObservedChange> out = new ArrayList<>(rev.changed().size());
+        for (ObservationStore.Changed c : rev.changed()) {
+            Observation o = c.after() != null ? c.after() : c.before();
+            if (o == null) {
+                continue; // gone, and what it was is unreadable: nothing to reconcile it by
+            }
+            ovi.model.DesiredResource desired = o == null || o.oviId() == null ? null : byId.get(o.oviId());
+            out.add(ObservedChange.classify(c.key(), c.before(), c.after(), desired));
+        }
+        return out;
     }
 
     private static List<AuditLog.Draft> observedEntries(String runId, ObservationBatch batch, long revision,

@@ -39,7 +39,8 @@ import ovi.wal.WalHeads;
  * machines share the work. {@code resources} holds each resource's latest state, {@code resource_history}
  * every state it has had, keyed by the revision that recorded it.
  */
-public final class JdbcObservationStore implements ObservationStore, WalHeads, ovi.engine.Notifications.Memory {
+public final class JdbcObservationStore implements ObservationStore, WalHeads, ovi.engine.Notifications.Memory,
+        ovi.engine.WatchStore {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final Link link;
@@ -272,13 +273,20 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
     }
 
     @Override
-    public synchronized Revision record(String runId, Set<Scope> observedScopes, Collection<Observation> observations) {
+    public Revision record(String runId, Set<Scope> observedScopes, Collection<Observation> observations) {
+        return record(runId, observedScopes, observations, true);
+    }
+
+    @Override
+    public synchronized Revision record(String runId, Set<Scope> observedScopes, Collection<Observation> observations,
+                                        boolean keepUnchanged) {
         // Keys and content hashes are pure work on each observation: done on every core, outside the
         // transaction, so that a steady state costs little more than one read of the stored hashes.
         List<Keyed> keyed = observations.parallelStream().map(o -> new Keyed(o, o.key(), o.contentHash())).toList();
         try {
             // a batch whose transaction was rolled back by a passing trouble is simply recorded again
-            return Transient.retry(Transient.ATTEMPTS, () -> record(runId, observedScopes, keyed), link::recover);
+            return Transient.retry(Transient.ATTEMPTS, () -> record(runId, observedScopes, keyed, keepUnchanged),
+                    link::recover);
         } catch (SQLException e) {
             link.recover();
             throw OviException.failure("cannot record observations in the store: " + e.getMessage(), e);
@@ -287,12 +295,18 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
         }
     }
 
-    private Revision record(String runId, Set<Scope> observedScopes, List<Keyed> keyed) throws SQLException {
+    private Revision record(String runId, Set<Scope> observedScopes, List<Keyed> keyed, boolean keepUnchanged)
+            throws SQLException {
         db().setAutoCommit(false);
-        long revision = nextRevision();
         Map<String, Known> known = current(observedScopes);
+        if (!keepUnchanged && unchanged(known, keyed)) {
+            db().rollback();
+            return new Revision(latestRevision(), 0);
+        }
+        long revision = nextRevision();
         Set<String> seen = new HashSet<>(keyed.size() * 2);
         int written = 0;
+        List<Changed> changed = new ArrayList<>();
         try (PreparedStatement upsert = db().prepareStatement(Schema.upsertResource(db()));
              PreparedStatement hist = db().prepareStatement(
                      "INSERT INTO resource_history (res_key, revision, ovi_id, cloud_id, content_hash, content, gone) "
@@ -304,6 +318,8 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
                 if (before != null && k.hash().equals(before.hash())) {
                     continue;
                 }
+                changed.add(new Changed(k.key(), before == null || before.hash() == null ? null
+                        : stored(k.key(), before.revision()), o));
                 bindUpsert(upsert, k.key(), o.type(), o.region(), o.cloudId(), o.oviId(), revision, k.hash(), false);
                 upsert.addBatch();
                 bindHistory(hist, k.key(), revision, o.oviId(), o.cloudId(), k.hash(), toJson(o), false);
@@ -313,6 +329,7 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
             for (Map.Entry<String, Known> e : known.entrySet()) {
                 Known g = e.getValue();
                 if (!seen.contains(e.getKey()) && g.hash() != null) {
+                    changed.add(new Changed(e.getKey(), stored(e.getKey(), g.revision()), null));
                     bindUpsert(upsert, e.getKey(), g.type(), g.region(), g.cloudId(), g.oviId(), revision, null, true);
                     upsert.addBatch();
                     bindHistory(hist, e.getKey(), revision, g.oviId(), g.cloudId(), null, null, true);
@@ -332,14 +349,57 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
             rev.executeUpdate();
         }
         db().commit();
-        return new Revision(revision, written);
+        return new Revision(revision, written, changed);
+    }
+
+    /** Whether recording {@code keyed} would write nothing: every resource as stored, none gone. */
+    private static boolean unchanged(Map<String, Known> known, List<Keyed> keyed) {
+        Set<String> seen = new HashSet<>(keyed.size() * 2);
+        for (Keyed k : keyed) {
+            Known before = known.get(k.key());
+            if (before == null || !k.hash().equals(before.hash())) {
+                return false;
+            }
+            seen.add(k.key());
+        }
+        for (Map.Entry<String, Known> e : known.entrySet()) {
+            if (e.getValue().hash() != null && !seen.contains(e.getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long latestRevision() throws SQLException {
+        try (Statement s = db().createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(revision) FROM revisions")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** The state stored for {@code key} by {@code revision}, or null when unreadable (then it counts as new). */
+    private Observation stored(String key, long revision) throws SQLException {
+        try (PreparedStatement ps = db().prepareStatement(
+                "SELECT content FROM resource_history WHERE res_key = ? AND revision = ?")) {
+            ps.setString(1, key);
+            ps.setLong(2, revision);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getString(1) == null) {
+                    return null;
+                }
+                try {
+                    return fromJson(rs.getString(1));
+                } catch (OviException e) {
+                    return null; // a row written by someone else: the resource is treated as new, so reconciled
+                }
+            }
+        }
     }
 
     private record Keyed(Observation observation, String key, String hash) {
     }
 
     /** What the store holds of a resource: its latest hash (null once gone) and what a gone entry needs. */
-    private record Known(String hash, ResourceType type, String region, String cloudId, String oviId) {
+    private record Known(String hash, ResourceType type, String region, String cloudId, String oviId, long revision) {
     }
 
     private long nextRevision() throws SQLException {
@@ -353,14 +413,14 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
     private Map<String, Known> current(Set<Scope> scopes) throws SQLException {
         Map<String, Known> known = new HashMap<>();
         try (PreparedStatement ps = db().prepareStatement(
-                "SELECT res_key, content_hash, cloud_id, ovi_id FROM resources WHERE type = ? AND region = ?")) {
+                "SELECT res_key, content_hash, cloud_id, ovi_id, revision FROM resources WHERE type = ? AND region = ?")) {
             for (Scope scope : scopes) {
                 ps.setString(1, scope.type().key());
                 ps.setString(2, scope.region());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         known.put(rs.getString(1), new Known(rs.getString(2), scope.type(), scope.region(),
-                                rs.getString(3), rs.getString(4)));
+                                rs.getString(3), rs.getString(4), rs.getLong(5)));
                     }
                 }
             }
@@ -612,6 +672,138 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
             }
             return null;
         });
+    }
+
+    @Override
+    public synchronized Map<String, ovi.engine.Scheduler.Backoff> backoffs(String owner) {
+        return retrying("cannot read the watch's backoffs from the store", () -> {
+            Map<String, ovi.engine.Scheduler.Backoff> out = new HashMap<>();
+            try (PreparedStatement ps = link.get().prepareStatement(
+                    "SELECT resource, attempts, until_at, error FROM watch_backoff WHERE owner = ?")) {
+                ps.setString(1, owner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        // a row someone else wrote with nonsense in it is a resource not backing off
+                        if (rs.getInt(2) >= 1 && rs.getTimestamp(3) != null) {
+                            out.put(rs.getString(1), new ovi.engine.Scheduler.Backoff(rs.getInt(2),
+                                    rs.getTimestamp(3).toInstant(), rs.getString(4)));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public synchronized void backoff(String owner, String id, ovi.engine.Scheduler.Backoff b) {
+        String error = b.error() == null ? null : b.error().length() > 1000 ? b.error().substring(0, 1000) : b.error();
+        retrying("cannot record the backoff of " + id + " in the store", () -> {
+            Connection c = link.get();
+            for (int attempt = 0; ; attempt++) {
+                try (PreparedStatement up = c.prepareStatement("UPDATE watch_backoff SET attempts = ?, until_at = ?, "
+                        + "error = ?, updated_at = ? WHERE owner = ? AND resource = ?")) {
+                    up.setInt(1, b.attempts());
+                    up.setTimestamp(2, Timestamp.from(b.until()));
+                    up.setString(3, error);
+                    up.setTimestamp(4, Timestamp.from(Instant.now()));
+                    up.setString(5, owner);
+                    up.setString(6, id);
+                    if (up.executeUpdate() == 1) {
+                        return null;
+                    }
+                }
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO watch_backoff (owner, resource, attempts, "
+                        + "until_at, error, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    ins.setString(1, owner);
+                    ins.setString(2, id);
+                    ins.setInt(3, b.attempts());
+                    ins.setTimestamp(4, Timestamp.from(b.until()));
+                    ins.setString(5, error);
+                    ins.setTimestamp(6, Timestamp.from(Instant.now()));
+                    ins.executeUpdate();
+                    return null;
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState()) || attempt > 0) {
+                        throw e;
+                    }
+                    // another watcher inserted it first: update that row
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void cleared(String owner, String id) {
+        retrying("cannot clear the backoff of " + id + " in the store", () -> {
+            try (PreparedStatement ps = link.get().prepareStatement(
+                    "DELETE FROM watch_backoff WHERE owner = ? AND resource = ?")) {
+                ps.setString(1, owner);
+                ps.setString(2, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public synchronized void watcher(Watcher w) {
+        retrying("cannot record the watcher's state in the store", () -> {
+            Connection c = link.get();
+            for (int attempt = 0; ; attempt++) {
+                try (PreparedStatement up = c.prepareStatement("UPDATE watchers SET owner = ?, state = ?, started_at = ?, "
+                        + "last_tick = ?, next_due = ?, ticks = ?, scheduled = ?, backoffs = ? WHERE holder = ?")) {
+                    bindWatcher(up, w);
+                    up.setString(9, w.holder());
+                    if (up.executeUpdate() == 1) {
+                        return null;
+                    }
+                }
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO watchers (owner, state, started_at, "
+                        + "last_tick, next_due, ticks, scheduled, backoffs, holder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    bindWatcher(ins, w);
+                    ins.setString(9, w.holder());
+                    ins.executeUpdate();
+                    return null;
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState()) || attempt > 0) {
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
+
+    private static void bindWatcher(PreparedStatement ps, Watcher w) throws SQLException {
+        ps.setString(1, w.owner());
+        ps.setString(2, w.state());
+        ps.setTimestamp(3, Timestamp.from(w.started()));
+        ps.setTimestamp(4, w.lastTick() == null ? null : Timestamp.from(w.lastTick()));
+        ps.setTimestamp(5, w.nextDue() == null ? null : Timestamp.from(w.nextDue()));
+        ps.setLong(6, w.ticks());
+        ps.setInt(7, w.scheduled());
+        ps.setInt(8, w.backoffs());
+    }
+
+    @Override
+    public synchronized List<Watcher> watchers() {
+        return retrying("cannot read the watchers from the store", () -> {
+            List<Watcher> out = new ArrayList<>();
+            try (PreparedStatement ps = link.get().prepareStatement("SELECT holder, owner, state, started_at, last_tick, "
+                    + "next_due, ticks, scheduled, backoffs FROM watchers ORDER BY last_tick DESC, holder")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Watcher(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getTimestamp(4).toInstant(), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)),
+                                rs.getLong(7), rs.getInt(8), rs.getInt(9)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     @Override

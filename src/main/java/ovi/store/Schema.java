@@ -54,6 +54,17 @@ final class Schema {
                         + "resource VARCHAR(300) NOT NULL, type VARCHAR(20) NOT NULL, region VARCHAR(40) NOT NULL, "
                         + "kind VARCHAR(20) NOT NULL, changes_hash CHAR(64) NOT NULL, "
                         + "sent_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (target, res_key))",
+            },
+            new String[] {
+                // ovi watch: each failing resource's backoff, so a watch started again waits it out, and each
+                // watcher's state for ovi status (one row per holder, replaced each tick)
+                "CREATE TABLE IF NOT EXISTS watch_backoff (owner VARCHAR(200) NOT NULL, resource VARCHAR(600) NOT NULL, "
+                        + "attempts INT NOT NULL, until_at TIMESTAMP WITH TIME ZONE NOT NULL, error VARCHAR(1000), "
+                        + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (owner, resource))",
+                "CREATE TABLE IF NOT EXISTS watchers (holder VARCHAR(200) PRIMARY KEY, owner VARCHAR(200) NOT NULL, "
+                        + "state VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "last_tick TIMESTAMP WITH TIME ZONE, next_due TIMESTAMP WITH TIME ZONE, ticks BIGINT NOT NULL, "
+                        + "scheduled INT NOT NULL, backoffs INT NOT NULL)",
             });
 
     static final int VERSION = MIGRATIONS.size();

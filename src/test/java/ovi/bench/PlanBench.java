@@ -80,6 +80,7 @@ public final class PlanBench {
                 rows.addAll(stages(world, staged, run[0], driftEvery));
                 rows.add(whole(world, whole, run[0], driftEvery));
             }
+            rows.add(watchQuietTick(world, whole));
             return rows;
         } finally {
             delete(staged);
@@ -126,6 +127,68 @@ public final class PlanBench {
             throw new IllegalStateException("a steady-state run wrote " + written + " resource rows");
         }
         return new BenchRow(scenario, "plan", world.n, seconds, peakHeapMb(), observer.apiCalls(), written);
+    }
+
+    /**
+     * One quiet tick of {@code ovi watch apply}'s controller on the same state: a first tick settles the
+     * schedule (everything is new to it), then the tick timed observes, finds nothing changed in the store
+     * and nothing due, and writes no row and one WAL entry.
+     */
+    private static BenchRow watchQuietTick(SyntheticWorld world, Path dir) {
+        SyntheticObserver observer = new SyntheticObserver(world, 0, Engine.scopes(world.config.declaration()));
+        ovi.engine.WatchReconciler.State state = new ovi.engine.WatchReconciler.State(new ovi.engine.Scheduler(
+                new ovi.engine.Scheduler.Settings(java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(30),
+                        java.time.Duration.ofHours(1), 0.2), new java.util.Random(1)::nextDouble));
+        try (JdbcObservationStore store = JdbcObservationStore.openH2(dir.resolve("store"));
+             ChronicleAuditLog wal = ChronicleAuditLog.open(dir.resolve("wal"))) {
+            long[] appended = new long[1];
+            AuditLog counted = new AuditLog() {
+                @Override
+                public List<WalEntry> append(List<Draft> drafts) {
+                    appended[0] += drafts.size();
+                    return wal.append(drafts);
+                }
+
+                @Override
+                public void sync() {
+                    wal.sync();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Engine engine = new Engine(observer, store, new SimpleDriftComparator(), new SafeDecisionMaker(false, false),
+                    counted, m -> { });
+            tick(engine, state, store, world, "bench-watch-settle");
+            long seq = appended[0];
+            quiesce();
+            long t0 = System.nanoTime();
+            Plan plan = tick(engine, state, store, world, "bench-watch-quiet");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long entries = appended[0] - seq;
+            if (!plan.decisions().list().isEmpty() || entries != 1) {
+                throw new IllegalStateException("a quiet watch tick decided " + plan.decisions().list().size()
+                        + " and appended " + entries + " WAL entries");
+            }
+            // the observer's calls are those of one observation pass (what the real one would make each tick)
+            return new BenchRow("watch-quiet", "tick", world.n, seconds, peakHeapMb(), observer.apiCalls(), 0);
+        }
+    }
+
+    private static Plan tick(Engine engine, ovi.engine.WatchReconciler.State state, JdbcObservationStore store,
+                             SyntheticWorld world, String runId) {
+        ovi.engine.WatchReconciler r = new ovi.engine.WatchReconciler(state, store, world.config.owner(),
+                java.time.Clock.systemUTC(), m -> { });
+        try {
+            Plan plan = engine.plan(world.config.declaration(), runId, java.time.Instant.now(), r);
+            // as if every decision selected was carried out: the schedule moves each to its resync
+            r.acted(plan.decisions().list().stream().map(d -> new ovi.engine.Applier.Result(
+                    ovi.model.Intent.of(d, runId), new ovi.model.Outcome.Notified("bench"))).toList());
+            return plan;
+        } finally {
+            r.close();
+        }
     }
 
     /** Times each stage; a full GC before each one, outside its time, so its peak heap is its own. */

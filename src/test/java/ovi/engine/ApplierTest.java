@@ -107,6 +107,19 @@ class ApplierTest {
     }
 
     @Test
+    void aWatchToldToStopStartsNothingMoreAndClaimsNothing() {
+        Applier.Report r = new Applier(executor, lookup, claims, wal, new Applier.Options("me", Duration.ofMinutes(5), 5,
+                50, false, 2, id -> false, null, () -> true), m -> { }).apply("run-2", OWNER, List.of(create()));
+
+        Outcome.Skipped s = (Outcome.Skipped) r.results().get(0).outcome();
+        assertEquals(Outcome.SkipReason.DEADLINE, s.reason());
+        assertTrue(s.message().contains("the watch is stopping"), s::message);
+        assertEquals(List.of(), calls);
+        assertEquals(List.of("skipped"), wal.types());
+        assertTrue(claims.live().isEmpty(), "no claim taken");
+    }
+
+    @Test
     void aLiveClaimOfAnotherInstanceSkipsTheResource() {
         claims.tryClaim(Claim.key(OWNER, Ec2Kind.TYPE, "web-0"), "other", Duration.ofMinutes(5));
 

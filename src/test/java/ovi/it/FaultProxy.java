@@ -183,6 +183,18 @@ public final class FaultProxy implements AutoCloseable {
         };
     }
 
+    /** The request reaches moto and its reply comes back, {@code delay} later (a slow AWS call). */
+    public static Fault delay(java.time.Duration delay) {
+        return (ex, req, proxy) -> {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            proxy.relay(ex, req);
+        };
+    }
+
     // ---- the proxy itself
 
     private void handle(HttpExchange ex) throws IOException {
@@ -200,6 +212,11 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
         }
+        relay(ex, req);
+    }
+
+    /** Forwards {@code req} to moto and sends its reply back. */
+    private void relay(HttpExchange ex, Request req) throws IOException {
         HttpResponse<byte[]> r = forward(req);
         if (r == null) {
             ex.close();

@@ -30,6 +30,31 @@ public class JdbcObservationStoreTest {
     }
 
     @Test
+    void aWatchBatchThatChangesNothingWritesNoRowAndSaysWhatChangedOtherwise() {
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            var r1 = store.record("r1", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")), false);
+            assertEquals(2, r1.changed().size());
+            assertEquals(null, r1.changed().get(0).before());
+            var quiet = store.record("r2", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")), false);
+            assertEquals(r1.revision(), quiet.revision(), "no new revision");
+            assertEquals(0, quiet.written());
+            assertEquals(-1, store.written(r1.revision() + 1), "no revision row");
+            var r3 = store.record("r3", Set.of(EC2), List.of(i("a", "t3.large"), i("c", "t3.micro")), false);
+            assertEquals(3, r3.changed().size(), r3::toString);
+            var byKey = new java.util.HashMap<String, ObservationStore.Changed>();
+            r3.changed().forEach(c -> byKey.put(c.after() != null ? c.after().cloudId() : c.before().cloudId(), c));
+            assertEquals("t3.micro", byKey.get("a").before().attribute("size"));
+            assertEquals("t3.large", byKey.get("a").after().attribute("size"));
+            assertEquals(null, byKey.get("b").after(), "gone");
+            assertEquals("t3.micro", byKey.get("b").before().attribute("size"));
+            assertEquals(null, byKey.get("c").before(), "new");
+            var r4 = store.record("r4", Set.of(EC2), List.of(i("a", "t3.large"), i("c", "t3.micro"), i("b", "t3.micro")),
+                    false);
+            assertEquals(1, r4.written(), "b came back");
+        }
+    }
+
+    @Test
     void eachBatchGetsANewRevisionAndOnlyChangedResourcesAreWritten() {
         try (var store = JdbcObservationStore.openH2(dir)) {
             var r1 = store.record("r1", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")));
