@@ -232,7 +232,7 @@ class WatchControllerIT {
         Cli.Result r = Cli.run("wal", "show", "--state-dir", state.toString(), "-o", "json");
         assertEquals(0, r.code(), r::toString);
         Map<String, List<JsonNode>> byRun = new LinkedHashMap<>();
-        r.json().forEach(e -> byRun.computeIfAbsent(e.get("runId").asText(), k -> new ArrayList<>()).add(e));
+        r.json().get("entries").forEach(e -> byRun.computeIfAbsent(e.get("runId").asText(), k -> new ArrayList<>()).add(e));
         return byRun;
     }
 
@@ -243,7 +243,7 @@ class WatchControllerIT {
             return List.of();
         }
         List<Instant> times = new ArrayList<>();
-        r.json().forEach(e -> times.add(Instant.parse(e.get("time").asText())));
+        r.json().get("entries").forEach(e -> times.add(Instant.parse(e.get("time").asText())));
         return times;
     }
 
