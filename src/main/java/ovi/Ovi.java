@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import ovi.cli.ApplyCommand;
 import ovi.cli.CompletionCommand;
+import ovi.cli.ImportCommand;
 import ovi.cli.ErrorHandler;
 import ovi.cli.HelpCommand;
 import ovi.cli.HistoryCommand;
@@ -33,9 +34,9 @@ import picocli.CommandLine.ScopeType;
             "drifted or unmanaged, decides what to do about each, and records every",
             "observation and decision in an audit log.",
         },
-        subcommands = {PlanCommand.class, ApplyCommand.class, ValidateCommand.class, SchemaCommand.class,
-            WatchCommand.class, StatusCommand.class, HistoryCommand.class, WalCommand.class, CompletionCommand.class,
-            HelpCommand.class},
+        subcommands = {PlanCommand.class, ApplyCommand.class, ImportCommand.class, ValidateCommand.class,
+            SchemaCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class, WalCommand.class,
+            CompletionCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",

@@ -49,7 +49,8 @@ public final class AwsActionExecutor implements ActionExecutor, ResourceLookup {
         try {
             return switch (intent.action()) {
                 case CREATE -> kind.creator().map(c -> c.create(intent, owner, fence)).orElseGet(() -> cannot(intent));
-                case UPDATE -> kind.updater().map(u -> u.update(intent, owner, fence, before == null ? Map.of() : before))
+                // an adoption is an update of ovi's own tags alone: its intent carries no other change
+                case UPDATE, ADOPT -> kind.updater().map(u -> u.update(intent, owner, fence, before == null ? Map.of() : before))
                         .orElseGet(() -> cannot(intent));
                 case DELETE -> kind.deleter().map(d -> d.delete(intent, owner, fence)).orElseGet(() -> cannot(intent));
                 case NOTIFY -> throw new IllegalArgumentException("notify is not executed");

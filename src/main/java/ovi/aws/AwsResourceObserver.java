@@ -150,4 +150,13 @@ public final class AwsResourceObserver implements ResourceObserver {
     private List<Observation> observe(Scope scope) {
         return kinds.of(scope.type()).list(scope.region());
     }
+
+    @Override
+    public ovi.model.Observation complete(ovi.model.Observation o) {
+        try {
+            return kinds.of(o.type()).complete(o);
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new IllegalStateException(AwsErrors.describe(e), e);
+        }
+    }
 }

@@ -207,7 +207,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             traffic = s.aws.traffic();
             report = wiring.apply(s, progress).apply(s.declaration, runId, started, saved, new ApplyUseCase.Options(holder,
                     claimTtl, maxDeletes, maxChanges, decisions.skipDestructive, decisions.allowEmpty, concurrency,
-                    run.deadline(started)), show(stdout, metrics), approved ? () -> true : () -> confirm(console));
+                    run.deadline(started), decisions.adopt), show(stdout, metrics), approved ? () -> true : () -> confirm(console));
             if (!noNotify) {
                 // after acting, so a slow receiver never delays an action
                 var notified = Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
@@ -282,6 +282,10 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
             throw new CommandLine.ParameterException(cl, "--allow-empty only applies with -c: a plan file was "
                     + "decided when it was made");
         }
+        if (planFile != null && decisions.adopt) {
+            throw new CommandLine.ParameterException(cl, "--adopt only applies with -c: a plan file was decided "
+                    + "when it was made (make it with 'ovi plan --adopt --out FILE')");
+        }
         if (maxDeletes < 0 || maxChanges < 0) {
             throw new CommandLine.ParameterException(cl, "--max-deletes and --max-changes must not be negative");
         }
@@ -341,8 +345,9 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
                     + " in " + i.region() + ": " + i.reason() + (i.disruptive() ? " (disruptive: stop/start)" : ""));
         }
         Map<Action, Integer> n = Applier.counts(intents);
-        out.printf("Plan: %d to create, %d to update, %d to delete, %d to notify.%n", n.get(Action.CREATE),
-                n.get(Action.UPDATE), n.get(Action.DELETE), n.get(Action.NOTIFY));
+        out.printf("Plan: %d to create, %d to update, %d to delete, %s%d to notify.%n", n.get(Action.CREATE),
+                n.get(Action.UPDATE), n.get(Action.DELETE), n.get(Action.ADOPT) == 0 ? ""
+                : n.get(Action.ADOPT) + " to adopt, ", n.get(Action.NOTIFY));
     }
 
     private static void printReport(PrintWriter out, Applier.Report report, int code) {

@@ -20,7 +20,8 @@ public final class AwsOptions {
     @Option(names = "--region", paramLabel = "REGION", description =
             "The default region when the config has no 'region:' (default: AWS_REGION, else the "
             + "profile's region). A resource's own region wins, then the config's region; when the "
-            + "config's region differs from this or AWS_REGION, ovi says so.")
+            + "config's region differs from this or AWS_REGION, ovi says so. 'ovi import' takes several, "
+            + "comma-separated: the regions to read, the first the config's region.")
     String region;
 
     @Option(names = "--endpoint-url", paramLabel = "URL",

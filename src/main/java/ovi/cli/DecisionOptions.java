@@ -11,6 +11,13 @@ public final class DecisionOptions {
             description = "Allow deleting every managed resource (refused otherwise).")
     boolean allowEmpty;
 
+    @Option(names = "--adopt",
+            description = {"Adopt what the config declares with 'adopt: <cloud id>' (as 'ovi import' writes",
+                "it) and that carries no ovi tags: tag it ovi:managed, ovi:owner and ovi:id, changing",
+                "nothing else. Without it such a resource is only notified. A resource tagged by",
+                "another owner (or already ovi's) is never adopted."})
+    boolean adopt;
+
     @Option(names = "--show-ignored",
             description = "List what the config's ignore rules kept quiet (fields and tags a resource ignores, "
                     + "unmanaged resources a top-level rule names), each with its rule; the plan always counts them, "

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             "  + create   declared but not found",
             "  ~ update   exists but differs from the declaration",
             "  - delete   managed by this owner but no longer declared",
+            "  & adopt    declared with adopt: and untagged; tagged as ovi's (--adopt)",
             "  ! notify   unmanaged, another owner's, blessed, or a delete skipped",
             "             by --skip-destructive",
             "  . ignored  kept quiet by the config's ignore rules: counted in the",
@@ -139,7 +140,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             traffic = s.aws.traffic();
             report = wiring.plan(s, progress).plan(s.declaration, runId, started, new PlanUseCase.Options(
                     decisions.skipDestructive, decisions.allowEmpty, detailedExitCode, output.html() ? null : out,
-                    walRetention));
+                    walRetention, decisions.adopt));
             if (notify) {
                 var notified = Wiring.notify(s, wiring.notifications(s, progress), new ovi.engine.Notifications.Run(runId,
                         cfg.owner(), report.plan().account(), report.plan(), null, run.deadline(started)), log::warn);

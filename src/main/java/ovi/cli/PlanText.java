@@ -78,8 +78,9 @@ final class PlanText {
             out.printf("No changes: AWS matches the config (%d to notify%s).%n", s.get(Action.NOTIFY),
                     ignored.isEmpty() ? "" : ", " + ignored);
         } else {
-            out.printf("Plan: %d to create, %d to update, %d to delete, %d to notify%s.%n", s.get(Action.CREATE),
-                    s.get(Action.UPDATE), s.get(Action.DELETE), s.get(Action.NOTIFY),
+            out.printf("Plan: %d to create, %d to update, %d to delete, %s%d to notify%s.%n", s.get(Action.CREATE),
+                    s.get(Action.UPDATE), s.get(Action.DELETE),
+                    s.get(Action.ADOPT) == 0 ? "" : s.get(Action.ADOPT) + " to adopt, ", s.get(Action.NOTIFY),
                     ignored.isEmpty() ? "" : "; " + ignored);
         }
     }
@@ -97,6 +98,7 @@ final class PlanText {
             case CREATE -> "Create";
             case UPDATE -> "Update";
             case DELETE -> "Delete";
+            case ADOPT -> "Adopt (tag as ovi's)";
             case NOTIFY -> "Notify only";
         };
     }
@@ -106,6 +108,7 @@ final class PlanText {
             case CREATE -> "\u001b[32m";
             case UPDATE -> "\u001b[33m";
             case DELETE -> "\u001b[31m";
+            case ADOPT -> "\u001b[35m";
             case NOTIFY -> "\u001b[36m";
         };
     }

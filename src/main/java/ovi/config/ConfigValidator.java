@@ -40,7 +40,7 @@ final class ConfigValidator {
     static final List<String> REQUIRED_KEYS = List.of("version", "provider", "owner", "resources");
     /** The services a rate limit may be set for: those ovi calls. */
     static final List<String> RATE_SERVICES = ovi.model.AwsService.keys();
-    static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "ignore", "tags");
+    static final List<String> COMMON_KEYS = List.of("type", "name", "count", "region", "ignore", "adopt", "tags");
     /** The keys of a top-level ignore rule. */
     static final List<String> RULE_KEYS = List.of("type", "region", "id", "name", "tag");
     static final int MAX_COUNT = 1000;
@@ -51,6 +51,8 @@ final class ConfigValidator {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
+    /** A cloud id to adopt: an instance or group id, a bucket, queue, topic, table, role or function name. */
+    private static final Pattern CLOUD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/+=@,-]{0,254}");
     // The characters AWS allows in tag keys and values: letters, digits, white space and _ . : / = + - @
     private static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{N}\\p{Zs}_.:/=+\\-@]*");
     // AWS's own limits on tag keys and values.
@@ -563,7 +565,8 @@ final class ConfigValidator {
         List<ResourceSpec> out = new ArrayList<>(specs.size());
         for (ResourceSpec s : specs) {
             Map<String, String> a = rewritten.get(s.name());
-            out.add(a == null ? s : new ResourceSpec(s.name(), s.type(), s.count(), s.region(), a, s.tags(), s.ignore()));
+            out.add(a == null ? s : new ResourceSpec(s.name(), s.type(), s.count(), s.region(), a, s.tags(), s.ignore(),
+                    s.adopt()));
         }
         return out;
     }
@@ -635,6 +638,7 @@ final class ConfigValidator {
                 .isPresent());
         int count = entry.get("count").map(e -> count(e, path, namesOne)).orElse(1);
         String region = entry.get("region").flatMap(e -> region(e, path + ".region")).orElse(defaultRegion);
+        String adopt = entry.get("adopt").flatMap(e -> adopt(e, path, count, type, region, identityOwners)).orElse(null);
         Map<String, String> attributes = type.map(t -> attributes(entry, path, t, identityOwners)).orElse(Map.of());
         Map<String, String> tags = entry.get("tags").map(e -> tags(e, path + ".tags")).orElse(Map.of());
         java.util.SortedSet<String> ignore = entry.get("ignore").flatMap(e -> type.map(t -> ignoreFields(e, path
@@ -648,7 +652,35 @@ final class ConfigValidator {
                 named.add(new Named(name.get(), field, path + "." + field, entry.get(field).orElseThrow().value().at()));
             }
         });
-        return Optional.of(new ResourceSpec(name.get(), type.get(), count, region, attributes, tags, ignore));
+        return Optional.of(new ResourceSpec(name.get(), type.get(), count, region, attributes, tags, ignore, adopt));
+    }
+
+    /**
+     * {@code adopt: <cloud id>}: the existing resource this entry stands for, one resource, and no other entry
+     * may adopt the same one (two ovi ids on one resource could never both hold).
+     */
+    private Optional<String> adopt(Entry e, String path, int count, Optional<ResourceType> type, String region,
+                                   Map<String, String> identityOwners) {
+        String key = path + ".adopt";
+        Optional<String> id = matching(e, key, CLOUD_ID, "the cloud id of an existing resource (an instance or group "
+                + "id, a bucket, queue, topic, table, role or function name)");
+        if (id.isEmpty()) {
+            return id;
+        }
+        if (count != 1) {
+            problems.add(e.value().at(), key, "adopt names one existing resource, so the count must be 1, not " + count);
+            return Optional.empty();
+        }
+        if (type.isPresent()) {
+            String first = identityOwners.putIfAbsent("adopt:" + type.get().key() + ":"
+                    + (type.get().regional() ? region : ovi.model.Scope.GLOBAL) + ":" + id.get(), path);
+            if (first != null) {
+                problems.add(e.value().at(), key, "'" + id.get() + "' is already adopted by " + first
+                        + "; one resource can be declared once");
+                return Optional.empty();
+            }
+        }
+        return id;
     }
 
     /**

@@ -80,7 +80,8 @@ public record OviConfig(Path file, String provider, String region, String owner,
                         attributes.put(f.name(), f.byDefault().of(owner, id, spec.attributes()));
                     }
                 }
-                all.add(new DesiredResource(id, spec.type(), spec.region(), attributes, spec.tags(), spec.ignore()));
+                all.add(new DesiredResource(id, spec.type(), spec.region(), attributes, spec.tags(), spec.ignore(),
+                        spec.adopt()));
             }
         }
         return List.copyOf(all);

@@ -14,9 +14,16 @@ import ovi.model.ResourceType;
  * @param attributes the type fields, as in {@link ovi.model.DesiredResource#attributes()}
  * @param tags       the declared tags
  * @param ignore     the fields and {@code tags.<key>} that never drift ({@code ignore:})
+ * @param adopt      the cloud id of the existing resource it stands for ({@code adopt:}), or null
  */
 public record ResourceSpec(String name, ResourceType type, int count, String region,
-                           Map<String, String> attributes, Map<String, String> tags, java.util.SortedSet<String> ignore) {
+                           Map<String, String> attributes, Map<String, String> tags, java.util.SortedSet<String> ignore,
+                           String adopt) {
+    public ResourceSpec(String name, ResourceType type, int count, String region, Map<String, String> attributes,
+                        Map<String, String> tags, java.util.SortedSet<String> ignore) {
+        this(name, type, count, region, attributes, tags, ignore, null);
+    }
+
     public ResourceSpec(String name, ResourceType type, int count, String region, Map<String, String> attributes,
                         Map<String, String> tags) {
         this(name, type, count, region, attributes, tags, new java.util.TreeSet<>());

@@ -388,6 +388,9 @@ public final class Applier {
             outcome = new Outcome.Failed(oneLine(e), null);
         }
         CrashPoint.afterAwsCall(intent.id());
+        if (intent.action() == Action.ADOPT && outcome instanceof Outcome.Executed) {
+            outcome = adopted(owner, intent, outcome);
+        }
         record(runId, intent, outcome);
         return outcome;
     }
@@ -465,8 +468,45 @@ public final class Applier {
                 return new Recheck(SkipReason.STALE, intent.cloudId() + " changed since the plan" + blessed
                         + "; plan again");
             }
+            case ADOPT -> {
+                // Only what no config has tagged since the plan is adopted. Its other settings may have moved:
+                // adopting leaves them as they are, and the next plan compares them.
+                Optional<Observation> o = now.stream().filter(x -> x.cloudId().equals(intent.cloudId())).findFirst();
+                if (o.isEmpty()) {
+                    return new Recheck(SkipReason.STALE, intent.cloudId() + " is gone since the plan");
+                }
+                if (o.get().madeFor(owner, intent.id())) {
+                    return new Recheck(SkipReason.CONVERGED, intent.cloudId() + " is already adopted as " + intent.id());
+                }
+                if (!SimpleDriftComparator.untagged(o.get())) {
+                    return new Recheck(SkipReason.STALE, intent.cloudId() + " carries ovi tags since the plan ("
+                            + o.get().owner() + "); never adopted");
+                }
+                return Recheck.ACT;
+            }
             default -> throw new IllegalArgumentException("nothing to recheck for " + intent.action());
         }
+    }
+
+    /**
+     * An adoption as it reads back: AWS has no conditional tagging, so a config of another owner adopting
+     * the same resource at the same moment could have written its owner tag over ours (or ours over its).
+     * The tags read now say which one holds; one that is not ours is reported, never retagged.
+     */
+    private Outcome adopted(String owner, Intent intent, Outcome done) {
+        try {
+            Optional<Observation> o = lookup.find(new ResourceLookup.Target(intent.type(), intent.region(), owner,
+                    intent.id(), intent.cloudId(), null)).stream().filter(x -> x.cloudId().equals(intent.cloudId()))
+                    .findFirst();
+            if (o.isPresent() && !o.get().madeFor(owner, intent.id())) {
+                return new Outcome.Failed("tagged " + intent.cloudId() + ", but it reads back as ovi:owner="
+                        + o.get().owner() + " ovi:id=" + o.get().oviId() + ": another config adopted it at the same "
+                        + "time; settle which config declares it", null);
+            }
+        } catch (RuntimeException e) {
+            progress.about(intent.id(), "could not read " + intent.cloudId() + " back after adopting it: " + oneLine(e));
+        }
+        return done;
     }
 
     /** The resource matches the declaration in everything ovi can change (a fixed field is only reported). */

@@ -33,9 +33,17 @@ public final class ApplyUseCase {
      * @param skipDestructive deletes are skipped (and, when planning now, only notified)
      * @param allowEmpty      when planning now: a plan that deletes every managed resource is allowed
      * @param concurrency     at most this many resources are acted on at once
+     * @param adopt           when planning now: declared resources that exist untagged ({@code adopt:}) are
+     *                        adopted, not notified
      */
     public record Options(String instance, Duration claimTtl, int maxDeletes, int maxChanges,
-                          boolean skipDestructive, boolean allowEmpty, int concurrency, java.time.Instant deadline) {
+                          boolean skipDestructive, boolean allowEmpty, int concurrency, java.time.Instant deadline,
+                          boolean adopt) {
+        public Options(String instance, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
+                       boolean allowEmpty, int concurrency, java.time.Instant deadline) {
+            this(instance, claimTtl, maxDeletes, maxChanges, skipDestructive, allowEmpty, concurrency, deadline, false);
+        }
+
         public Options(String instance, Duration claimTtl, int maxDeletes, int maxChanges, boolean skipDestructive,
                        boolean allowEmpty, int concurrency) {
             this(instance, claimTtl, maxDeletes, maxChanges, skipDestructive, allowEmpty, concurrency, null);
@@ -135,7 +143,7 @@ public final class ApplyUseCase {
     private Report applyOnce(Declaration config, String runId, Instant started, SavedPlan saved, Options options,
                              Presenter show, BooleanSupplier confirm) {
         Engine engine = new Engine(observer, store, new SimpleDriftComparator(),
-                new SafeDecisionMaker(options.skipDestructive(), options.allowEmpty()), wal, progress);
+                new SafeDecisionMaker(options.skipDestructive(), options.allowEmpty(), options.adopt()), wal, progress);
         // first of all: in an account the config does not allow, not even a recovery look-up or a claim
         String account = engine.checkAccount(config, runId);
         settleActionsInDoubt(config.owner(), runId, options);

@@ -23,9 +23,14 @@ public final class PlanUseCase {
      * @param detailedExitCode exit 2 for changes, 1 for an unobserved scope (else 0 for both)
      * @param saveTo           where to save the plan for a later apply, or null
      * @param walRetention     after the run, remove whole days of the WAL older than this, or null
+     * @param adopt            declared resources that exist untagged ({@code adopt:}) are adopted, not notified
      */
     public record Options(boolean skipDestructive, boolean allowEmpty, boolean detailedExitCode, Path saveTo,
-                          Duration walRetention) {
+                          Duration walRetention, boolean adopt) {
+        public Options(boolean skipDestructive, boolean allowEmpty, boolean detailedExitCode, Path saveTo,
+                       Duration walRetention) {
+            this(skipDestructive, allowEmpty, detailedExitCode, saveTo, walRetention, false);
+        }
     }
 
     /** Writes a plan to a file that a later apply reads back (the file format is the caller's). */
@@ -66,7 +71,7 @@ public final class PlanUseCase {
     /** Plans {@code config} as run {@code runId}, which began at {@code started}. */
     public Report plan(Declaration config, String runId, Instant started, Options options) {
         Engine engine = new Engine(observer, store, new SimpleDriftComparator(),
-                new SafeDecisionMaker(options.skipDestructive(), options.allowEmpty()), wal, progress);
+                new SafeDecisionMaker(options.skipDestructive(), options.allowEmpty(), options.adopt()), wal, progress);
         Plan plan = engine.plan(config, runId, started);
         long awsCalls = observer.apiCalls();
         progress.accept("made " + awsCalls + " AWS calls");

@@ -178,12 +178,13 @@ public final class Recovery {
         DesiredResource desired = x.desired() == null ? null : new DesiredResource(e.resource(), type, x.region(),
                 x.desired().attributes(), x.desired().tags());
         List<Change> changes = x.changes();
-        if ((action == Action.CREATE || action == Action.UPDATE) && desired == null) {
+        if ((action == Action.CREATE || action == Action.UPDATE || action == Action.ADOPT) && desired == null) {
             return Optional.empty();
         }
         String cloudId = x.cloudId() != null ? x.cloudId() : found.map(Observation::cloudId).orElse(null);
         String hash = found.map(Observation::contentHash).orElse(null);
-        if ((action == Action.UPDATE || action == Action.DELETE) && (cloudId == null || hash == null)) {
+        if ((action == Action.UPDATE || action == Action.DELETE || action == Action.ADOPT)
+                && (cloudId == null || hash == null)) {
             hash = hash == null ? "gone" : hash;
             cloudId = cloudId == null ? e.resource() : cloudId;
         }
@@ -226,10 +227,22 @@ public final class Recovery {
                 how = tookEffect ? "the " + noun + " is gone, the delete took effect"
                         : "the " + noun + " still exists" + at + ", the delete did not take effect";
             }
+            case ADOPT -> {
+                // one tagging call sets all three tags: it took effect or not, and is never finished here,
+                // so a resource someone else tagged since is not tagged over; a rerun of apply --adopt does it
+                tookEffect = found.isPresent() && undone.isEmpty();
+                how = found.isEmpty() ? "the " + noun + " is gone, the adopt did not take effect"
+                        : tookEffect ? "the " + noun + at + " carries this owner's tags, the adopt took effect"
+                        : "the " + noun + at + " lacks this owner's tags, the adopt did not take effect"
+                        + (found.get().owner() != null ? " (it is tagged ovi:owner=" + found.get().owner() + ")"
+                        : "; apply --adopt again adopts it");
+            }
             default -> {
                 tookEffect = found.isPresent() && undone.isEmpty();
-                how = found.isEmpty() ? "the " + noun + " is gone, the update did not take effect"
-                        : tookEffect ? "the " + noun + " exists" + at + " as the update wanted, it took effect" : null;
+                String what = intent.action().key();
+                how = found.isEmpty() ? "the " + noun + " is gone, the " + what + " did not take effect"
+                        : tookEffect ? "the " + noun + " exists" + at + " as the " + what + " wanted, it took effect"
+                        : null;
             }
         }
         if (how == null) {
@@ -292,6 +305,11 @@ public final class Recovery {
                 }
             }
             off.addAll(kindSays.unfinished(intent, before(e), o));
+        } else if (intent.action() == Action.ADOPT) {
+            // its only changes are ovi's three tags: one call set them all, or none
+            for (Change c : intent.changes()) {
+                notApplied(intent.type(), c, o).ifPresent(off::add);
+            }
         } else if (intent.action() == Action.UPDATE) {
             for (Change c : intent.changes()) {
                 notApplied(intent.type(), c, o).ifPresent(off::add);

@@ -34,6 +34,15 @@ public interface ResourceKind {
     /** Looks one resource up again; see {@link ResourceLookup#find}. */
     List<Observation> find(ResourceLookup.Target target);
 
+    /**
+     * {@code o} as listed, with what a listing leaves out of a resource ovi does not manage (to spare calls)
+     * read as well, so that every field the kind compares is there: called by {@code ovi import} for each
+     * resource it writes. By default the listing has it all.
+     */
+    default Observation complete(Observation o) {
+        return o;
+    }
+
     default Optional<Creator> creator() {
         return Optional.empty();
     }
@@ -67,7 +76,7 @@ public interface ResourceKind {
     default boolean carriesOut(Action action) {
         return switch (action) {
             case CREATE -> creator().isPresent();
-            case UPDATE -> updater().isPresent();
+            case UPDATE, ADOPT -> updater().isPresent();
             case DELETE -> deleter().isPresent();
             case NOTIFY -> true;
         };

@@ -12,6 +12,14 @@ public interface ResourceObserver {
      */
     ObservationBatch observe(Set<ovi.model.Scope> scopes);
 
+    /**
+     * One observed resource with every field its kind compares, also those a listing leaves out of an
+     * unmanaged one ({@link ResourceKind#complete}); called by {@code ovi import}. By default as it is.
+     */
+    default ovi.model.Observation complete(ovi.model.Observation o) {
+        return o;
+    }
+
     /** The account the credentials act in; called before {@link #observe}. */
     String account();
 

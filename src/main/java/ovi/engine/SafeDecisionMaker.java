@@ -10,7 +10,8 @@ import ovi.model.Field;
 import ovi.model.Scope;
 
 /**
- * missing -> create, drifted -> update, unwanted -> delete unless blessed, protected from deletion by its
+ * missing -> create (notify for one declared with {@code adopt:}), unadopted -> adopt with {@code --adopt}, else
+ * notify, drifted -> update, unwanted -> delete unless blessed, protected from deletion by its
  * kind's field (AWS would refuse) or destructive actions are skipped, unmanaged -> notify. Nothing is
  * created or deleted in a scope that could not be observed, and a run that would delete every managed
  * resource is refused unless explicitly allowed. An action the resource's kind cannot carry out is planned
@@ -19,10 +20,17 @@ import ovi.model.Scope;
 public final class SafeDecisionMaker implements DecisionMaker {
     private final boolean skipDestructive;
     private final boolean allowEmpty;
+    private final boolean adopt;
 
     public SafeDecisionMaker(boolean skipDestructive, boolean allowEmpty) {
+        this(skipDestructive, allowEmpty, false);
+    }
+
+    /** @param adopt whether a declared resource that exists untagged ({@code adopt:}) is adopted, else notified */
+    public SafeDecisionMaker(boolean skipDestructive, boolean allowEmpty, boolean adopt) {
         this.skipDestructive = skipDestructive;
         this.allowEmpty = allowEmpty;
+        this.adopt = adopt;
     }
 
     @Override
@@ -53,8 +61,17 @@ public final class SafeDecisionMaker implements DecisionMaker {
     }
 
     private Decision decide(Diff diff) {
+        if (diff instanceof Diff.Missing m && m.desired().adopt() != null) {
+            // it stands for one existing resource: never made anew, nor taken from whoever tagged it
+            return Decision.notify(m, m.reason() + "; not created (remove adopt: to create a new "
+                    + m.type().noun() + ")");
+        }
         if (diff instanceof Diff.Missing m) {
             return Decision.create(m);
+        }
+        if (diff instanceof Diff.Unadopted u) {
+            return adopt ? Decision.adopt(u) : Decision.notify(u, u.reason() + "; apply --adopt tags it as ovi's "
+                    + "(changing nothing else)");
         }
         if (diff instanceof Diff.Drifted d) {
             // a field AWS cannot change in place (a security group's VPC) is reported, never replaced

@@ -40,11 +40,29 @@ public final class SimpleDriftComparator implements DriftComparator {
         List<Observation> sorted = new ArrayList<>(observed);
         sorted.sort(Comparator.comparing(Observation::cloudId));
 
+        // declarations that stand for an existing resource (adopt: <cloud id>), by where that resource is
+        Map<String, DesiredResource> adopting = new HashMap<>();
+        for (DesiredResource d : desired) {
+            if (d.adopt() != null) {
+                adopting.put(adoptKey(d.type(), d.region(), d.adopt()), d);
+            }
+        }
         List<Diff> diffs = new ArrayList<>();
         List<Ignored> ignored = new ArrayList<>();
         Map<String, Observation> matched = new HashMap<>(desired.size() * 2);
         List<Observation> kept = new ArrayList<>();
+        Map<String, Observation> toAdopt = new HashMap<>();
+        Map<String, String> notAdoptable = new HashMap<>();
         for (Observation o : sorted) {
+            DesiredResource adopter = adopting.get(adoptKey(o.type(), o.region(), o.cloudId()));
+            if (adopter != null && !o.madeFor(owner, adopter.id())) {
+                if (untagged(o)) {
+                    toAdopt.put(matchKey(adopter.type(), adopter.id()), o); // decided once every match is known
+                    continue;
+                }
+                notAdoptable.put(matchKey(adopter.type(), adopter.id()), o.cloudId() + " carries ovi tags ("
+                        + ovi(o) + "), so it is never adopted");
+            }
             if (!o.managed() || o.oviId() == null) {
                 unmanaged(o, "not tagged ovi:managed=true with an ovi:id", ignore, diffs, ignored);
                 continue;
@@ -70,6 +88,14 @@ public final class SimpleDriftComparator implements DriftComparator {
         // yet stays a reference, shown as known after create. Config names (so ovi ids) are unique.
         Map<String, String> cloudIds = new HashMap<>(kept.size() * 2);
         kept.forEach(o -> cloudIds.put(o.oviId(), o.cloudId()));
+        toAdopt.forEach((key, o) -> {
+            if (matched.containsKey(key)) {
+                // the declaration is already met by a resource of ours: the one it named is someone else's
+                unmanaged(o, "not tagged ovi:managed=true with an ovi:id", ignore, diffs, ignored);
+            } else {
+                cloudIds.put(wanted.get(key).id(), o.cloudId());
+            }
+        });
         for (Observation o : kept) {
             DesiredResource d = wanted.get(matchKey(o.type(), o.oviId())).resolve(cloudIds::get);
             List<Change> all = changes(d, o);
@@ -85,7 +111,22 @@ public final class SimpleDriftComparator implements DriftComparator {
             }
         }
         for (DesiredResource d : desired) {
-            if (!matched.containsKey(matchKey(d.type(), d.id()))) {
+            String key = matchKey(d.type(), d.id());
+            if (matched.containsKey(key)) {
+                continue;
+            }
+            Observation o = toAdopt.get(key);
+            if (o != null) {
+                DesiredResource r = d.resolve(cloudIds::get);
+                List<Change> drift = changes(r, o).stream().filter(c -> !r.ignores(c.field())).toList();
+                diffs.add(new Diff.Unadopted(r, o, Diff.Unadopted.tags(owner, r), drift, "declared with adopt: "
+                        + o.cloudId() + ", which carries no ovi tags" + (drift.isEmpty() ? ""
+                        : "; it differs in " + String.join(", ", drift.stream().map(Change::field).distinct().toList())
+                        + ", which the next plan after adopting updates")));
+            } else if (d.adopt() != null) {
+                diffs.add(new Diff.Missing(d.resolve(cloudIds::get), "declared with adopt: " + d.adopt() + ", "
+                        + notAdoptable.getOrDefault(key, "which was not found")));
+            } else {
                 diffs.add(new Diff.Missing(d.resolve(cloudIds::get), "declared but not found"));
             }
         }
@@ -124,6 +165,21 @@ public final class SimpleDriftComparator implements DriftComparator {
     private static final Comparator<Diff> ORDER = Comparator.comparing(Diff::kind)
             .thenComparing(Diff::type).thenComparing(Diff::region).thenComparing(Diff::id)
             .thenComparing(d -> Objects.requireNonNullElse(d.cloudId(), ""));
+
+    /** Where a resource to adopt is: S3 buckets and other global kinds once per account. */
+    private static String adoptKey(ResourceType type, String region, String cloudId) {
+        return type.key() + ":" + ovi.model.Scope.of(type, region).region() + ":" + cloudId;
+    }
+
+    /** Carries none of ovi's tags but the blessed one: no config, this one or another, has claimed it. */
+    static boolean untagged(Observation o) {
+        return o.tags().keySet().stream().noneMatch(k -> ovi.model.Tags.reserved(k) && !k.equals(ovi.model.Tags.BLESSED));
+    }
+
+    private static String ovi(Observation o) {
+        return String.join(", ", new java.util.TreeMap<>(o.tags()).entrySet().stream()
+                .filter(e -> ovi.model.Tags.reserved(e.getKey())).map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
 
     private static String matchKey(ResourceType type, String id) {
         return type.key() + ":" + id;

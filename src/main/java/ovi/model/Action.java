@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What ovi will do about a diff. Only notify leaves AWS untouched. */
 public enum Action {
-    CREATE('+'), UPDATE('~'), DELETE('-'), NOTIFY('!');
+    CREATE('+'), UPDATE('~'), DELETE('-'), NOTIFY('!'),
+    /** Tag an existing resource the config declares with {@code adopt:} as this owner's; nothing else. */
+    ADOPT('&');
 
     private final char symbol;
 

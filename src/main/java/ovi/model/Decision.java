@@ -37,6 +37,10 @@ public record Decision(Action action, Diff diff, String reason, java.util.Sorted
         return new Decision(Action.DELETE, diff, diff.reason());
     }
 
+    public static Decision adopt(Diff.Unadopted diff) {
+        return new Decision(Action.ADOPT, diff, diff.reason());
+    }
+
     public static Decision notify(Diff diff, String reason) {
         return new Decision(Action.NOTIFY, diff, reason);
     }

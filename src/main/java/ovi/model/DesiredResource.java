@@ -14,9 +14,16 @@ import java.util.TreeMap;
  * @param tags       the declared tags, without ovi's own
  * @param ignore     what never drifts ({@code ignore:}): compared field names and {@code tags.<key>}; still
  *                   used when the resource is created
+ * @param adopt      the cloud id of the existing resource the declaration stands for ({@code adopt:}), which
+ *                   {@code apply --adopt} tags as ovi's when it carries no ovi tag; null for none
  */
 public record DesiredResource(String id, ResourceType type, String region, Map<String, String> attributes,
-                              Map<String, String> tags, java.util.SortedSet<String> ignore) {
+                              Map<String, String> tags, java.util.SortedSet<String> ignore, String adopt) {
+    public DesiredResource(String id, ResourceType type, String region, Map<String, String> attributes,
+                           Map<String, String> tags, java.util.SortedSet<String> ignore) {
+        this(id, type, region, attributes, tags, ignore, null);
+    }
+
     public DesiredResource {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
@@ -81,7 +88,7 @@ public record DesiredResource(String id, ResourceType type, String region, Map<S
             }
             out.put(k, r);
         });
-        return new DesiredResource(id, type, region, out, tags, ignore);
+        return new DesiredResource(id, type, region, out, tags, ignore, adopt);
     }
 
     public Scope scope() {

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /** A difference between what a config declares and what exists, in one of four kinds. */
-public sealed interface Diff permits Diff.Missing, Diff.Unwanted, Diff.Drifted, Diff.Unmanaged {
+public sealed interface Diff permits Diff.Missing, Diff.Unwanted, Diff.Drifted, Diff.Unmanaged, Diff.Unadopted {
 
-    /** {@code missing}, {@code unwanted}, {@code drifted} or {@code unmanaged}. */
+    /** {@code missing}, {@code unwanted}, {@code drifted}, {@code unmanaged} or {@code unadopted}. */
     String kind();
 
     /** The ovi id for desired and managed resources, the cloud id for unmanaged ones. */
@@ -89,6 +89,38 @@ public sealed interface Diff permits Diff.Missing, Diff.Unwanted, Diff.Drifted, 
         public String kind() { return "unmanaged"; }
         public String id() { return current.cloudId(); }
         public ResourceType type() { return current.type(); }
+        public String region() { return current.region(); }
+        public String cloudId() { return current.cloudId(); }
+    }
+
+    /**
+     * Declared with {@code adopt: <cloud id>}, and that resource exists carrying none of ovi's tags: adopting
+     * it sets them and changes nothing else.
+     *
+     * @param changes the ovi tags adopting it sets ({@code tags.ovi:managed}, {@code tags.ovi:owner},
+     *                {@code tags.ovi:id}), the only changes an adoption makes
+     * @param drift   how it differs from the declaration besides: the next plan after adopting updates these
+     */
+    record Unadopted(DesiredResource desired, Observation current, List<Change> changes, List<Change> drift,
+                     String reason) implements Diff {
+        public Unadopted {
+            Objects.requireNonNull(desired, "desired");
+            Objects.requireNonNull(current, "current");
+            Objects.requireNonNull(reason, "reason");
+            changes = List.copyOf(changes);
+            drift = List.copyOf(drift);
+        }
+
+        /** The changes adopting makes for {@code owner}: its three tags, as the resource lacks them. */
+        public static List<Change> tags(String owner, DesiredResource desired) {
+            return List.of(new Change(DesiredResource.TAG_PREFIX + Tags.MANAGED, null, "true"),
+                    new Change(DesiredResource.TAG_PREFIX + Tags.OWNER, null, owner),
+                    new Change(DesiredResource.TAG_PREFIX + Tags.ID, null, desired.id()));
+        }
+
+        public String kind() { return "unadopted"; }
+        public String id() { return desired.id(); }
+        public ResourceType type() { return desired.type(); }
         public String region() { return current.region(); }
         public String cloudId() { return current.cloudId(); }
     }

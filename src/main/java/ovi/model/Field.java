@@ -211,6 +211,16 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         }
 
         /**
+         * Plain values (maps, lists, strings, whole numbers, booleans) a config may write for a canonical
+         * value, which this reader reads back as it: what {@code ovi import} writes for a value no plain text,
+         * number or boolean gives (a rule written as a mapping). Empty by default; every form offered is
+         * still checked by reading it back.
+         */
+        default List<Object> forms(String canonical) {
+            return List.of();
+        }
+
+        /**
          * The part of a canonical value that is compared with what is observed; by default all of it. A value
          * that must also say where its content is to be read from (a file beside the config, too large to
          * carry) compares by the content's hash alone; null when the value cannot be compared at all (its
@@ -308,6 +318,18 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
         }
 
         @Override
+        public List<Object> forms(String canonical) {
+            List<Object> out = new ArrayList<>();
+            boolean any = false;
+            for (String e : elements(canonical)) {
+                List<Object> forms = element.forms(e);
+                any |= !forms.isEmpty();
+                out.add(forms.isEmpty() ? e : forms.get(0));
+            }
+            return any ? List.of(out) : List.of();
+        }
+
+        @Override
         public String show(String canonical) {
             if (canonical.isEmpty()) {
                 return "[]";
@@ -349,6 +371,11 @@ public record Field(String name, Use use, boolean required, boolean disruptive, 
             @Override
             public String show(String canonical) {
                 return show.apply(canonical);
+            }
+
+            @Override
+            public List<Object> forms(String canonical) {
+                return reader.forms(canonical);
             }
         };
     }

@@ -39,18 +39,25 @@ public record Intent(Action action, String kind, String id, ResourceType type, S
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(planRunId, "planRunId");
         changes = List.copyOf(changes);
-        if ((action == Action.CREATE || action == Action.UPDATE) && desired == null) {
+        if ((action == Action.CREATE || action == Action.UPDATE || action == Action.ADOPT) && desired == null) {
             throw new IllegalArgumentException(action + " of " + id + " needs the declaration");
         }
-        if ((action == Action.UPDATE || action == Action.DELETE) && (cloudId == null || contentHash == null)) {
+        if ((action == Action.UPDATE || action == Action.DELETE || action == Action.ADOPT)
+                && (cloudId == null || contentHash == null)) {
             throw new IllegalArgumentException(action + " of " + id + " needs the cloud id and content hash");
+        }
+        // an adoption sets ovi's own tags and nothing else, whatever a plan file says
+        if (action == Action.ADOPT && changes.stream().anyMatch(c -> !c.field().startsWith(DesiredResource.TAG_PREFIX
+                + "ovi:") || c.desired() == null)) {
+            throw new IllegalArgumentException("adopt of " + id + " may only set ovi's tags, not " + changes);
         }
     }
 
     public static Intent of(Decision d, String planRunId) {
         Observation current = d.diff().current();
         DesiredResource desired = d.diff() instanceof Diff.Missing m ? m.desired()
-                : d.diff() instanceof Diff.Drifted dr ? dr.desired() : null;
+                : d.diff() instanceof Diff.Drifted dr ? dr.desired()
+                : d.diff() instanceof Diff.Unadopted u ? u.desired() : null;
         return new Intent(d.action(), d.diff().kind(), d.id(), d.type(), d.region(), d.cloudId(),
                 current == null ? null : current.contentHash(), desired, d.diff().changes(), d.reason(), planRunId,
                 d.after());

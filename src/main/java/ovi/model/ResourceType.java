@@ -143,9 +143,12 @@ public final class ResourceType implements Comparable<ResourceType> {
         return fields.stream().filter(Field::identity).findFirst();
     }
 
-    /** Whether ovi can carry this action out on this kind; notify always. */
+    /**
+     * Whether ovi can carry this action out on this kind; notify always. Adopting sets ovi's tags through
+     * the kind's update, so a kind that can update can adopt.
+     */
     public boolean can(Action action) {
-        return capabilities.contains(action);
+        return capabilities.contains(action == Action.ADOPT ? Action.UPDATE : action);
     }
 
     /** A change of a field AWS cannot change in place ({@link Field#fixed}): reported, never made by an update. */

@@ -70,6 +70,15 @@ final class S3Buckets extends AbstractResourceKind {
         return List.of(observation(s3, bucketRegion(s3, bucket), bucket, bucketTags(s3, bucket)));
     }
 
+    /** An unmanaged bucket is listed without its settings; {@code ovi import} reads them too. */
+    @Override
+    public Observation complete(Observation o) {
+        if (o.managed()) {
+            return o;
+        }
+        return new Observation(S3Kind.TYPE, o.region(), o.cloudId(), settings(S3Kind.s3(aws), o.cloudId()), o.tags());
+    }
+
     static Observation observation(String region, String bucket, Map<String, String> tags) {
         return new Observation(S3Kind.TYPE, region, bucket, Map.of(), tags);
     }

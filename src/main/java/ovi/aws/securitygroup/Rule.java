@@ -200,6 +200,49 @@ record Rule(String protocol, String ports, String source) {
         };
     }
 
+    /** Reads a rule as {@link #read} does, and gives the mapping a config writes for one ({@link #written}). */
+    static final Field.Reader READER = new Field.Reader() {
+        @Override
+        public String read(Field.Value v) {
+            return Rule.read(v);
+        }
+
+        @Override
+        public List<Object> forms(String canonical) {
+            try {
+                return List.of(written(canonical));
+            } catch (IllegalArgumentException e) {
+                return List.of();
+            }
+        }
+    };
+
+    /** The mapping a config writes for a rule's canonical text: {@code {protocol: tcp, port: 443, cidr: ...}}. */
+    static Map<String, Object> written(String canonical) {
+        Rule r = parse(canonical);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("protocol", r.protocol());
+        if (r.ports() != null) {
+            boolean icmp = r.protocol().equals("icmp") || r.protocol().equals("icmpv6");
+            String[] parts = r.ports().split(icmp ? "/" : "-");
+            if (icmp) {
+                out.put("icmpType", Long.parseLong(parts[0]));
+                if (parts.length > 1) {
+                    out.put("icmpCode", Long.parseLong(parts[1]));
+                }
+            } else if (parts.length == 1) {
+                out.put("port", Long.parseLong(parts[0]));
+            } else {
+                out.put("ports", r.ports());
+            }
+        }
+        String source = r.source();
+        String key = GROUP_ID.matcher(source).matches() ? "from" : PREFIX_LIST.matcher(source).matches() ? "prefixList"
+                : source.contains(":") ? "ipv6Cidr" : "cidr";
+        out.put(key, source);
+        return out;
+    }
+
     /** A rule from its canonical text ({@link #text()}), as a set field's element holds it. */
     static Rule parse(String text) {
         String[] t = text.split(" ");

@@ -41,8 +41,8 @@ public final class SecurityGroupKind implements AwsKind {
             Field.fixed("vpc", Field.matching(VPC_ID, "a VPC id such as vpc-0123456789abcdef0")).optional(),
             Field.fixed("description", Field.matching(DESCRIPTION, "1 to 255 letters, digits, spaces and "
                     + "._-:/()#,@[]+=&;{}!$*")).orElse((owner, id) -> DEFAULT_DESCRIPTION),
-            Field.compared("ingress", Field.setOf(Rule::read)).orElse((owner, id) -> "").refersTo("security-group"),
-            Field.compared("egress", Field.setOf(Rule::read)).optional().refersTo("security-group")),
+            Field.compared("ingress", Field.setOf(Rule.READER)).orElse((owner, id) -> "").refersTo("security-group"),
+            Field.compared("egress", Field.setOf(Rule.READER)).optional().refersTo("security-group")),
             Set.of(Action.CREATE, Action.UPDATE, Action.DELETE));
 
     /**

@@ -305,4 +305,15 @@ class RuleTest {
         assertEquals("ovi-sg-team-web-0", SecurityGroupKind.DEFAULT_NAME.apply("sg-team", "web-0"));
         assertEquals("team-web-0", SecurityGroupKind.DEFAULT_NAME.apply("team", "web-0"));
     }
+
+    @Test
+    void everyCanonicalRuleHasAMappingThatReadsBackAsIt() {
+        for (String text : List.of("tcp 22 0.0.0.0/0", "tcp 8000-8080 ::/0", "udp 53 pl-0123456789abcdef0",
+                "tcp 443 sg-0123456789abcdef0", "all 0.0.0.0/0", "icmp 0.0.0.0/0", "icmp 8 10.0.0.0/8",
+                "icmp 3/4 0.0.0.0/0", "icmpv6 ::/0", "50 10.0.0.0/8")) {
+            List<Object> forms = Rule.READER.forms(text);
+            assertEquals(1, forms.size(), text);
+            assertEquals(text, Rule.READER.read(ovi.model.Field.Value.of(forms.get(0))), () -> text + " as " + forms);
+        }
+    }
 }
