@@ -21,6 +21,26 @@ public final class Start {
                     + "unpack the whole distribution (ovi-VERSION.tar.gz) and run its bin/ovi or lib/ovi.jar");
             System.exit(ExitCode.ERROR);
         }
+        if (version(args, System.out)) {
+            System.exit(ExitCode.OK);
+        }
         Ovi.main(args);
+    }
+
+    /**
+     * Prints what {@code ovi --version} prints through picocli when {@code args} asks only for that, without
+     * building every verb's command line first (a third of the start-up); the lines are the same.
+     *
+     * @return whether {@code args} was that request, and is answered
+     */
+    static boolean version(String[] args, java.io.PrintStream out) {
+        if (args.length != 1 || !(args[0].equals("--version") || args[0].equals("-V"))) {
+            return false;
+        }
+        for (String line : new ovi.cli.VersionProvider().getVersion()) {
+            out.println(line);
+        }
+        out.flush();
+        return true;
     }
 }
