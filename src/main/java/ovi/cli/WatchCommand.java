@@ -217,6 +217,9 @@ public final class WatchCommand implements Callable<Integer> {
             // told to stop, the watch stopped as asked: the last run's own outcome was said above
             return signalled.get() && last != ExitCode.USAGE ? ExitCode.OK : last;
         } finally {
+            if (context != null) {
+                context.ended(say);
+            }
             restore.forEach(Restore::run);
             if (http != null) {
                 http.close();

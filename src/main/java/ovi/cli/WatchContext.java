@@ -23,6 +23,7 @@ import ovi.engine.WatchStore;
  * Written by the watch loop's thread; the metrics endpoint reads it from its own.
  */
 final class WatchContext {
+    private static final String STOPPED = "stopped";
     private final WatchReconciler.State state;
     private final Clock clock;
     private final Instant started;
@@ -37,6 +38,10 @@ final class WatchContext {
     private volatile int due;
     private volatile int backingOff;
     private volatile Instant nextDue;
+    /** What the last tick recorded in the store, or null before the first. */
+    private volatile WatchStore.Watcher recorded;
+    /** Opens the store of the last run again: the watch has none open between its runs. */
+    private volatile java.util.function.Supplier<ovi.store.JdbcObservationStore> reopen;
     private final Map<String, AtomicLong> awsCalls = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> awsRetries = new ConcurrentHashMap<>();
 
@@ -81,6 +86,32 @@ final class WatchContext {
         stopping = true;
     }
 
+    /** How to open the store the runs write to, once none is open (the watch stopping between runs). */
+    void storeAt(java.util.function.Supplier<ovi.store.JdbcObservationStore> opener) {
+        reopen = opener;
+    }
+
+    /**
+     * The watch has ended: a watcher whose last tick recorded it {@code running} (it was stopped between ticks,
+     * or ended by --count or an error) is recorded {@code stopped}, so that {@code ovi status} does not show a
+     * watcher gone as one still running. A store that cannot be written is said through {@code progress}.
+     */
+    void ended(Consumer<String> progress) {
+        WatchStore.Watcher last = recorded;
+        var opener = reopen;
+        if (last == null || opener == null || last.state().equals(STOPPED)) {
+            return;
+        }
+        try (ovi.store.JdbcObservationStore store = opener.get()) {
+            WatchStore.Watcher w = new WatchStore.Watcher(last.holder(), last.owner(), STOPPED, last.started(),
+                    last.lastTick(), last.nextDue(), last.ticks(), last.scheduled(), last.backoffs());
+            store.watcher(w);
+            recorded = w;
+        } catch (RuntimeException e) {
+            progress.accept("could not record the watcher as stopped in the store: " + e.getMessage());
+        }
+    }
+
     /** The reconciler of one run, over that run's store. */
     Reconciler reconciler(WatchStore store, String owner, Consumer<String> progress) {
         WatchReconciler r = new WatchReconciler(state, store, owner, clock, progress);
@@ -115,9 +146,11 @@ final class WatchContext {
                 due = s.dueBy(now);
                 backingOff = s.backoffs().size();
                 nextDue = s.nextDue();
+                WatchStore.Watcher w = new WatchStore.Watcher(holder, owner, stopping ? STOPPED : "running", started, now,
+                        nextDue, ticks.get(), scheduled, backingOff);
                 try {
-                    store.watcher(new WatchStore.Watcher(holder, owner, stopping ? "stopped" : "running", started, now,
-                            nextDue, ticks.get(), scheduled, backingOff));
+                    store.watcher(w);
+                    recorded = w;
                 } catch (RuntimeException e) {
                     progress.accept("could not record the watcher's state in the store: " + e.getMessage());
                 }

@@ -141,6 +141,9 @@ public final class Wiring {
             bind(config, state, dir, opened, observer.account());
             wal = openWal(dir.resolve("wal"));
             wal.anchorIn(opened);
+            if (watch != null) {
+                watch.storeAt(() -> openStore(state, dir));
+            }
             return new Session(config, declaration, dir, aws, kinds, observer, opened, wal);
         } catch (RuntimeException e) {
             if (wal != null) {

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,6 +126,82 @@ class WatchControllerIT {
 
         stop();
         assertEquals(0, status().get("claims").size(), "no live claim");
+    }
+
+    @Test
+    void aRestartedWatchWaitsOutTheStoredBackoffAndItsFirstTickReconcilesEverythingElseOnce() throws Exception {
+        Files.writeString(config, WITH_BAD);
+        proxy.when(r -> r.operation().equals("s3:CreateBucket") && r.path().contains("team-watch-bad"), 1000,
+                FaultProxy.body(400, "application/xml", "<Error><Code>InvalidRequest</Code><Message>refused by the "
+                        + "test</Message></Error>"));
+        // a pause of several seconds between ticks, for the SIGTERM below to land in
+        start("--interval", "4s", "--backoff-base", "20s", "--backoff-max", "120s");
+        S3Client s3 = Moto.s3();
+        await("the good bucket is created", () -> exists(s3, "team-watch-good"));
+        await("two failed creates of the bad bucket, kept in the store",
+                () -> failedTimes("bad-0").size() >= 2 && backoff("bad-0") != null && backoff("bad-0").get("attempts").asInt() >= 2);
+        List<Instant> failedBefore = failedTimes("bad-0");
+
+        // stopped while it waits for its next tick, not in the middle of one
+        // the run going on ends and the watch says when the next is: it waits now, for seconds
+        int ended = runsEnded();
+        await("a run ends after run " + ended, () -> runsEnded() > ended);
+        await("the watch pauses", () -> lastWatchLine().startsWith("ovi watch: next run at "));
+        watch.destroy(); // SIGTERM
+        assertTrue(watch.waitFor(60, TimeUnit.SECONDS), "stopped");
+        assertEquals(0, watch.exitValue(), () -> read(log));
+        String firstLog = read(log);
+        int pause = firstLog.lastIndexOf("ovi watch: next run at ");
+        assertTrue(pause > lastRunStart(firstLog) && firstLog.indexOf("ovi watch: stopping after the current run") > pause,
+                "the signal came in the pause between runs: " + firstLog);
+        JsonNode stopped = status();
+        assertEquals(0, stopped.get("claims").size(), stopped::toString);
+        JsonNode watchers = stopped.get("watch").get("watchers");
+        assertEquals(1, watchers.size(), watchers::toString);
+        assertEquals("stopped", watchers.get(0).get("state").asText(), watchers::toString);
+        JsonNode kept = backoff("bad-0");
+        int attempts = kept.get("attempts").asInt();
+        Instant until = Instant.parse(kept.get("until").asText());
+        assertEquals(failedBefore.size(), attempts, kept::toString);
+        // the stored time is the last failure plus the current backoff (40s, less at most a fifth)
+        Duration stored = Duration.between(failedBefore.get(failedBefore.size() - 1), until);
+        assertTrue(stored.compareTo(Duration.ofMillis(31_000)) >= 0 && stored.compareTo(Duration.ofSeconds(41)) <= 0,
+                "stored backoff " + stored);
+
+        // while no watch runs, the good bucket goes behind ovi's back
+        s3.deleteBucket(b -> b.bucket("team-watch-good"));
+        long badCreates = badCreates();
+        Instant restarted = Instant.now();
+        Files.writeString(log, "");
+        start("--interval", "1s", "--backoff-base", "20s", "--backoff-max", "120s");
+
+        awaitRun(1);
+        Map<String, List<JsonNode>> after = walSince(restarted);
+        List<JsonNode> firstTick = after.values().iterator().next();
+        Instant firstTickAt = Instant.parse(firstTick.get(0).get("time").asText());
+        assertTrue(firstTickAt.isBefore(until), "the restarted watch's first tick came before the stored backoff "
+                + "ended (else nothing here is tested): " + firstTickAt + " vs " + until);
+        assertTrue(firstTick.stream().anyMatch(e -> e.get("type").asText().equals("executed")
+                && e.get("resource").asText().equals("good-0")), () -> "the first tick makes the good bucket again: " + brief(firstTick));
+        assertTrue(exists(s3, "team-watch-good"));
+        assertTrue(firstTick.stream().noneMatch(e -> e.get("resource").asText().equals("bad-0")),
+                () -> "the first tick leaves the bad bucket backing off: " + brief(firstTick));
+
+        await("the restarted watch tries the bad bucket again", () -> failedTimes("bad-0").size() > failedBefore.size());
+        Instant attempt = walSince(restarted).values().stream().flatMap(List::stream)
+                .filter(e -> e.get("resource").asText().equals("bad-0"))
+                .map(e -> Instant.parse(e.get("time").asText())).min(Instant::compareTo).orElseThrow();
+        assertTrue(!attempt.isBefore(until.truncatedTo(ChronoUnit.MILLIS)),
+                "not tried before the backoff kept by the first watch ended: tried at " + attempt + ", kept until " + until);
+        long ticksBefore = walSince(restarted).values().stream()
+                .filter(entries -> Instant.parse(entries.get(0).get("time").asText()).isBefore(until)).count();
+        assertTrue(ticksBefore >= 2, "ticks of the restarted watch while it waited: " + ticksBefore);
+        assertEquals(badCreates + 1, badCreates(), "one more create of the bad bucket");
+        await("the failure counts on from the first watch's", () -> backoff("bad-0").get("attempts").asInt() == attempts + 1);
+        stop();
+        JsonNode both = status().get("watch").get("watchers");
+        assertEquals(2, both.size(), both::toString); // one row per process: its holder carries the pid
+        both.forEach(w -> assertEquals("stopped", w.get("state").asText(), both::toString));
     }
 
     @Test
@@ -245,6 +322,57 @@ class WatchControllerIT {
         List<Instant> times = new ArrayList<>();
         r.json().get("entries").forEach(e -> times.add(Instant.parse(e.get("time").asText())));
         return times;
+    }
+
+    /** The last line the watch itself wrote (not its runs). */
+    private String lastWatchLine() {
+        String last = "";
+        for (String l : read(log).split("\n")) {
+            if (l.startsWith("ovi watch: ")) {
+                last = l;
+            }
+        }
+        return last;
+    }
+
+    /** Where in {@code text} the last run began, or -1. */
+    private static int lastRunStart(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ovi watch: run \\d+ at ").matcher(text);
+        int at = -1;
+        while (m.find()) {
+            at = m.start();
+        }
+        return at;
+    }
+
+    /** The WAL's entries written at or after {@code since}, by run, oldest first. */
+    private Map<String, List<JsonNode>> walSince(Instant since) {
+        Map<String, List<JsonNode>> byRun = new LinkedHashMap<>();
+        walByRun().forEach((run, entries) -> {
+            if (!Instant.parse(entries.get(0).get("time").asText()).isBefore(since)) {
+                byRun.put(run, entries);
+            }
+        });
+        return byRun;
+    }
+
+    /** Each entry as its type and resource, for a failure message. */
+    private static List<String> brief(List<JsonNode> entries) {
+        return entries.stream().map(e -> e.get("type").asText() + " " + e.get("resource").asText()).toList();
+    }
+
+    /** The backoff {@code ovi status} shows for {@code resource}, or null. */
+    private JsonNode backoff(String resource) {
+        for (JsonNode b : status().get("watch").get("backoffs")) {
+            if (b.get("resource").asText().equals(resource)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private long badCreates() {
+        return proxy.requests("s3:CreateBucket").stream().filter(r -> r.path().contains("team-watch-bad")).count();
     }
 
     private static boolean exists(S3Client s3, String bucket) {
