@@ -81,11 +81,30 @@ public final class PlanBench {
                 rows.add(whole(world, whole, run[0], driftEvery));
             }
             rows.add(watchQuietTick(world, whole));
+            rows.add(scopeBlobs(world, staged));
             return rows;
         } finally {
             delete(staged);
             delete(whole);
         }
+    }
+
+    /**
+     * The first revision's store stage as it would be with one compressed row per scope (a measure of that
+     * layout, not ovi's store; see {@link ovi.store.ScopeBlobPrototype}); rowsWritten is the rows it wrote.
+     */
+    private static BenchRow scopeBlobs(SyntheticWorld world, Path dir) throws IOException {
+        Set<Scope> scopes = Engine.scopes(world.config.declaration());
+        var observations = new SyntheticObserver(world, 0, scopes).observe(scopes).observations();
+        Path blobs = Files.createDirectories(dir.resolve("scope-blobs"));
+        quiesce();
+        long[] size = new long[1];
+        double seconds = ovi.store.ScopeBlobPrototype.firstRevision(blobs, observations, size);
+        System.err.printf("  scope-blob prototype: %d resources in %d scopes, %d KB compressed%n",
+                observations.size(), observations.stream().map(ovi.model.Observation::scope).distinct().count(),
+                size[0] / 1024);
+        return new BenchRow("first", "store-scope-blobs", world.n, seconds, peakHeapMb(), 0,
+                observations.stream().map(ovi.model.Observation::scope).distinct().count());
     }
 
     /** One plan with each stage timed on its own, a full GC before each. */
