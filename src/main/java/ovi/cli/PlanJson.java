@@ -138,6 +138,8 @@ public final class PlanJson {
         ObjectNode summary = root.putObject("summary");
         plan.decisions().summary().forEach((Action a, Integer n) -> summary.put(a.key(), n));
         summary.put("ignored", plan.ignored().size());
+        // ovi watch: changes decided and not acted on this tick (backing off, or not due yet)
+        summary.put("heldBack", plan.decisions().heldBackChanges().size());
         return root;
     }
 

@@ -74,7 +74,14 @@ final class PlanText {
         Map<Action, Integer> s = plan.decisions().summary();
         out.println();
         String ignored = ignored(plan.ignored().size(), showIgnored);
-        if (!plan.decisions().hasChanges() && plan.batch().failures().isEmpty()) {
+        List<ovi.model.Decision> held = plan.decisions().heldBackChanges();
+        if (!plan.decisions().hasChanges() && plan.batch().failures().isEmpty() && !held.isEmpty()) {
+            // the watch acts on what is due: AWS does not match the config, and saying so matters
+            out.printf("No changes this tick: %d held back (backing off or not due yet: %s), %d to notify%s.%n",
+                    held.size(), String.join(", ", held.stream().limit(10).map(d -> d.action().key() + " " + d.id())
+                            .toList()) + (held.size() > 10 ? ", ..." : ""), s.get(Action.NOTIFY),
+                    ignored.isEmpty() ? "" : ", " + ignored);
+        } else if (!plan.decisions().hasChanges() && plan.batch().failures().isEmpty()) {
             out.printf("No changes: AWS matches the config (%d to notify%s).%n", s.get(Action.NOTIFY),
                     ignored.isEmpty() ? "" : ", " + ignored);
         } else {

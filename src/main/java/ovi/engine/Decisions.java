@@ -7,9 +7,19 @@ import ovi.model.Action;
 import ovi.model.Decision;
 
 /** The decisions of one run, and their count per action. */
-public record Decisions(List<Decision> list) {
+public record Decisions(List<Decision> list, List<Decision> heldBack) {
     public Decisions {
         list = List.copyOf(list);
+        heldBack = List.copyOf(heldBack);
+    }
+
+    public Decisions(List<Decision> list) {
+        this(list, List.of());
+    }
+
+    /** The changes decided and held back this time ({@code ovi watch}: backing off, or not due yet). */
+    public List<Decision> heldBackChanges() {
+        return heldBack.stream().filter(d -> d.action().changes()).toList();
     }
 
     public Map<Action, Integer> summary() {

@@ -121,7 +121,9 @@ public final class WatchReconciler implements Reconciler {
             progress.accept((decided.list().size() - chosen.size()) + " decision(s) not due yet (backing off or "
                     + "scheduled later)");
         }
-        return new Decisions(chosen);
+        List<Decision> held = new ArrayList<>(decided.list());
+        held.removeAll(chosen);
+        return new Decisions(chosen, held);
     }
 
     @Override
