@@ -76,7 +76,7 @@ public final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             ObjectNode root = json(state.dir().toString(), s, now);
-            watchJson(root, stored);
+            watchJson(root, stored, now);
             out.println(root.toPrettyString());
         } else {
             text(state.dir().toString(), s, now, out);
@@ -119,7 +119,8 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.println("Watchers:             " + (st.watchers().isEmpty() ? "none recorded" : st.watchers().size()));
         for (ovi.engine.WatchStore.Watcher w : st.watchers()) {
-            out.println("  " + w.holder() + "  " + w.state() + "  " + w.ticks() + " ticks, last "
+            out.println("  " + w.holder() + "  " + w.state() + (silent(w, now) ? " (silent: no tick since work was due at "
+                    + w.nextDue() + "; stopped without saying so, killed?)" : "") + "  " + w.ticks() + " ticks, last "
                     + (w.lastTick() == null ? "none" : w.lastTick() + " (" + Health.human(Duration.between(w.lastTick(), now))
                     + " ago)") + ", next due " + (w.nextDue() == null ? "none" : w.nextDue()) + ", " + w.scheduled()
                     + " scheduled, " + w.backoffs() + " backing off");
@@ -129,7 +130,21 @@ public final class StatusCommand implements Callable<Integer> {
                 + b.until() + ": " + b.error()));
     }
 
-    private static void watchJson(ObjectNode root, Stored st) {
+    /** How long past its next due time a running watcher may go without a tick before it is called silent. */
+    static final Duration SILENT_AFTER = Duration.ofMinutes(10);
+
+    /**
+     * A watcher recorded running that has not ticked since work came due, by more than {@link #SILENT_AFTER}:
+     * a live watch would have ticked (and rewritten its row) by then, so it stopped without recording it
+     * (kill -9, a crash, the machine gone).
+     */
+    static boolean silent(ovi.engine.WatchStore.Watcher w, Instant now) {
+        return "running".equals(w.state()) && w.nextDue() != null
+                && (w.lastTick() == null || w.lastTick().isBefore(w.nextDue()))
+                && Duration.between(w.nextDue(), now).compareTo(SILENT_AFTER) > 0;
+    }
+
+    private static void watchJson(ObjectNode root, Stored st, Instant now) {
         ObjectNode watch = root.putObject("watch");
         ArrayNode watchers = watch.putArray("watchers");
         for (ovi.engine.WatchStore.Watcher w : st.watchers()) {
@@ -137,6 +152,7 @@ public final class StatusCommand implements Callable<Integer> {
             n.put("holder", w.holder());
             n.put("owner", w.owner());
             n.put("state", w.state());
+            n.put("silent", silent(w, now));
             n.put("started", w.started().toString());
             n.put("lastTick", w.lastTick() == null ? null : w.lastTick().toString());
             n.put("nextDue", w.nextDue() == null ? null : w.nextDue().toString());
