@@ -29,6 +29,11 @@ public final class BenchReport {
         }
         write(Path.of(args[0]), all);
         System.out.print(table(all));
+        String compare = comparison(all);
+        if (!compare.isEmpty()) {
+            System.out.println();
+            System.out.print(compare);
+        }
     }
 
     static void write(Path out, List<BenchRow> rows) throws IOException {
@@ -52,6 +57,36 @@ public final class BenchReport {
                     r.n(), r.seconds(), r.peakHeapMb() < 0 ? "" : Long.toString(r.peakHeapMb()),
                     r.awsCalls() < 0 ? "" : Long.toString(r.awsCalls()),
                     r.rowsWritten() < 0 ? "" : Long.toString(r.rowsWritten())));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * ovi beside the API floor and Cloud Custodian, one line per N of the {@code e2e-compare} rows, with
+     * the goals (ovi/boto3 at most 1.0, ovi/custodian at most 0.5) marked met or missed; empty without
+     * such rows.
+     */
+    static String comparison(List<BenchRow> rows) {
+        java.util.Map<Integer, java.util.Map<String, Double>> byN = new java.util.TreeMap<>();
+        for (BenchRow r : rows) {
+            if (r.scenario().equals(CompareBench.SCENARIO)) {
+                byN.computeIfAbsent(r.n(), k -> new java.util.HashMap<>()).put(r.stage(), r.seconds());
+            }
+        }
+        if (byN.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("| EC2 instances in moto (median of ").append(CompareBench.ROUNDS)
+                .append(") | ovi plan s | boto3 listing s | custodian dry run s | ovi/boto3 (goal <= 1.0) | ovi/custodian (goal <= 0.5) |\n");
+        sb.append("|--:|--:|--:|--:|--:|--:|\n");
+        for (var e : byN.entrySet()) {
+            var s = e.getValue();
+            double o = s.getOrDefault("ovi-plan", Double.NaN);
+            double b = s.getOrDefault("boto3-listing", Double.NaN);
+            double c = s.getOrDefault("custodian-dryrun", Double.NaN);
+            sb.append(String.format(Locale.ROOT, "| %,d | %.2f | %.2f | %.2f | %.2f %s | %.2f %s |%n", e.getKey(), o, b, c,
+                    o / b, o / b <= 1.0 ? "met" : "missed", o / c, o / c <= 0.5 ? "met" : "missed"));
         }
         return sb.toString();
     }

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
@@ -94,22 +95,39 @@ public final class MotoBench {
 
     /** n running instances, each tagged as one of the config's declared resources. */
     static void seed(int n) throws Exception {
+        seed(n, List.of());
+    }
+
+    /**
+     * n running instances, each tagged as one of the config's declared resources, spread evenly over
+     * {@code zones} (moto's default zone when empty). RunInstances starts up to 1,000 per call.
+     */
+    static void seed(int n, List<String> zones) throws Exception {
         List<String> ids = new ArrayList<>(n);
+        List<String> spread = zones.isEmpty() ? java.util.Collections.singletonList(null) : zones;
         try (Ec2Client ec2 = Moto.ec2(Moto.REGION)) {
-            for (int left = n; left > 0; left -= 1000) {
-                int c = Math.min(1000, left);
-                ec2.runInstances(r -> r.imageId("ami-12c6146b").instanceType(InstanceType.T3_MICRO).minCount(c).maxCount(c)
-                        .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
-                                .tags(tag("ovi:managed", "true"), tag("ovi:owner", OWNER)).build()))
-                        .instances().stream().map(Instance::instanceId).forEach(ids::add);
+            for (int z = 0; z < spread.size(); z++) {
+                String zone = spread.get(z);
+                int share = n / spread.size() + (z < n % spread.size() ? 1 : 0);
+                for (int left = share; left > 0; left -= 1000) {
+                    int c = Math.min(1000, left);
+                    var run = RunInstancesRequest.builder().imageId("ami-12c6146b").instanceType(InstanceType.T3_MICRO)
+                            .minCount(c).maxCount(c)
+                            .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE)
+                                    .tags(tag("ovi:managed", "true"), tag("ovi:owner", OWNER)).build());
+                    if (zone != null) {
+                        run.placement(p -> p.availabilityZone(zone));
+                    }
+                    ec2.runInstances(run.build()).instances().stream().map(Instance::instanceId).forEach(ids::add);
+                }
             }
             // the ovi:id differs per instance, and CreateTags gives one tag set to all the ids it names
-            ExecutorService pool = Executors.newFixedThreadPool(4);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 List<Future<?>> done = new ArrayList<>();
                 for (int i = 0; i < ids.size(); i++) {
                     String id = ids.get(i);
-                    String oviId = "web-" + i;
+                    String oviId = oviId(i);
                     done.add(pool.submit(() -> ec2.createTags(r -> r.resources(id).tags(tag("ovi:id", oviId)))));
                 }
                 for (Future<?> f : done) {
@@ -121,11 +139,37 @@ public final class MotoBench {
         }
     }
 
+    /** A config entry's count is at most 1,000: instance i is the (i % 1000)th of entry i / 1000. */
+    static final int PER_ENTRY = 1000;
+
+    static String entryName(int entry) {
+        return entry == 0 ? "web" : "web" + entry;
+    }
+
+    static String oviId(int i) {
+        return entryName(i / PER_ENTRY) + "-" + (i % PER_ENTRY);
+    }
+
+    /** The config's resources declaring n seeded instances: as many entries of at most 1,000 as it takes. */
+    static String entries(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int e = 0; e * PER_ENTRY < n; e++) {
+            sb.append("""
+                      - type: ec2
+                        name: %s
+                        count: %d
+                        size: t3.micro
+                        image: ami-12c6146b
+                    """.formatted(entryName(e), Math.min(PER_ENTRY, n - e * PER_ENTRY)));
+        }
+        return sb.toString();
+    }
+
     private static Tag tag(String k, String v) {
         return Tag.builder().key(k).value(v).build();
     }
 
-    private static long awsCalls(String planJson) throws IOException {
+    static long awsCalls(String planJson) throws IOException {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(planJson).path("awsCalls").asLong(-1);
     }
 
