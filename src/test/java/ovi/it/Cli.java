@@ -48,6 +48,20 @@ public final class Cli {
     }
 
     /** Reads a process's stderr until {@code line} appears (or it ends, which fails the test). */
+    /** Waits (bounded, 30 s) until the claims in {@code state} have lapsed, as the next cron run would find them. */
+    public static void awaitNoLiveClaim(Path state) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonNode s = run("status", "--state-dir", state.toString(), "-o", "json").json();
+            if (s.get("claims").isEmpty()) {
+                return;
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "claims never lapsed: "
+                    + s.get("claims"));
+            Thread.sleep(200);
+        }
+    }
+
     public static void awaitLine(Process p, String line) throws java.io.IOException {
         StringBuilder seen = new StringBuilder();
         java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),

@@ -297,7 +297,7 @@ class CrashRecoveryIT {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(1, Cli.run("status", "--state-dir", state.toString(), "--check", "-q").code(),
                 "a half-done action fails the health check");
-        awaitNoLiveClaim();
+        Cli.awaitNoLiveClaim(state);
 
         Cli.Result second = Cli.run("apply", "-c", config.toString(), "--state-dir", state.toString(), "--auto-approve",
                 "-q", "-o", "json");
@@ -409,19 +409,6 @@ class CrashRecoveryIT {
                     assertTrue(db.tagList().stream().anyMatch(t -> t.key().equals("team") && t.value().equals("web")));
                 }
             }
-        }
-    }
-
-    /** Waits (bounded) until the killed run's claims have lapsed, as the next cron run would find them. */
-    private void awaitNoLiveClaim() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            JsonNode s = Cli.run("status", "--state-dir", state.toString(), "-o", "json").json();
-            if (s.get("claims").isEmpty()) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "claims never lapsed: " + s.get("claims"));
-            Thread.sleep(200);
         }
     }
 

@@ -275,7 +275,7 @@ class ImportIT {
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(null, queueTags("jobs").get("ovi:owner"));
-        awaitNoLiveClaim();
+        Cli.awaitNoLiveClaim(state);
         // when
         Cli.Result rerun = Cli.json("apply", out, state, "--adopt");
         // then
@@ -342,7 +342,7 @@ class ImportIT {
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(OWNER, queueTags("jobs").get("ovi:owner"));
-        awaitNoLiveClaim();
+        Cli.awaitNoLiveClaim(state);
         // when
         Cli.Result rerun = Cli.json("apply", out, state, "--adopt");
         // then
@@ -357,17 +357,5 @@ class ImportIT {
         Cli.Result after = Cli.json("plan", out, state);
         assertEquals(0, after.json().get("summary").get("adopt").asInt(), after.out());
         assertEquals(0, after.json().get("summary").get("update").asInt(), after.out());
-    }
-
-    private void awaitNoLiveClaim() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            JsonNode s = Cli.run("status", "--state-dir", state.toString(), "-o", "json").json();
-            if (s.get("claims").isEmpty()) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "claims never lapsed: " + s.get("claims"));
-            Thread.sleep(200);
-        }
     }
 }
