@@ -268,12 +268,7 @@ class ImportIT {
         OviConfig config = ConfigLoader.load(out);
         String jobs = adopting(config, "jobs").id();
         // killed right before the tagging call: the WAL has the intent, AWS nothing
-        Process p = Cli.process(List.of("-Dovi.crashpoint=before-call:" + jobs + ":1"), "apply", "-c", out.toString(),
-                "--state-dir", state.toString(), "--auto-approve", "--adopt", "--claim-ttl", "2s", "--concurrency", "1")
-                .redirectOutput(dir.resolve("doomed.out").toFile()).start();
-        Cli.awaitLine(p, "crash point before-call:" + jobs + ":1 reached");
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        killAdoptingAt("before-call:" + jobs + ":1");
         assertEquals(null, queueTags("jobs").get("ovi:owner"));
         Cli.awaitNoLiveClaim(state);
         // when
@@ -283,10 +278,7 @@ class ImportIT {
         assertEquals(OWNER, queueTags("jobs").get("ovi:owner"));
         Cli.Result wal = Cli.run("wal", "show", "--state-dir", state.toString(), "-o", "json", "--resource", jobs);
         assertEquals(0, wal.code(), wal::toString);
-        List<String> seen = new ArrayList<>();
-        for (JsonNode e : wal.json().get("entries")) {
-            seen.add(e.path("type").asText() + ":" + e.path("action").asText() + ":" + e.path("message").asText());
-        }
+        List<String> seen = typeActionMessage(wal);
         assertTrue(seen.stream().anyMatch(s -> s.startsWith("failed:adopt:after a crash") && s.contains("did not take "
                 + "effect")), String.join("\n", seen));
         assertTrue(seen.stream().anyMatch(s -> s.startsWith("executed:adopt:")), String.join("\n", seen));
@@ -335,12 +327,7 @@ class ImportIT {
         assertEquals(0, importing("--out", out.toString(), "--kind", "sqs").code());
         String jobs = adopting(ConfigLoader.load(out), "jobs").id();
         // killed after the tagging call returned, before its outcome was written
-        Process p = Cli.process(List.of("-Dovi.crashpoint=after-aws-call:" + jobs), "apply", "-c", out.toString(),
-                "--state-dir", state.toString(), "--auto-approve", "--adopt", "--claim-ttl", "2s", "--concurrency", "1")
-                .redirectOutput(dir.resolve("doomed.out").toFile()).start();
-        Cli.awaitLine(p, "crash point after-aws-call:" + jobs + " reached");
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        killAdoptingAt("after-aws-call:" + jobs);
         assertEquals(OWNER, queueTags("jobs").get("ovi:owner"));
         Cli.awaitNoLiveClaim(state);
         // when
@@ -348,14 +335,31 @@ class ImportIT {
         // then
         assertEquals(0, rerun.code(), rerun::toString);
         Cli.Result wal = Cli.run("wal", "show", "--state-dir", state.toString(), "-o", "json", "--resource", jobs);
-        List<String> seen = new ArrayList<>();
-        for (JsonNode e : wal.json().get("entries")) {
-            seen.add(e.path("type").asText() + ":" + e.path("action").asText() + ":" + e.path("message").asText());
-        }
+        List<String> seen = typeActionMessage(wal);
         assertTrue(seen.stream().anyMatch(s -> s.startsWith("executed:adopt:after a crash") && s.contains("took effect")),
                 String.join("\n", seen));
         Cli.Result after = Cli.json("plan", out, state);
         assertEquals(0, after.json().get("summary").get("adopt").asInt(), after.out());
         assertEquals(0, after.json().get("summary").get("update").asInt(), after.out());
     }
+
+    /** An {@code apply --adopt} of {@code out} killed (-9) at {@code crashPoint}. */
+    private void killAdoptingAt(String crashPoint) throws Exception {
+        Process p = Cli.process(List.of("-Dovi.crashpoint=" + crashPoint), "apply", "-c", out.toString(),
+                "--state-dir", state.toString(), "--auto-approve", "--adopt", "--claim-ttl", "2s", "--concurrency", "1")
+                .redirectOutput(dir.resolve("doomed.out").toFile()).start();
+        Cli.awaitLine(p, "crash point " + crashPoint + " reached");
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    /** Each entry of a {@code wal show -o json} as {@code type:action:message}. */
+    private static List<String> typeActionMessage(Cli.Result wal) {
+        List<String> seen = new ArrayList<>();
+        for (JsonNode e : wal.json().get("entries")) {
+            seen.add(e.path("type").asText() + ":" + e.path("action").asText() + ":" + e.path("message").asText());
+        }
+        return seen;
+    }
+
 }
