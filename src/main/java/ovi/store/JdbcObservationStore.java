@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import ovi.engine.ObservationStore;
@@ -36,8 +38,11 @@ import ovi.wal.WalHeads;
 
 /**
  * The observation store over JDBC: an embedded H2 file database by default, PostgreSQL when several
- * machines share the work. {@code resources} holds each resource's latest state, {@code resource_history}
- * every state it has had, keyed by the revision that recorded it.
+ * machines share the work. Each scope (a kind in a region) has one row in {@code scope_state}: what it
+ * holds now, a compressed list of each resource's key, hash and ids. Each revision adds to
+ * {@code scope_changes} one row per scope it changed: the new states as JSON and the resources gone, also
+ * compressed. A revision is written in one transaction with its row in {@code revisions}; a first plan at
+ * 100k resources writes a handful of rows, and a batch that changes nothing in a scope writes nothing there.
  */
 public final class JdbcObservationStore implements ObservationStore, WalHeads, ovi.engine.Notifications.Memory,
         ovi.engine.WatchStore {
@@ -284,9 +289,12 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
         // transaction, so that a steady state costs little more than one read of the stored hashes.
         List<Keyed> keyed = observations.parallelStream().map(o -> new Keyed(o, o.key(), o.contentHash())).toList();
         try {
-            // a batch whose transaction was rolled back by a passing trouble is simply recorded again
+            // a batch whose transaction was rolled back by a passing trouble is simply recorded again; so is
+            // one that met another run creating the same scope's state at the same moment (a duplicate key),
+            // or that waited too long for another run's lock on a scope (H2 50200, PostgreSQL 40P01, 55P03)
             return Transient.retry(Transient.ATTEMPTS, () -> record(runId, observedScopes, keyed, keepUnchanged),
-                    link::recover);
+                    link::recover, e -> e.getErrorCode() == 50200
+                            || java.util.Set.of("23505", "40P01", "55P03").contains(String.valueOf(e.getSQLState())));
         } catch (SQLException e) {
             link.recover();
             throw OviException.failure("cannot record observations in the store: " + e.getMessage(), e);
@@ -295,50 +303,80 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
         }
     }
 
+    /**
+     * One revision, in one transaction: for each scope with a change, its new state and what changed in it,
+     * then the revision's own row. Scopes where nothing changed are not written at all.
+     */
     private Revision record(String runId, Set<Scope> observedScopes, List<Keyed> keyed, boolean keepUnchanged)
             throws SQLException {
         db().setAutoCommit(false);
-        Map<String, Known> known = current(observedScopes);
-        if (!keepUnchanged && unchanged(known, keyed)) {
+        Map<Scope, List<Keyed>> byScope = new TreeMap<>();
+        for (Keyed k : keyed) {
+            byScope.computeIfAbsent(k.observation().scope(), s -> new ArrayList<>()).add(k);
+        }
+        Set<Scope> scopes = new TreeSet<>(observedScopes);
+        scopes.addAll(byScope.keySet()); // an observation outside the scopes named still keeps its scope's state
+        Map<Scope, Map<String, Known>> known = current(scopes);
+        if (!keepUnchanged && unchanged(known, byScope)) {
             db().rollback();
             return new Revision(latestRevision(), 0);
         }
         long revision = nextRevision();
-        Set<String> seen = new HashSet<>(keyed.size() * 2);
-        int written = 0;
+        Previous previous = new Previous();
         List<Changed> changed = new ArrayList<>();
-        try (PreparedStatement upsert = db().prepareStatement(Schema.upsertResource(db()));
-             PreparedStatement hist = db().prepareStatement(
-                     "INSERT INTO resource_history (res_key, revision, ovi_id, cloud_id, content_hash, content, gone) "
-                             + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (Keyed k : keyed) {
+        List<ScopeWrite> writes = new ArrayList<>();
+        int written = 0;
+        for (Scope scope : scopes) {
+            Map<String, Known> before = known.getOrDefault(scope, Map.of());
+            List<Keyed> now = byScope.getOrDefault(scope, List.of());
+            Map<String, ScopeBlobs.StateEntry> state = new LinkedHashMap<>(now.size() * 2);
+            List<Keyed> newer = new ArrayList<>();
+            List<ScopeBlobs.ChangeEntry> gone = new ArrayList<>();
+            for (Keyed k : now) {
                 Observation o = k.observation();
-                seen.add(k.key());
-                Known before = known.get(k.key());
-                if (before != null && k.hash().equals(before.hash())) {
+                if (state.containsKey(k.key())) {
+                    continue; // the same resource twice in one batch: its first state is the one recorded
+                }
+                Known b = before.get(k.key());
+                if (b != null && k.hash().equals(b.hash())) {
+                    state.put(k.key(), new ScopeBlobs.StateEntry(k.key(), k.hash(), o.cloudId(), o.oviId(), b.revision()));
                     continue;
                 }
-                changed.add(new Changed(k.key(), before == null || before.hash() == null ? null
-                        : stored(k.key(), before.revision()), o));
-                bindUpsert(upsert, k.key(), o.type(), o.region(), o.cloudId(), o.oviId(), revision, k.hash(), false);
-                upsert.addBatch();
-                bindHistory(hist, k.key(), revision, o.oviId(), o.cloudId(), k.hash(), toJson(o), false);
-                hist.addBatch();
-                written++;
+                changed.add(new Changed(k.key(), b == null ? null : previous.stored(scope, k.key(), b.revision()), o));
+                state.put(k.key(), new ScopeBlobs.StateEntry(k.key(), k.hash(), o.cloudId(), o.oviId(), revision));
+                newer.add(k);
             }
-            for (Map.Entry<String, Known> e : known.entrySet()) {
-                Known g = e.getValue();
-                if (!seen.contains(e.getKey()) && g.hash() != null) {
-                    changed.add(new Changed(e.getKey(), stored(e.getKey(), g.revision()), null));
-                    bindUpsert(upsert, e.getKey(), g.type(), g.region(), g.cloudId(), g.oviId(), revision, null, true);
-                    upsert.addBatch();
-                    bindHistory(hist, e.getKey(), revision, g.oviId(), g.cloudId(), null, null, true);
-                    hist.addBatch();
-                    written++;
+            for (Map.Entry<String, Known> e : before.entrySet()) {
+                if (!state.containsKey(e.getKey())) {
+                    Known g = e.getValue();
+                    changed.add(new Changed(e.getKey(), previous.stored(scope, e.getKey(), g.revision()), null));
+                    gone.add(new ScopeBlobs.ChangeEntry(e.getKey(), g.oviId(), g.cloudId(), null, null));
                 }
             }
-            upsert.executeBatch();
-            hist.executeBatch();
+            if (!newer.isEmpty() || !gone.isEmpty()) {
+                writes.add(new ScopeWrite(scope, state.values(), newer, gone));
+                written += newer.size() + gone.size();
+            }
+        }
+        // the bodies are pure work too (JSON, deflate): one scope per core
+        List<Encoded> bodies = writes.parallelStream().map(ScopeWrite::encode).toList();
+        try (PreparedStatement state = db().prepareStatement(Schema.upsertScopeState(db()));
+             PreparedStatement change = db().prepareStatement(
+                     "INSERT INTO scope_changes (type, region, revision, body) VALUES (?, ?, ?, ?)")) {
+            for (Encoded b : bodies) {
+                state.setString(1, b.scope().type().key());
+                state.setString(2, b.scope().region());
+                state.setLong(3, revision);
+                state.setBytes(4, b.state());
+                state.addBatch();
+                change.setString(1, b.scope().type().key());
+                change.setString(2, b.scope().region());
+                change.setLong(3, revision);
+                change.setBytes(4, b.changes());
+                change.addBatch();
+            }
+            state.executeBatch();
+            change.executeBatch();
         }
         try (PreparedStatement rev = db().prepareStatement(
                 "INSERT INTO revisions (revision, run_id, created_at, written) VALUES (?, ?, ?, ?)")) {
@@ -352,18 +390,24 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
         return new Revision(revision, written, changed);
     }
 
-    /** Whether recording {@code keyed} would write nothing: every resource as stored, none gone. */
-    private static boolean unchanged(Map<String, Known> known, List<Keyed> keyed) {
-        Set<String> seen = new HashSet<>(keyed.size() * 2);
-        for (Keyed k : keyed) {
-            Known before = known.get(k.key());
-            if (before == null || !k.hash().equals(before.hash())) {
+    /** Whether recording would write nothing: every resource as stored, none gone. */
+    private static boolean unchanged(Map<Scope, Map<String, Known>> known, Map<Scope, List<Keyed>> byScope) {
+        for (Map.Entry<Scope, Map<String, Known>> scope : known.entrySet()) {
+            List<Keyed> now = byScope.getOrDefault(scope.getKey(), List.of());
+            Set<String> seen = new HashSet<>(now.size() * 2);
+            for (Keyed k : now) {
+                Known before = scope.getValue().get(k.key());
+                if (before == null || !k.hash().equals(before.hash())) {
+                    return false;
+                }
+                seen.add(k.key());
+            }
+            if (!seen.containsAll(scope.getValue().keySet())) {
                 return false;
             }
-            seen.add(k.key());
         }
-        for (Map.Entry<String, Known> e : known.entrySet()) {
-            if (e.getValue().hash() != null && !seen.contains(e.getKey())) {
+        for (Map.Entry<Scope, List<Keyed>> scope : byScope.entrySet()) {
+            if (!known.containsKey(scope.getKey()) && !scope.getValue().isEmpty()) {
                 return false;
             }
         }
@@ -376,20 +420,46 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
         }
     }
 
-    /** The state stored for {@code key} by {@code revision}, or null when unreadable (then it counts as new). */
-    private Observation stored(String key, long revision) throws SQLException {
-        try (PreparedStatement ps = db().prepareStatement(
-                "SELECT content FROM resource_history WHERE res_key = ? AND revision = ?")) {
-            ps.setString(1, key);
-            ps.setLong(2, revision);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || rs.getString(1) == null) {
-                    return null;
+    /**
+     * The states earlier revisions wrote, read once per scope and revision while one batch is recorded.
+     * A body or state that cannot be read counts as no state: the resource is treated as new, so reconciled.
+     */
+    private final class Previous {
+        private final Map<Scope, Map<Long, Map<String, String>>> read = new HashMap<>();
+
+        Observation stored(Scope scope, String key, long revision) throws SQLException {
+            Map<Long, Map<String, String>> revisions = read.computeIfAbsent(scope, s -> new HashMap<>());
+            Map<String, String> json = revisions.get(revision);
+            if (json == null) {
+                json = new HashMap<>();
+                for (ScopeBlobs.ChangeEntry e : changesOf(scope, revision)) {
+                    if (e.json() != null) {
+                        json.put(e.key(), e.json());
+                    }
                 }
-                try {
-                    return fromJson(rs.getString(1));
-                } catch (OviException e) {
-                    return null; // a row written by someone else: the resource is treated as new, so reconciled
+                revisions.put(revision, json);
+            }
+            String text = json.get(key);
+            if (text == null) {
+                return null;
+            }
+            try {
+                return fromJson(text);
+            } catch (OviException e) {
+                return null; // a state written by someone else: the resource is treated as new, so reconciled
+            }
+        }
+
+        private List<ScopeBlobs.ChangeEntry> changesOf(Scope scope, long revision) throws SQLException {
+            try (PreparedStatement ps = db().prepareStatement(
+                    "SELECT body FROM scope_changes WHERE type = ? AND region = ? AND revision = ?")) {
+                ps.setString(1, scope.type().key());
+                ps.setString(2, scope.region());
+                ps.setLong(3, revision);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? ScopeBlobs.readChanges(rs.getBytes(1)) : List.of();
+                } catch (ScopeBlobs.Damaged e) {
+                    return List.of();
                 }
             }
         }
@@ -398,8 +468,25 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
     private record Keyed(Observation observation, String key, String hash) {
     }
 
-    /** What the store holds of a resource: its latest hash (null once gone) and what a gone entry needs. */
-    private record Known(String hash, ResourceType type, String region, String cloudId, String oviId, long revision) {
+    /** What the store holds of a resource now: its hash, its ids, and the revision that wrote its state. */
+    private record Known(String hash, String cloudId, String oviId, long revision) {
+    }
+
+    /** One scope a revision writes: its whole new state, and the resources that are new, changed or gone. */
+    private record ScopeWrite(Scope scope, Collection<ScopeBlobs.StateEntry> state, List<Keyed> newer,
+                              List<ScopeBlobs.ChangeEntry> gone) {
+        Encoded encode() {
+            List<ScopeBlobs.ChangeEntry> changes = new ArrayList<>(newer.size() + gone.size());
+            for (Keyed k : newer) {
+                Observation o = k.observation();
+                changes.add(new ScopeBlobs.ChangeEntry(k.key(), o.oviId(), o.cloudId(), k.hash(), toJson(o)));
+            }
+            changes.addAll(gone);
+            return new Encoded(scope, ScopeBlobs.state(state), ScopeBlobs.changes(changes));
+        }
+    }
+
+    private record Encoded(Scope scope, byte[] state, byte[] changes) {
     }
 
     private long nextRevision() throws SQLException {
@@ -409,77 +496,152 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
         }
     }
 
-    /** Every stored resource in the scopes, by key. */
-    private Map<String, Known> current(Set<Scope> scopes) throws SQLException {
-        Map<String, Known> known = new HashMap<>();
+    /**
+     * Every resource the scopes hold now, by scope and key; the scopes' rows are locked until the batch
+     * commits, so two runs recording the same scope at once write one after the other. A state that cannot
+     * be read counts as empty: every resource in it is written again, as new.
+     */
+    private Map<Scope, Map<String, Known>> current(Set<Scope> scopes) throws SQLException {
+        Map<Scope, Map<String, Known>> known = new HashMap<>();
         try (PreparedStatement ps = db().prepareStatement(
-                "SELECT res_key, content_hash, cloud_id, ovi_id, revision FROM resources WHERE type = ? AND region = ?")) {
+                "SELECT body FROM scope_state WHERE type = ? AND region = ? FOR UPDATE")) {
             for (Scope scope : scopes) {
                 ps.setString(1, scope.type().key());
                 ps.setString(2, scope.region());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        known.put(rs.getString(1), new Known(rs.getString(2), scope.type(), scope.region(),
-                                rs.getString(3), rs.getString(4), rs.getLong(5)));
+                    if (!rs.next()) {
+                        continue;
                     }
+                    Map<String, Known> of = new HashMap<>();
+                    try {
+                        for (ScopeBlobs.StateEntry e : ScopeBlobs.readState(rs.getBytes(1))) {
+                            of.put(e.key(), new Known(e.hash(), e.cloudId(), e.oviId(), e.revision()));
+                        }
+                    } catch (ScopeBlobs.Damaged e) {
+                        of.clear();
+                    }
+                    known.put(scope, of);
                 }
             }
         }
         return known;
     }
 
-    private static void bindUpsert(PreparedStatement ps, String key, ResourceType type, String region, String cloudId,
-                                   String oviId, long revision, String hash, boolean gone) throws SQLException {
-        ps.setString(1, key);
-        ps.setString(2, type.key());
-        // scope region, so that S3 buckets (listed account-wide) are found by their scope
-        ps.setString(3, Scope.of(type, region).region());
-        ps.setString(4, cloudId);
-        ps.setString(5, oviId);
-        ps.setLong(6, revision);
-        ps.setString(7, hash);
-        ps.setBoolean(8, gone);
-    }
-
-    private static void bindHistory(PreparedStatement ps, String key, long revision, String oviId, String cloudId,
-                                    String hash, String content, boolean gone) throws SQLException {
-        ps.setString(1, key);
-        ps.setLong(2, revision);
-        ps.setString(3, oviId);
-        ps.setString(4, cloudId);
-        ps.setString(5, hash);
-        ps.setString(6, content);
-        ps.setBoolean(7, gone);
-    }
-
     @Override
     public synchronized List<StoredVersion> history(String id) {
-        String sql = "SELECT h.res_key, h.revision, r.run_id, r.created_at, h.content_hash, h.content FROM resource_history h "
-                + "JOIN revisions r ON r.revision = h.revision "
-                + "WHERE h.res_key IN (SELECT res_key FROM resource_history WHERE ovi_id = ? OR cloud_id = ?) "
-                + "ORDER BY h.res_key, h.revision";
         try {
-            return Transient.retry(Transient.ATTEMPTS, () -> {
-                try (PreparedStatement ps = db().prepareStatement(sql)) {
-                    ps.setString(1, id);
-                    ps.setString(2, id);
-                    List<StoredVersion> out = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            String content = rs.getString(6);
-                            out.add(new StoredVersion(rs.getString(1), rs.getLong(2), rs.getString(3),
-                                    rs.getTimestamp(4).toInstant(), rs.getString(5), content == null ? null : fromJson(content)));
-                        }
-                    }
-                    return out;
-                }
-            }, link::recover);
+            return Transient.retry(Transient.ATTEMPTS, () -> readHistory(id), link::recover);
         } catch (SQLException e) {
             throw OviException.failure("cannot read the history of " + id + ": " + e.getMessage(), e);
         }
     }
 
-    /** Rows written for one revision, or -1 when there is no such revision. */
+    /**
+     * Two passes over what each revision changed: the keys of every resource any state of which had this
+     * ovi id or cloud id, and the scopes they are in; then every state of those keys, by key and revision.
+     */
+    private List<StoredVersion> readHistory(String id) throws SQLException {
+        Map<String, Scope> keys = new HashMap<>();
+        try {
+            changes(null, (scope, revision, entries) -> {
+                for (ScopeBlobs.ChangeEntry e : entries) {
+                    if (id.equals(e.oviId()) || id.equals(e.cloudId())) {
+                        keys.put(e.key(), scope);
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 42102 && readOnlyEarlierLayout()) {
+                return earlierLayoutHistory(id);
+            }
+            throw e;
+        }
+        return versions(keys);
+    }
+
+    /** Whether this is a store of schema 8 or before, not migrated: opened read-only (a backup, an auditor's mount). */
+    private boolean readOnlyEarlierLayout() throws SQLException {
+        try (Statement s = db().createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM ovi_schema")) {
+            return rs.next() && rs.getInt(1) < Schema.VERSION;
+        }
+    }
+
+    /** History as a store of schema 8 or before holds it: one row per resource and revision. */
+    private List<StoredVersion> earlierLayoutHistory(String id) throws SQLException {
+        String sql = "SELECT h.res_key, h.revision, r.run_id, r.created_at, h.content_hash, h.content FROM resource_history h "
+                + "JOIN revisions r ON r.revision = h.revision "
+                + "WHERE h.res_key IN (SELECT res_key FROM resource_history WHERE ovi_id = ? OR cloud_id = ?) "
+                + "ORDER BY h.res_key, h.revision";
+        try (PreparedStatement ps = db().prepareStatement(sql)) {
+            ps.setString(1, id);
+            ps.setString(2, id);
+            List<StoredVersion> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String content = rs.getString(6);
+                    out.add(new StoredVersion(rs.getString(1), rs.getLong(2), rs.getString(3),
+                            rs.getTimestamp(4).toInstant(), rs.getString(5), content == null ? null : fromJson(content)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Every state of the keys, in the scopes they are in, by key and revision. */
+    private List<StoredVersion> versions(Map<String, Scope> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Object[]> revisions = new HashMap<>();
+        try (Statement s = db().createStatement();
+             ResultSet rs = s.executeQuery("SELECT revision, run_id, created_at FROM revisions")) {
+            while (rs.next()) {
+                revisions.put(rs.getLong(1), new Object[] {rs.getString(2), rs.getTimestamp(3).toInstant()});
+            }
+        }
+        List<StoredVersion> out = new ArrayList<>();
+        changes(Set.copyOf(keys.values()), (scope, revision, entries) -> {
+            Object[] r = revisions.get(revision);
+            for (ScopeBlobs.ChangeEntry e : entries) {
+                if (r != null && scope.equals(keys.get(e.key()))) {
+                    out.add(new StoredVersion(e.key(), revision, (String) r[0], (Instant) r[1], e.hash(),
+                            e.json() == null ? null : fromJson(e.json())));
+                }
+            }
+        });
+        out.sort(java.util.Comparator.comparing(StoredVersion::key).thenComparingLong(StoredVersion::revision));
+        return out;
+    }
+
+    private interface ChangesVisitor {
+        void visit(Scope scope, long revision, List<ScopeBlobs.ChangeEntry> entries);
+    }
+
+    /** What each revision changed in the scopes (all of them when null), one body at a time. */
+    private void changes(Set<Scope> only, ChangesVisitor visitor) throws SQLException {
+        try (Statement s = db().createStatement();
+             ResultSet rs = s.executeQuery("SELECT type, region, revision, body FROM scope_changes ORDER BY revision")) {
+            while (rs.next()) {
+                java.util.Optional<ResourceType> type = ResourceType.parse(rs.getString(1));
+                if (type.isEmpty()) {
+                    continue; // a kind this ovi does not know (a newer one wrote it): not what was asked for
+                }
+                Scope scope = Scope.of(type.get(), rs.getString(2));
+                if (only != null && !only.contains(scope)) {
+                    continue;
+                }
+                long revision = rs.getLong(3);
+                try {
+                    visitor.visit(scope, revision, ScopeBlobs.readChanges(rs.getBytes(4)));
+                } catch (ScopeBlobs.Damaged e) {
+                    throw OviException.failure("what revision " + revision + " recorded of " + scope
+                            + " is damaged in the store (" + e.getMessage() + ")", e);
+                }
+            }
+        }
+    }
+
+    /** Resources written for one revision, or -1 when there is no such revision. */
     public synchronized int written(long revision) {
         try {
             return Transient.retry(Transient.ATTEMPTS, () -> {

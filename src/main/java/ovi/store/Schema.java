@@ -9,8 +9,8 @@ import java.util.List;
 /** The store's versioned schema: each migration runs once, in order, recorded in {@code ovi_schema}. */
 final class Schema {
     /** Migrations in order; index + 1 is the schema version each one brings the store to. */
-    private static final List<String[]> MIGRATIONS = List.<String[]>of(
-            new String[] {
+    private static final List<Step> MIGRATIONS = List.of(
+            sql(
                 "CREATE SEQUENCE IF NOT EXISTS revision_seq START WITH 1",
                 "CREATE TABLE IF NOT EXISTS revisions (revision BIGINT PRIMARY KEY, run_id VARCHAR(64) NOT NULL, "
                         + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, written INT NOT NULL)",
@@ -22,40 +22,40 @@ final class Schema {
                         + "ovi_id VARCHAR(200), cloud_id VARCHAR(300) NOT NULL, content_hash CHAR(64), "
                         + "content VARCHAR(1000000), gone BOOLEAN NOT NULL, PRIMARY KEY (res_key, revision))",
                 "CREATE INDEX IF NOT EXISTS history_ovi_id ON resource_history (ovi_id)",
-                "CREATE INDEX IF NOT EXISTS history_cloud_id ON resource_history (cloud_id)",
-            },
-            new String[] {
+                "CREATE INDEX IF NOT EXISTS history_cloud_id ON resource_history (cloud_id)"
+            ),
+            sql(
                 "CREATE TABLE IF NOT EXISTS claims (resource VARCHAR(600) PRIMARY KEY, holder VARCHAR(200) NOT NULL, "
                         + "fence BIGINT NOT NULL, claimed_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                        + "expires_at TIMESTAMP WITH TIME ZONE NOT NULL)",
-            },
-            new String[] {
+                        + "expires_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+            ),
+            sql(
                 // every state is in resource_history; the latest row keeps only what finding changes needs
-                "ALTER TABLE resources DROP COLUMN IF EXISTS content",
-            },
-            new String[] {
+                "ALTER TABLE resources DROP COLUMN IF EXISTS content"
+            ),
+            sql(
                 // each WAL's head, outside the WAL: a missing tail, file or directory shows against it
                 "CREATE TABLE IF NOT EXISTS wal_heads (wal VARCHAR(1000) PRIMARY KEY, seq BIGINT NOT NULL, "
-                        + "hash CHAR(64) NOT NULL, recorded_at TIMESTAMP WITH TIME ZONE NOT NULL)",
-            },
-            new String[] {
+                        + "hash CHAR(64) NOT NULL, recorded_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+            ),
+            sql(
                 // a kind's key is up to 20 characters (ResourceType), not 8: security-group is 14
-                "ALTER TABLE resources ALTER COLUMN type SET DATA TYPE VARCHAR(20)",
-            },
-            new String[] {
+                "ALTER TABLE resources ALTER COLUMN type SET DATA TYPE VARCHAR(20)"
+            ),
+            sql(
                 // the owner and account the store belongs to (one row, id 1), recorded by its first run:
                 // nothing else in it is keyed by either
                 "CREATE TABLE IF NOT EXISTS ovi_binding (id INT PRIMARY KEY, owner VARCHAR(200) NOT NULL, "
-                        + "account VARCHAR(12) NOT NULL, config VARCHAR(1000), bound_at TIMESTAMP WITH TIME ZONE NOT NULL)",
-            },
-            new String[] {
+                        + "account VARCHAR(12) NOT NULL, config VARCHAR(1000), bound_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+            ),
+            sql(
                 // what each notify target was last sent about each finding, so a later run does not repeat it
                 "CREATE TABLE IF NOT EXISTS notifications (target VARCHAR(1100) NOT NULL, res_key VARCHAR(600) NOT NULL, "
                         + "resource VARCHAR(300) NOT NULL, type VARCHAR(20) NOT NULL, region VARCHAR(40) NOT NULL, "
                         + "kind VARCHAR(20) NOT NULL, changes_hash CHAR(64) NOT NULL, "
-                        + "sent_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (target, res_key))",
-            },
-            new String[] {
+                        + "sent_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (target, res_key))"
+            ),
+            sql(
                 // ovi watch: each failing resource's backoff, so a watch started again waits it out, and each
                 // watcher's state for ovi status (one row per holder, replaced each tick)
                 "CREATE TABLE IF NOT EXISTS watch_backoff (owner VARCHAR(200) NOT NULL, resource VARCHAR(600) NOT NULL, "
@@ -64,10 +64,26 @@ final class Schema {
                 "CREATE TABLE IF NOT EXISTS watchers (holder VARCHAR(200) PRIMARY KEY, owner VARCHAR(200) NOT NULL, "
                         + "state VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL, "
                         + "last_tick TIMESTAMP WITH TIME ZONE, next_due TIMESTAMP WITH TIME ZONE, ticks BIGINT NOT NULL, "
-                        + "scheduled INT NOT NULL, backoffs INT NOT NULL)",
-            });
+                        + "scheduled INT NOT NULL, backoffs INT NOT NULL)"
+            ),
+            // one compressed row per scope for what it holds now, and one per scope and revision for what that
+            // revision changed in it, instead of two rows per resource with five indexes between them
+            ScopeRows::migrate);
 
     static final int VERSION = MIGRATIONS.size();
+
+    /** One migration: statements, or the code that moves what the store holds into a new layout. */
+    interface Step {
+        void run(Connection c, Statement s) throws SQLException;
+    }
+
+    private static Step sql(String... statements) {
+        return (c, s) -> {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        };
+    }
 
     /** The PostgreSQL advisory lock key that serializes migrations ("ovi" in ASCII). */
     private static final long MIGRATION_LOCK = 0x6f7669L;
@@ -76,6 +92,11 @@ final class Schema {
     }
 
     static void migrate(Connection c) throws SQLException {
+        migrate(c, VERSION);
+    }
+
+    /** Migrates to schema {@code target} (a test builds an older store with it), no further. */
+    static void migrate(Connection c, int target) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             if (postgres(c)) {
@@ -93,10 +114,8 @@ final class Schema {
                 throw new SQLException("the store has schema version " + current + ", newer than this ovi knows ("
                         + VERSION + "); upgrade ovi");
             }
-            for (int v = current + 1; v <= VERSION; v++) {
-                for (String sql : MIGRATIONS.get(v - 1)) {
-                    s.execute(sql);
-                }
+            for (int v = current + 1; v <= target; v++) {
+                MIGRATIONS.get(v - 1).run(c, s);
                 s.execute("INSERT INTO ovi_schema (version) VALUES (" + v + ")");
             }
             c.commit();
@@ -108,7 +127,7 @@ final class Schema {
         }
     }
 
-    private static boolean postgres(Connection c) throws SQLException {
+    static boolean postgres(Connection c) throws SQLException {
         return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
     }
 
@@ -116,13 +135,11 @@ final class Schema {
         return postgres(c) ? "SELECT nextval('revision_seq')" : "SELECT NEXT VALUE FOR revision_seq";
     }
 
-    static String upsertResource(Connection c) throws SQLException {
-        String cols = "(res_key, type, region, cloud_id, ovi_id, revision, content_hash, gone)";
+    static String upsertScopeState(Connection c) throws SQLException {
         if (postgres(c)) {
-            return "INSERT INTO resources " + cols + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (res_key) DO UPDATE SET "
-                    + "type = EXCLUDED.type, region = EXCLUDED.region, cloud_id = EXCLUDED.cloud_id, ovi_id = EXCLUDED.ovi_id, "
-                    + "revision = EXCLUDED.revision, content_hash = EXCLUDED.content_hash, gone = EXCLUDED.gone";
+            return "INSERT INTO scope_state (type, region, revision, body) VALUES (?, ?, ?, ?) ON CONFLICT (type, region) "
+                    + "DO UPDATE SET revision = EXCLUDED.revision, body = EXCLUDED.body";
         }
-        return "MERGE INTO resources " + cols + " KEY (res_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        return "MERGE INTO scope_state (type, region, revision, body) KEY (type, region) VALUES (?, ?, ?, ?)";
     }
 }

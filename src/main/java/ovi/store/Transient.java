@@ -58,11 +58,17 @@ final class Transient {
     }
 
     static <T> T retry(int attempts, SqlCall<T> call, Runnable beforeRetry) throws SQLException {
+        return retry(attempts, call, beforeRetry, e -> false);
+    }
+
+    /** {@link #retry(int, SqlCall, Runnable)}, retrying also the errors {@code alsoPassing} accepts. */
+    static <T> T retry(int attempts, SqlCall<T> call, Runnable beforeRetry,
+                       java.util.function.Predicate<SQLException> alsoPassing) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.call();
             } catch (SQLException e) {
-                if (attempt >= attempts || !error(e)) {
+                if (attempt >= attempts || !(error(e) || alsoPassing.test(e))) {
                     throw e;
                 }
                 beforeRetry.run();

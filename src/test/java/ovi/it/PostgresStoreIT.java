@@ -33,6 +33,11 @@ class PostgresStoreIT {
     }
 
     @Test
+    void aStoreOfTheEarlierLayoutIsMigratedWithEveryStateKept() throws Exception {
+        ovi.store.SchemaTest.migratesTwoRowsPerResource(Postgres.freshDatabase(), Postgres.user(), Postgres.password());
+    }
+
+    @Test
     void revisionsDeltaWritesAndHistoryWorkOnPostgres() throws Exception {
         String url = Postgres.freshDatabase();
         try (var store = JdbcObservationStore.open(url, Postgres.user(), Postgres.password())) {

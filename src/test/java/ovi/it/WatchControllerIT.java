@@ -294,7 +294,7 @@ class WatchControllerIT {
         Map<String, Long> rows = new LinkedHashMap<>();
         try (JdbcObservationStore store = JdbcObservationStore.openH2(state.resolve("store"));
              Connection c = store.openConnection(); Statement st = c.createStatement()) {
-            for (String table : List.of("revisions", "resources", "resource_history", "claims", "watch_backoff",
+            for (String table : List.of("revisions", "scope_state", "scope_changes", "claims", "watch_backoff",
                     "watchers")) {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();

@@ -106,6 +106,91 @@ public class JdbcObservationStoreTest {
         }
     }
 
+    @Test
+    void aFirstBatchWritesOneRowPerScopeAndAChangeRewritesOnlyItsScope() throws Exception {
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            List<Observation> many = new java.util.ArrayList<>();
+            for (int n = 0; n < 500; n++) {
+                many.add(i("i-" + n, "t3.micro"));
+            }
+            var r1 = store.record("r1", Set.of(EC2, RDS), many);
+            assertEquals(500, r1.written());
+            assertEquals(Map.of("scope_state", 1L, "scope_changes", 1L), rows(store), "the RDS scope had nothing");
+            many.set(7, i("i-7", "t3.large"));
+            var r2 = store.record("r2", Set.of(EC2, RDS), many);
+            assertEquals(1, r2.written());
+            assertEquals("t3.micro", r2.changed().get(0).before().attribute("size"));
+            assertEquals(Map.of("scope_state", 1L, "scope_changes", 2L), rows(store));
+            assertEquals(2, store.history("web-i-7").size());
+            assertEquals(1, store.history("web-i-8").size());
+        }
+    }
+
+    @Test
+    void aDamagedScopeStateCountsAsEmptyAndADamagedChangeIsNamedWhenHistoryReadsIt() throws Exception {
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            store.record("r1", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")));
+            sql(store, "UPDATE scope_state SET body = X'00112233'");
+            // nothing is known of the scope: both are written again as new, so a watch reconciles them
+            var r2 = store.record("r2", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")));
+            assertEquals(2, r2.written());
+            assertTrue(r2.changed().stream().allMatch(c -> c.before() == null), r2::toString);
+            var r3 = store.record("r3", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")));
+            assertEquals(0, r3.written(), "the state was written whole again");
+            assertEquals(2, store.history("web-a").size());
+
+            sql(store, "UPDATE scope_changes SET body = X'78' WHERE revision = " + r2.revision());
+            var e = org.junit.jupiter.api.Assertions.assertThrows(ovi.engine.OviException.class,
+                    () -> store.history("web-a"));
+            assertTrue(e.getMessage().contains("revision " + r2.revision() + " recorded of ec2/us-east-1 is damaged"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void twoStoresRecordingOneScopeAtOnceBothLandAndLeaveOneWholeState() throws Exception {
+        try (var a = JdbcObservationStore.openH2(dir); var b = JdbcObservationStore.openH2(dir)) {
+            List<Observation> one = new java.util.ArrayList<>();
+            List<Observation> two = new java.util.ArrayList<>();
+            for (int n = 0; n < 2000; n++) {
+                one.add(i("i-" + n, "t3.micro"));
+                two.add(i("i-" + n, n % 2 == 0 ? "t3.micro" : "t3.large"));
+            }
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var fa = pool.submit(() -> a.record("a", Set.of(EC2), one));
+                var fb = pool.submit(() -> b.record("b", Set.of(EC2), two));
+                long ra = fa.get().revision();
+                long rb = fb.get().revision();
+                assertTrue(ra != rb);
+                // whichever came last holds the scope whole: recording its batch again writes nothing
+                List<Observation> last = rb > ra ? two : one;
+                assertEquals(0, a.record("again", Set.of(EC2), last).written());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static Map<String, Long> rows(JdbcObservationStore store) throws Exception {
+        Map<String, Long> rows = new java.util.HashMap<>();
+        try (var c = store.openConnection(); var s = c.createStatement()) {
+            for (String table : List.of("scope_state", "scope_changes")) {
+                try (var rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    rs.next();
+                    rows.put(table, rs.getLong(1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void sql(JdbcObservationStore store, String statement) throws Exception {
+        try (var c = store.openConnection(); var s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
     /** What each notify target was sent, as {@code ovi.engine.Notifications} reads and writes it. */
     public static void remembersWhatEachTargetWasSent(ovi.engine.Notifications.Memory store) {
         java.time.Instant t = java.time.Instant.parse("2026-12-01T10:00:00Z");
