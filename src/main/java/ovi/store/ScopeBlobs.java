@@ -27,6 +27,7 @@ final class ScopeBlobs {
     private static final int CHANGES = 0x6f760143; // "ov", version 1, 'C'
     /** No field of a resource comes near this; a length above it is damage, not a value to allocate. */
     private static final int MAX_FIELD = 64 << 20;
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private ScopeBlobs() {
     }
@@ -53,7 +54,7 @@ final class ScopeBlobs {
         return write(STATE, entries.size(), out -> {
             for (StateEntry e : entries) {
                 string(out, e.key());
-                string(out, e.hash());
+                hash(out, e.hash());
                 string(out, e.cloudId());
                 string(out, e.oviId());
                 out.writeLong(e.revision());
@@ -67,19 +68,19 @@ final class ScopeBlobs {
                 string(out, e.key());
                 string(out, e.oviId());
                 string(out, e.cloudId());
-                string(out, e.hash());
+                hash(out, e.hash());
                 string(out, e.json());
             }
         });
     }
 
     static List<StateEntry> readState(byte[] body) throws Damaged {
-        return read(STATE, body, in -> new StateEntry(required(in), string(in), required(in), string(in), in.readLong()));
+        return read(STATE, body, in -> new StateEntry(required(in), hash(in), required(in), string(in), in.readLong()));
     }
 
     static List<ChangeEntry> readChanges(byte[] body) throws Damaged {
         return read(CHANGES, body, in -> {
-            ChangeEntry e = new ChangeEntry(required(in), string(in), required(in), string(in), string(in));
+            ChangeEntry e = new ChangeEntry(required(in), string(in), required(in), hash(in), string(in));
             if ((e.hash() == null) != (e.json() == null)) {
                 throw new IOException("an entry has a hash without content or content without a hash");
             }
@@ -163,6 +164,33 @@ final class ScopeBlobs {
         byte[] b = new byte[n];
         in.readFully(b);
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A content hash: the 32 bytes of a SHA-256 in lowercase hex, as ovi makes them (half the size, and
+     * hashes do not compress), anything else as a string.
+     */
+    private static void hash(DataOutputStream out, String hash) throws IOException {
+        if (hash != null && hash.length() == 64 && hash.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
+            out.writeByte(1);
+            out.write(HEX.parseHex(hash));
+        } else {
+            out.writeByte(0);
+            string(out, hash);
+        }
+    }
+
+    private static String hash(DataInputStream in) throws IOException {
+        int form = in.readUnsignedByte();
+        if (form == 1) {
+            byte[] b = new byte[32];
+            in.readFully(b);
+            return HEX.formatHex(b);
+        }
+        if (form != 0) {
+            throw new IOException("a hash is of form " + form);
+        }
+        return string(in);
     }
 
     private static String required(DataInputStream in) throws IOException {

@@ -50,7 +50,7 @@ public final class BenchReport {
     /** A Markdown table, so that it can go into the README as it is. */
     static String table(List<BenchRow> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | stage | N | seconds | peak heap MB | AWS calls | rows written |\n");
+        sb.append("| scenario | stage | N | seconds | peak heap MB | AWS calls | resources written |\n");
         sb.append("|---|---|--:|--:|--:|--:|--:|\n");
         for (BenchRow r : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.3f | %s | %s | %s |%n", r.scenario(), r.stage(),

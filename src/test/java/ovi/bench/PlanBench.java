@@ -81,7 +81,7 @@ public final class PlanBench {
                 rows.add(whole(world, whole, run[0], driftEvery));
             }
             rows.add(watchQuietTick(world, whole));
-            rows.add(scopeBlobs(world, staged));
+            rows.add(history(world, whole));
             return rows;
         } finally {
             delete(staged);
@@ -90,21 +90,24 @@ public final class PlanBench {
     }
 
     /**
-     * The first revision's store stage as it would be with one compressed row per scope (a measure of that
-     * layout, not ovi's store; see {@link ovi.store.ScopeBlobPrototype}); rowsWritten is the rows it wrote.
+     * {@code ovi history}'s read of one resource in the store the whole plans left (three revisions at n):
+     * it reads every revision's change rows, so it grows with the store, not with the resource.
      */
-    private static BenchRow scopeBlobs(SyntheticWorld world, Path dir) throws IOException {
+    private static BenchRow history(SyntheticWorld world, Path dir) {
         Set<Scope> scopes = Engine.scopes(world.config.declaration());
-        var observations = new SyntheticObserver(world, 0, scopes).observe(scopes).observations();
-        Path blobs = Files.createDirectories(dir.resolve("scope-blobs"));
+        String id = new SyntheticObserver(world, 0, scopes).observe(scopes).observations().stream()
+                .map(ovi.model.Observation::oviId).filter(java.util.Objects::nonNull).findFirst().orElseThrow();
         quiesce();
-        long[] size = new long[1];
-        double seconds = ovi.store.ScopeBlobPrototype.firstRevision(blobs, observations, size);
-        System.err.printf("  scope-blob prototype: %d resources in %d scopes, %d KB compressed%n",
-                observations.size(), observations.stream().map(ovi.model.Observation::scope).distinct().count(),
-                size[0] / 1024);
-        return new BenchRow("first", "store-scope-blobs", world.n, seconds, peakHeapMb(), 0,
-                observations.stream().map(ovi.model.Observation::scope).distinct().count());
+        long t0 = System.nanoTime();
+        int versions;
+        try (JdbcObservationStore store = JdbcObservationStore.openH2(dir.resolve("store"))) {
+            versions = store.history(id).size();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (versions == 0) {
+            throw new IllegalStateException("FAILED: the history of " + id + " is empty");
+        }
+        return new BenchRow("history", "read", world.n, seconds, peakHeapMb(), 0, -1);
     }
 
     /** One plan with each stage timed on its own, a full GC before each. */

@@ -17,7 +17,10 @@ class ScopeBlobsTest {
             new ScopeBlobs.StateEntry("ec2:us-east-1:i-1", "h1", "i-1", "web-1", 3),
             // a tag value someone else wrote, with the characters a line format would split on
             new ScopeBlobs.StateEntry("ec2:us-east-1:i-2", "h2", "i-2", "web\t2\n\u0000é", 4),
-            new ScopeBlobs.StateEntry("ec2:us-east-1:i-3", "h3", "i-3", null, 5));
+            new ScopeBlobs.StateEntry("ec2:us-east-1:i-3", "h3", "i-3", null, 5),
+            // a hash as ovi makes them (kept as its 32 bytes), and one that only looks like it
+            new ScopeBlobs.StateEntry("ec2:us-east-1:i-4", "0f".repeat(32), "i-4", "web-4", 6),
+            new ScopeBlobs.StateEntry("ec2:us-east-1:i-5", "0F".repeat(32), "i-5", "web-5", 6));
     private static final List<ScopeBlobs.ChangeEntry> CHANGES = List.of(
             new ScopeBlobs.ChangeEntry("ec2:us-east-1:i-1", "web-1", "i-1", "h1", "{\"cloudId\":\"i-1\"}"),
             new ScopeBlobs.ChangeEntry("ec2:us-east-1:i-9", null, "i-9", null, null));
@@ -52,7 +55,7 @@ class ScopeBlobsTest {
         assertDamaged(deflated(0x6f760153, 1, -1), "missing"); // a state entry without a key
         assertDamaged(deflated(0x6f760153, 0, 42), "goes on");
         // a change with a hash and no content
-        byte[] half = deflatedChange("k", "o", "c", "h", null);
+        byte[] half = deflatedChange("k", "o", "c", "\0h", null);
         ScopeBlobs.Damaged e = assertThrows(ScopeBlobs.Damaged.class, () -> ScopeBlobs.readChanges(half));
         assertTrue(e.getMessage().contains("without"), e.getMessage());
     }
@@ -78,6 +81,10 @@ class ScopeBlobsTest {
             out.writeInt(0x6f760143);
             out.writeInt(1);
             for (String f : fields) {
+                if (f != null && f.startsWith("\0")) {
+                    out.writeByte(0); // a hash kept as a string
+                    f = f.substring(1);
+                }
                 if (f == null) {
                     out.writeInt(-1);
                 } else {
