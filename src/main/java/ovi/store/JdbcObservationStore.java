@@ -316,7 +316,9 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
         }
         Set<Scope> scopes = new TreeSet<>(observedScopes);
         scopes.addAll(byScope.keySet()); // an observation outside the scopes named still keeps its scope's state
-        Map<Scope, Map<String, Known>> known = current(scopes);
+        Map<Scope, Held> held = current(scopes);
+        Map<Scope, Map<String, Known>> known = new HashMap<>();
+        held.forEach((scope, h) -> known.put(scope, h.known()));
         if (!keepUnchanged && unchanged(known, byScope)) {
             db().rollback();
             return new Revision(latestRevision(), 0);
@@ -354,8 +356,14 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
                 }
             }
             if (!newer.isEmpty() || !gone.isEmpty()) {
-                writes.add(new ScopeWrite(scope, state.values(), newer, gone));
-                written += newer.size() + gone.size();
+                Held h = held.getOrDefault(scope, Held.NONE);
+                int changes = newer.size() + gone.size();
+                // the state row is written again only once the change rows after it would be many or large
+                // (a watch that changes one resource a tick does not rewrite the whole scope each tick)
+                boolean withState = h.rewrite() || h.pendingRows() + 1 > MAX_PENDING_ROWS
+                        || h.pendingEntries() + changes > Math.max(MIN_PENDING_ENTRIES, state.size() / 8);
+                writes.add(new ScopeWrite(scope, withState ? state.values() : null, newer, gone));
+                written += changes;
             }
         }
         // the bodies are pure work too (JSON, deflate): one scope per core
@@ -364,11 +372,13 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
              PreparedStatement change = db().prepareStatement(
                      "INSERT INTO scope_changes (type, region, revision, body) VALUES (?, ?, ?, ?)")) {
             for (Encoded b : bodies) {
-                state.setString(1, b.scope().type().key());
-                state.setString(2, b.scope().region());
-                state.setLong(3, revision);
-                state.setBytes(4, b.state());
-                state.addBatch();
+                if (b.state() != null) {
+                    state.setString(1, b.scope().type().key());
+                    state.setString(2, b.scope().region());
+                    state.setLong(3, revision);
+                    state.setBytes(4, b.state());
+                    state.addBatch();
+                }
                 change.setString(1, b.scope().type().key());
                 change.setString(2, b.scope().region());
                 change.setLong(3, revision);
@@ -472,7 +482,10 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
     private record Known(String hash, String cloudId, String oviId, long revision) {
     }
 
-    /** One scope a revision writes: its whole new state, and the resources that are new, changed or gone. */
+    /**
+     * One scope a revision writes: its whole new state (null when its state row is left as it is), and the
+     * resources that are new, changed or gone.
+     */
     private record ScopeWrite(Scope scope, Collection<ScopeBlobs.StateEntry> state, List<Keyed> newer,
                               List<ScopeBlobs.ChangeEntry> gone) {
         Encoded encode() {
@@ -482,7 +495,7 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
                 changes.add(new ScopeBlobs.ChangeEntry(k.key(), o.oviId(), o.cloudId(), k.hash(), toJson(o)));
             }
             changes.addAll(gone);
-            return new Encoded(scope, ScopeBlobs.state(state), ScopeBlobs.changes(changes));
+            return new Encoded(scope, state == null ? null : ScopeBlobs.state(state), ScopeBlobs.changes(changes));
         }
     }
 
@@ -496,35 +509,74 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
         }
     }
 
+    /** Change rows after a scope's state row, at most, before the state row is written again. */
+    private static final int MAX_PENDING_ROWS = 32;
+    /** Changed resources after a scope's state row, at least allowed (else an eighth of the scope's). */
+    private static final int MIN_PENDING_ENTRIES = 256;
+
     /**
-     * Every resource the scopes hold now, by scope and key; the scopes' rows are locked until the batch
-     * commits, so two runs recording the same scope at once write one after the other. A state that cannot
-     * be read counts as empty: every resource in it is written again, as new.
+     * What the store holds of a scope now: its state row with the change rows written after it applied, how
+     * many of those there are, and whether the state row must be written (none yet, or unreadable).
      */
-    private Map<Scope, Map<String, Known>> current(Set<Scope> scopes) throws SQLException {
-        Map<Scope, Map<String, Known>> known = new HashMap<>();
+    private record Held(Map<String, Known> known, int pendingRows, int pendingEntries, boolean rewrite) {
+        static final Held NONE = new Held(Map.of(), 0, 0, true);
+    }
+
+    /**
+     * Every resource the scopes hold now, by scope and key; the scopes' state rows are locked until the
+     * batch commits, so two runs recording the same scope write one after the other. A state (or a change
+     * after it) that cannot be read counts as empty: every resource in it is written again, as new.
+     */
+    private Map<Scope, Held> current(Set<Scope> scopes) throws SQLException {
+        Map<Scope, Held> held = new HashMap<>();
         try (PreparedStatement ps = db().prepareStatement(
-                "SELECT body FROM scope_state WHERE type = ? AND region = ? FOR UPDATE")) {
+                "SELECT revision, body FROM scope_state WHERE type = ? AND region = ? FOR UPDATE");
+             PreparedStatement after = db().prepareStatement("SELECT revision, body FROM scope_changes "
+                     + "WHERE type = ? AND region = ? AND revision > ? ORDER BY revision")) {
             for (Scope scope : scopes) {
                 ps.setString(1, scope.type().key());
                 ps.setString(2, scope.region());
+                long at;
+                byte[] body;
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         continue;
                     }
-                    Map<String, Known> of = new HashMap<>();
-                    try {
-                        for (ScopeBlobs.StateEntry e : ScopeBlobs.readState(rs.getBytes(1))) {
-                            of.put(e.key(), new Known(e.hash(), e.cloudId(), e.oviId(), e.revision()));
-                        }
-                    } catch (ScopeBlobs.Damaged e) {
-                        of.clear();
-                    }
-                    known.put(scope, of);
+                    at = rs.getLong(1);
+                    body = rs.getBytes(2);
                 }
+                Map<String, Known> of = new HashMap<>();
+                int rows = 0;
+                int entries = 0;
+                try {
+                    for (ScopeBlobs.StateEntry e : ScopeBlobs.readState(body)) {
+                        of.put(e.key(), new Known(e.hash(), e.cloudId(), e.oviId(), e.revision()));
+                    }
+                    after.setString(1, scope.type().key());
+                    after.setString(2, scope.region());
+                    after.setLong(3, at);
+                    try (ResultSet rs = after.executeQuery()) {
+                        while (rs.next()) {
+                            rows++;
+                            long revision = rs.getLong(1);
+                            for (ScopeBlobs.ChangeEntry e : ScopeBlobs.readChanges(rs.getBytes(2))) {
+                                entries++;
+                                if (e.gone()) {
+                                    of.remove(e.key());
+                                } else {
+                                    of.put(e.key(), new Known(e.hash(), e.cloudId(), e.oviId(), revision));
+                                }
+                            }
+                        }
+                    }
+                } catch (ScopeBlobs.Damaged e) {
+                    held.put(scope, Held.NONE);
+                    continue;
+                }
+                held.put(scope, new Held(of, rows, entries, false));
             }
         }
-        return known;
+        return held;
     }
 
     @Override

@@ -75,7 +75,10 @@ final class ScopeRows {
         entries.clear();
     }
 
-    /** Each scope's resources that are not gone, as its scope_state row. */
+    /**
+     * Each scope's resources that are not gone, as its scope_state row, as of the scope's last revision (so
+     * no change row comes after it); a scope whose resources are all gone gets an empty one.
+     */
     private static void moveState(Connection c, Statement s, Map<List<String>, Long> lastRevision) throws SQLException {
         Map<List<String>, List<ScopeBlobs.StateEntry>> scopes = new HashMap<>();
         try (ResultSet rs = s.executeQuery("SELECT type, region, res_key, content_hash, cloud_id, ovi_id, revision "
@@ -85,6 +88,9 @@ final class ScopeRows {
                         .add(new ScopeBlobs.StateEntry(rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6), rs.getLong(7)));
             }
+        }
+        for (List<String> scope : lastRevision.keySet()) {
+            scopes.computeIfAbsent(scope, k -> new ArrayList<>()); // a scope whose resources are all gone
         }
         try (PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO scope_state (type, region, revision, body) VALUES (?, ?, ?, ?)")) {

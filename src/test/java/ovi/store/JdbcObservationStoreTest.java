@@ -127,6 +127,49 @@ public class JdbcObservationStoreTest {
     }
 
     @Test
+    void smallChangesAreKeptAfterTheScopeStateUntilTheyAreManyThenTheStateIsWrittenAgain() throws Exception {
+        List<Observation> many = new java.util.ArrayList<>();
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            for (int n = 0; n < 300; n++) {
+                many.add(i("i-" + n, "t3.micro"));
+            }
+            long first = store.record("r0", Set.of(EC2), many).revision();
+            List<Long> stateAt = new java.util.ArrayList<>();
+            for (int k = 1; k <= 40; k++) {
+                many.set(k % 5, i("i-" + (k % 5), "t3.size" + k));
+                var r = store.record("r" + k, Set.of(EC2), many, false);
+                assertEquals(1, r.written(), "r" + k);
+                assertEquals(k - 5 >= 1 ? "t3.size" + (k - 5) : "t3.micro", r.changed().get(0).before().attribute("size"),
+                        "the state before is the one the last change row of it wrote, r" + k);
+                stateAt.add(stateRevision(store));
+            }
+            assertEquals(first, stateAt.get(31), "32 change rows after the state row leave it as it is");
+            assertTrue(stateAt.get(32) > first, "the 33rd writes the state row again: " + stateAt);
+            // gone and back, through change rows only
+            Observation x = many.remove(100);
+            assertEquals(1, store.record("gone", Set.of(EC2), many, false).written());
+            assertEquals(0, store.record("gone-again", Set.of(EC2), many, false).written());
+            many.add(x);
+            var back = store.record("back", Set.of(EC2), many, false);
+            assertEquals(1, back.written());
+            assertNull(back.changed().get(0).before(), "back after gone counts as new");
+            assertEquals(0, store.record("steady", Set.of(EC2), many, false).written(), "state and changes agree");
+        }
+        try (var store = JdbcObservationStore.openH2(dir)) {
+            assertEquals(0, store.record("reopened", Set.of(EC2), many, false).written(), "read back the same after reopening");
+            assertEquals(300, store.record("all-gone", Set.of(EC2), List.of(), false).written());
+        }
+    }
+
+    private static long stateRevision(JdbcObservationStore store) throws Exception {
+        try (var c = store.openConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT revision FROM scope_state")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void aDamagedScopeStateCountsAsEmptyAndADamagedChangeIsNamedWhenHistoryReadsIt() throws Exception {
         try (var store = JdbcObservationStore.openH2(dir)) {
             store.record("r1", Set.of(EC2), List.of(i("a", "t3.micro"), i("b", "t3.micro")));
