@@ -2,6 +2,7 @@ package ovi;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import ovi.cli.ApplyCommand;
 import ovi.cli.CompletionCommand;
 import ovi.cli.ImportCommand;
@@ -34,9 +35,6 @@ import picocli.CommandLine.ScopeType;
             "drifted or unmanaged, decides what to do about each, and records every",
             "observation and decision in an audit log.",
         },
-        subcommands = {PlanCommand.class, ApplyCommand.class, ImportCommand.class, ValidateCommand.class,
-            SchemaCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class, WalCommand.class,
-            CompletionCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = ExitCode.USAGE,
         exitCodeOnExecutionException = ExitCode.ERROR,
         exitCodeListHeading = "%nExit codes:%n",
@@ -72,6 +70,11 @@ public final class Ovi implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a verb is required, such as 'ovi plan'");
     }
 
+    /** The verbs, in the order help lists them. */
+    private static final List<Class<?>> VERBS = List.of(PlanCommand.class, ApplyCommand.class, ImportCommand.class,
+            ValidateCommand.class, SchemaCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class,
+            WalCommand.class, CompletionCommand.class, HelpCommand.class);
+
     /** The command line with every verb wired; results go to {@code out}, diagnostics to {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         return commandLine(out, err, Wiring.over(Ovi::commandLine));
@@ -82,9 +85,34 @@ public final class Ovi implements Runnable {
         return commandLine(out, err, Wiring.over(Ovi::commandLine, terminal));
     }
 
+    /** The line of {@code args}, with only the verb it names first (see below), else every verb. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, java.io.Writer terminal, String[] args) {
+        String first = args.length > 0 ? args[0] : null;
+        boolean verb = first != null && !first.equals("help") && !first.equals("completion");
+        return commandLine(out, err, Wiring.over(Ovi::commandLine, terminal), verb ? first : null);
+    }
+
     /** ... with its verbs wired by {@code wiring} (each run of {@code ovi watch} gets the watch's). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, Wiring wiring) {
+        return commandLine(out, err, wiring, null);
+    }
+
+    /**
+     * ... with only the verb named {@code only} when it is one (null: all of them). A run from cron
+     * starts a JVM each time, and building every verb's options costs it about a third of a second; a
+     * line that starts with anything else ({@code help}, an option, a typo to suggest a verb for) gets
+     * them all.
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Wiring wiring, String only) {
         CommandLine cl = new CommandLine(new Ovi(), wiring.factory());
+        for (Class<?> verb : VERBS) {
+            if (only == null || only.equals(verb.getAnnotation(Command.class).name())) {
+                cl.addSubcommand(verb);
+            }
+        }
+        if (cl.getSubcommands().isEmpty()) { // not a verb after all: every verb, to say which there are
+            VERBS.forEach(cl::addSubcommand);
+        }
         // text from outside (config values, AWS's replies) must not drive the terminal: see the filter
         cl.setOut(ovi.cli.TerminalSafeWriter.wrap(out));
         cl.setErr(ovi.cli.TerminalSafeWriter.wrap(err));
@@ -95,7 +123,10 @@ public final class Ovi implements Runnable {
         cl.setUsageHelpWidth(HELP_WIDTH);
         cl.setUsageHelpAutoWidth(true);
         // everything after 'ovi watch VERB' belongs to that verb
-        cl.getSubcommands().get("watch").setStopAtPositional(true);
+        CommandLine watch = cl.getSubcommands().get("watch");
+        if (watch != null) {
+            watch.setStopAtPositional(true);
+        }
         return cl;
     }
 
@@ -105,7 +136,7 @@ public final class Ovi implements Runnable {
     public static int run(String... args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = commandLine(out, err, err).execute(args);
+        int code = commandLine(out, err, err, args).execute(args);
         out.flush();
         err.flush();
         return code;
