@@ -304,8 +304,9 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
     }
 
     /**
-     * One revision, in one transaction: for each scope with a change, its new state and what changed in it,
-     * then the revision's own row. Scopes where nothing changed are not written at all.
+     * One revision, in one transaction: for each scope with a change, what changed in it (and its whole new
+     * state, once the change rows after its state row are many), then the revision's own row. Scopes where
+     * nothing changed are not written at all.
      */
     private Revision record(String runId, Set<Scope> observedScopes, List<Keyed> keyed, boolean keepUnchanged)
             throws SQLException {
