@@ -1,7 +1,10 @@
 package ovi.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import ovi.aws.Traffic;
@@ -150,6 +153,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             }
         }
         log.endStatus();
+        trained();
         metrics.plan(report.plan());
         TrafficReport.warnOpened(traffic, log::warn);
         if (output.json()) {
@@ -175,5 +179,24 @@ public final class PlanCommand implements Callable<Integer>, Logged {
             return ovi.engine.ExitCode.ERROR;
         }
         return report.exitCode();
+    }
+
+    /**
+     * Tells bin/ovi that this run is worth keeping as the model of its class-data archive: a plan that
+     * observed AWS, not a {@code plan --help} or a plan stopped by a bad config, which load a small part of
+     * what a plan needs. bin/ovi names the file in {@code ovi.archive.trained} when it trains one, and keeps
+     * the archive only if the file is there and the plan ended with 0 or 2. A file that cannot be made only
+     * means no archive this time.
+     */
+    static void trained() {
+        String done = System.getProperty("ovi.archive.trained");
+        if (done == null || done.isEmpty()) {
+            return;
+        }
+        try {
+            Files.newOutputStream(Path.of(done), StandardOpenOption.CREATE_NEW).close();
+        } catch (IOException | RuntimeException e) {
+            // no archive from this run; the next plan trains again
+        }
     }
 }

@@ -1,6 +1,7 @@
 package ovi.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import ovi.engine.ExitCode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +150,121 @@ class DistributionIT {
         assertEquals(seen.subList(0, seen.size() / 2), seen.subList(seen.size() / 2, seen.size()),
                 "the second plan made another archive");
         assertTrue(Files.isDirectory(work.resolve(".ovi/ovi")), "the state is beside the config by default");
+        assertStartsFromTheArchive(user(), tmp.resolve("classes-17.txt"), work.resolve(".ovi"));
+        assertInstallUntouched();
+    }
+
+    /**
+     * A plan whose classes mostly come from the archive bin/ovi keeps in the user's cache: with the class
+     * loading of the JVM logged, at least 5,000 of a plan's 10,000 classes say they came from the "shared
+     * objects file".
+     */
+    static void assertStartsFromTheArchive(Map<String, String> user, Path log, Path state) throws Exception {
+        Map<String, String> env = new TreeMap<>(user);
+        env.put("OVI_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+        Ran plan = run(work, env, 300, home.resolve("bin/ovi").toString(), "plan", "-c", "ovi.yaml", "-q", "--state-dir",
+                state.toString());
+        assertEquals(0, plan.code(), plan::toString);
+        long shared;
+        try (Stream<String> lines = Files.lines(log)) {
+            shared = lines.filter(l -> l.contains("source: shared objects file")).count();
+        }
+        assertTrue(shared > 5000, "only " + shared + " classes came from the archive");
+    }
+
+    /** The files bin/ovi left in a cache directory, by name; none when it has none. */
+    static List<String> cacheFiles(Path cacheRoot) throws IOException {
+        Path dir = cacheRoot.resolve("ovi");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void onlyAPlanThatObservedIsKeptAsTheArchivesModel() throws Exception {
+        Path own = tmp.resolve("cache-help");
+        Map<String, String> env = new TreeMap<>(user());
+        env.put("XDG_CACHE_HOME", own.toString());
+        String ovi = home.resolve("bin/ovi").toString();
+
+        Ran help = run(work, env, 120, ovi, "plan", "--help");
+        assertEquals(0, help.code(), help::toString);
+        assertTrue(help.out().startsWith("Usage: ovi plan"), help.out());
+        assertEquals(List.of(), cacheFiles(own), "a plan --help trained the archive of every later plan");
+
+        Ran bad = run(work, env, 120, ovi, "plan", "-c", "no-such.yaml", "--state-dir", tmp.resolve("state-bad").toString());
+        assertEquals(ExitCode.DATA, bad.code(), bad::toString);
+        assertEquals(List.of(), cacheFiles(own), "a plan that stopped at its config trained the archive");
+
+        Ran plan = run(work, env, 300, ovi, "plan", "-c", "ovi.yaml", "-q", "--state-dir", tmp.resolve("state-help").toString());
+        assertEquals(0, plan.code(), plan::toString);
+        List<String> kept = cacheFiles(own);
+        assertEquals(1, kept.size(), kept::toString);
+        assertTrue(kept.get(0).matches("[0-9a-f]{16}-[0-9a-f]{16}\\.jsa"), kept::toString);
+        assertInstallUntouched();
+    }
+
+    /** The home of a JDK 25 or later in /usr/lib/jvm (or -Dovi.test.jdk25), or null. */
+    static Path jdk25() throws IOException {
+        String given = System.getProperty("ovi.test.jdk25");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            for (Path h : homes.sorted().toList()) {
+                Path release = h.resolve("release");
+                if (!Files.isRegularFile(release)) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(release)) {
+                    var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+).*").matcher(line);
+                    if (m.matches() && Integer.parseInt(m.group(1)) >= 25) {
+                        return h;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void onJdk25TheLauncherMakesAnAotCacheAfterThePlanAndStartsFromIt() throws Exception {
+        Path jdk = jdk25();
+        Assumptions.assumeTrue(jdk != null, "no JDK 25 or later in /usr/lib/jvm (or -Dovi.test.jdk25)");
+        Path own = tmp.resolve("cache-25");
+        Map<String, String> env = new TreeMap<>(user());
+        env.put("XDG_CACHE_HOME", own.toString());
+        env.put("JAVA_HOME", jdk.toString());
+        String ovi = home.resolve("bin/ovi").toString();
+
+        Ran first = run(work, env, 300, ovi, "plan", "-c", "ovi.yaml", "-q", "--state-dir", tmp.resolve("state-25").toString());
+        assertEquals(0, first.code(), first::toString);
+        assertTrue(first.out().contains("Plan: "), first.out());
+        assertFalse(first.err().contains("WARNING"), "the JDK warned: " + first.err());
+
+        // the cache is made in the background once the plan has ended: wait for the rename
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        List<String> files = cacheFiles(own);
+        while (!(files.stream().anyMatch(f -> f.endsWith(".aot")) && files.stream().noneMatch(f -> f.endsWith(".conf")))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            files = cacheFiles(own);
+        }
+        assertEquals(1, files.size(), files::toString);
+        assertTrue(files.get(0).matches("[0-9a-f]{16}-[0-9a-f]{16}\\.aot"), files::toString);
+
+        Ran second = run(work, env, 300, ovi, "plan", "-c", "ovi.yaml", "-q", "--state-dir", tmp.resolve("state-25").toString());
+        assertEquals(0, second.code(), second::toString);
+        assertFalse(second.err().contains("WARNING") || second.err().contains("[aot]"), "the JDK warned: " + second.err());
+        assertEquals(files, cacheFiles(own), "the second plan made another cache");
+        assertStartsFromTheArchive(env, tmp.resolve("classes-25.txt"), tmp.resolve("state-25"));
         assertInstallUntouched();
     }
 
