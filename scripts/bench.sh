@@ -3,13 +3,16 @@
 # observer, real store, WAL, comparator and decision maker), then 'ovi plan' end to end against a moto
 # server holding 1,000 EC2 instances beside a plain SDK listing of them, then ovi plan beside a plain
 # boto3 listing and a Cloud Custodian dry run of the same instances at 1,000 and 5,000 (with a listing
-# split by availability zone beside ovi's sequential one). Prints a Markdown table and writes the same
-# figures to target/bench.json.
+# split by availability zone beside ovi's sequential one), and what a small plan and 'ovi --version' take
+# through bin/ovi, JVM start included, on this JDK and on any JDK 25 or later in /usr/lib/jvm (whose AOT
+# cache is bin/ovi's archive there). Prints a Markdown table and writes the same figures to
+# target/bench.json.
 #   scripts/bench.sh                 everything
 #   scripts/bench.sh 1000 10000      only these sizes for the local part (the end-to-end part always runs)
 #   BENCH_E2E=0 scripts/bench.sh     no moto part (neither MotoBench nor the comparison)
 #   BENCH_COMPARE=0 scripts/bench.sh no comparison with boto3 and Cloud Custodian
 #   BENCH_COMPARE_SIZES="1000"       the comparison's sizes (default "1000 5000")
+#   BENCH_JDKS="/jdk/a /jdk/b"       the JDKs (their homes) of the small plan's runs
 # Cloud Custodian (pip package c7n, version $C7N_VERSION) is installed once into $OVI_TOOLS/c7n-venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +48,7 @@ java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # The flags bin/ovi runs with, and a 1 GB heap: the benchmark fails rather than report a bigger one.
 # shellcheck disable=SC2207
 flags=($(cat target/jvm.options) -XX:TieredStopAtLevel=1 -Xmx1g)
-rm -f target/bench-local.json target/bench-e2e.json target/bench-compare.json
+rm -f target/bench-local.json target/bench-e2e.json target/bench-compare.json target/bench-startup.json
 tools=""
 
 "$java_cmd" "${flags[@]}" -cp "$cp" ovi.bench.PlanBench target/bench-local.json "$@"
@@ -53,6 +56,22 @@ tools=""
 if [ "${BENCH_E2E:-1}" != 0 ]; then
   trap moto_stop EXIT INT TERM
   moto_start
+  # the JDK this benchmark runs on, then every JDK 25 or later beside it, each once
+  if [ -n "${BENCH_JDKS:-}" ]; then
+    read -r -a jdks <<< "$BENCH_JDKS"
+  else
+    java_real=$(readlink -f "$(command -v "$java_cmd")")
+    jdks=("${java_real%/bin/java}")
+    for release in /usr/lib/jvm/*/release; do
+      [ -f "$release" ] || continue
+      home=$(readlink -f "$(dirname "$release")")
+      feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+      if [ "${feature:-0}" -ge 25 ] && [[ " ${jdks[*]} " != *" $home "* ]]; then
+        jdks+=("$home")
+      fi
+    done
+  fi
+  "$java_cmd" "${flags[@]}" -cp "$cp" ovi.bench.StartupBench target/bench-startup.json "$root/bin/ovi" "${jdks[@]}"
   printf '%s\n' "${flags[@]}" > target/bench-java.options
   "$java_cmd" "${flags[@]}" -cp "$cp" ovi.bench.MotoBench target/bench-e2e.json "$root/bin/ovi" \
     target/bench-java.options "$cp" 1000
@@ -74,5 +93,5 @@ $("$java_cmd" -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loa
   [ -z "$tools" ] || echo "Tools: $tools"
   echo
 }
-"$java_cmd" -cp "$cp" ovi.bench.BenchReport target/bench.json target/bench-local.json target/bench-e2e.json \
-  target/bench-compare.json
+"$java_cmd" -cp "$cp" ovi.bench.BenchReport target/bench.json target/bench-local.json target/bench-startup.json \
+  target/bench-e2e.json target/bench-compare.json
