@@ -41,13 +41,22 @@ public final class Cli {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(Files.readString(dist.resolve("jvm.options")).trim().split("\\s+")));
+        if (Runtime.version().feature() >= 24) {
+            cmd.addAll(JDK24_FLAGS);
+        }
         cmd.addAll(jvmExtra);
         cmd.addAll(List.of("-jar", dist.resolve("ovi.jar").toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
 
-    /** Reads a process's stderr until {@code line} appears (or it ends, which fails the test). */
+    /**
+     * What bin/ovi adds on JDK 24 and later, so that the JDK does not warn about jffi's native code and
+     * Chronicle's use of sun.misc.Unsafe on stderr, which the tests read.
+     */
+    static final List<String> JDK24_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow");
+
     /** Waits (bounded, 30 s) until the claims in {@code state} have lapsed, as the next cron run would find them. */
     public static void awaitNoLiveClaim(Path state) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -62,6 +71,7 @@ public final class Cli {
         }
     }
 
+    /** Reads a process's stderr until {@code line} appears (or it ends, which fails the test). */
     public static void awaitLine(Process p, String line) throws java.io.IOException {
         StringBuilder seen = new StringBuilder();
         java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
