@@ -157,6 +157,7 @@ public final class ApplyCommand implements Callable<Integer>, Logged {
     private int apply(Instant started, String runId, RunMetrics metrics) {
         PrintWriter stdout = spec.commandLine().getOut();
         state.warnTo(log::warn);
+        state.noticeTo(log::info);
         checkUsage();
         run.check(spec.commandLine());
         Console console = terminal();

@@ -123,6 +123,7 @@ public final class PlanCommand implements Callable<Integer>, Logged {
     private int plan(Instant started, String runId, RunMetrics metrics) {
         PrintWriter stdout = spec.commandLine().getOut();
         state.warnTo(log::warn);
+        state.noticeTo(log::info);
         Progress progress = log.progress();
         boolean debug = ErrorHandler.debug(spec.root().commandLine().getParseResult());
         run.check(spec.commandLine());

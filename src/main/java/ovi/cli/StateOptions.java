@@ -116,6 +116,17 @@ public final class StateOptions {
         warnings = warn;
     }
 
+    /** Where lines about long work on the state go (a store moved into a new layout): the command's log. */
+    private java.util.function.Consumer<String> notices = m -> { };
+
+    void noticeTo(java.util.function.Consumer<String> notice) {
+        notices = notice;
+    }
+
+    java.util.function.Consumer<String> notices() {
+        return notices;
+    }
+
     /**
      * The state directory and everything in it readable by its owner only, checked on every run that may
      * write it: the store's lock file names the port of its auto-server, the plan key seals plans, and the

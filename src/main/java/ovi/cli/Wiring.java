@@ -256,7 +256,7 @@ public final class Wiring {
     JdbcObservationStore openStore(StateOptions state, Path dir) {
         String url = state.storeUrl;
         if (url == null || url.isBlank()) {
-            return JdbcObservationStore.openH2(dir.resolve("store"));
+            return JdbcObservationStore.openH2(dir.resolve("store"), state.notices());
         }
         if (JdbcObservationStore.hasPassword(url)) {
             // a password on the command line is in every process listing and shell history: refused
@@ -267,7 +267,7 @@ public final class Wiring {
             throw OviException.usage("--store-url must be a jdbc:postgresql: (or jdbc:h2:) URL, not "
                     + JdbcObservationStore.redact(url));
         }
-        return JdbcObservationStore.open(url, state.storeUser, System.getenv("OVI_STORE_PASSWORD"));
+        return JdbcObservationStore.open(url, state.storeUser, System.getenv("OVI_STORE_PASSWORD"), state.notices());
     }
 
     /**

@@ -72,6 +72,11 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
      * 127.0.0.1 and with the user and password of {@code dir/credentials} (see {@link StoreCredentials}).
      */
     public static JdbcObservationStore openH2(Path dir) {
+        return openH2(dir, message -> { });
+    }
+
+    /** ... saying to {@code notice} when it moves the store into a new layout, which takes a while once. */
+    public static JdbcObservationStore openH2(Path dir, java.util.function.Consumer<String> notice) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -89,12 +94,12 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
                 boolean existed = Files.exists(dir.resolve("ovi.mv.db"));
                 StoreCredentials creds = StoreCredentials.of(dir);
                 try {
-                    return open(url, creds.user(), creds.password());
+                    return open(url, creds.user(), creds.password(), notice);
                 } catch (OviException wrong) {
                     // a store made before stores had credentials: give it these, once, then open it
                     try {
                         if (existed && creds.adopt(url)) {
-                            return open(url, creds.user(), creds.password());
+                            return open(url, creds.user(), creds.password(), notice);
                         }
                     } catch (SQLException e) {
                         wrong.addSuppressed(e);
@@ -170,19 +175,26 @@ public final class JdbcObservationStore implements ObservationStore, WalHeads, o
 
     /** Any JDBC URL (H2 or PostgreSQL). */
     public static JdbcObservationStore open(String url, String user, String password) {
+        return open(url, user, password, message -> { });
+    }
+
+    /** ... saying to {@code notice} when it moves the store into a new layout. */
+    public static JdbcObservationStore open(String url, String user, String password,
+                                            java.util.function.Consumer<String> notice) {
         try {
-            return new JdbcObservationStore(connectAndMigrate(url, user, password), url, user, password);
+            return new JdbcObservationStore(connectAndMigrate(url, user, password, notice), url, user, password);
         } catch (SQLException e) {
             throw OviException.failure("cannot open the store " + redact(url) + ": " + e.getMessage(), e);
         }
     }
 
     /** Two processes migrating a new store at once: the loser sees the winner's objects, and tries again. */
-    private static Connection connectAndMigrate(String url, String user, String password) throws SQLException {
+    private static Connection connectAndMigrate(String url, String user, String password,
+                                                java.util.function.Consumer<String> notice) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             Connection c = Link.connect(url, user, password);
             try {
-                Schema.migrate(c);
+                Schema.migrate(c, Schema.VERSION, notice);
                 return c;
             } catch (SQLException e) {
                 try {

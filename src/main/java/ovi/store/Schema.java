@@ -97,6 +97,14 @@ final class Schema {
 
     /** Migrates to schema {@code target} (a test builds an older store with it), no further. */
     static void migrate(Connection c, int target) throws SQLException {
+        migrate(c, target, message -> { });
+    }
+
+    /**
+     * ... telling {@code notice}, before it starts, when it moves an existing store's resources into the
+     * layout of schema 9, which takes a while for a large store, once.
+     */
+    static void migrate(Connection c, int target, java.util.function.Consumer<String> notice) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             if (postgres(c)) {
@@ -115,6 +123,9 @@ final class Schema {
                         + VERSION + "); upgrade ovi");
             }
             for (int v = current + 1; v <= target; v++) {
+                if (v == SCOPE_ROWS && current > 0) {
+                    noticeScopeRows(s, notice);
+                }
                 MIGRATIONS.get(v - 1).run(c, s);
                 s.execute("INSERT INTO ovi_schema (version) VALUES (" + v + ")");
             }
@@ -124,6 +135,25 @@ final class Schema {
             throw e;
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    /** The schema that moved the store to one row per scope ({@link ScopeRows}). */
+    static final int SCOPE_ROWS = 9;
+
+    private static void noticeScopeRows(Statement s, java.util.function.Consumer<String> notice) throws SQLException {
+        long resources = 0;
+        long rows = 0;
+        try (ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM resources WHERE gone = FALSE), "
+                + "(SELECT COUNT(*) FROM resource_history)")) {
+            if (rs.next()) {
+                resources = rs.getLong(1);
+                rows = rs.getLong(2);
+            }
+        }
+        if (resources > 0) {
+            notice.accept(String.format(java.util.Locale.ROOT, "moving the store to one row per scope (schema %d): %,d "
+                    + "resources and %,d history rows, once; a kill leaves the store as it was", SCOPE_ROWS, resources, rows));
         }
     }
 

@@ -35,7 +35,10 @@ public class SchemaTest {
                 Map.of("ovi:id", "web-sg"));
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             schemaEight(c, s, sg);
-            Schema.migrate(c);
+            List<String> notices = new java.util.ArrayList<>();
+            Schema.migrate(c, Schema.VERSION, notices::add);
+            assertEquals(1, notices.size(), notices::toString);
+            assertTrue(notices.get(0).contains("2 resources and 5 history rows, once"), notices::toString);
             try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM ovi_schema")) {
                 rs.next();
                 assertEquals(Schema.VERSION, rs.getInt(1));
@@ -116,6 +119,15 @@ public class SchemaTest {
 
     private static String q(String s) {
         return s == null ? "NULL" : "'" + s.replace("'", "''") + "'";
+    }
+
+    @Test
+    void aNewStoreIsMadeWithoutSayingItMovesAnything() throws Exception {
+        List<String> notices = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:mem:schema-test-new;DB_CLOSE_DELAY=-1")) {
+            Schema.migrate(c, Schema.VERSION, notices::add);
+        }
+        assertEquals(List.of(), notices);
     }
 
     @Test
