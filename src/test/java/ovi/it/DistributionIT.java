@@ -249,6 +249,44 @@ class DistributionIT {
     }
 
     @Test
+    void theArchiveOfAPlanWhoseJarWasReplacedMeanwhileIsNotKept() throws Exception {
+        // a writable copy of the install, whose jar is replaced (here: its time changed) as an upgrade would
+        Path copy = tmp.resolve("upgraded");
+        assertEquals(0, run(tmp, Map.of(), 60, "cp", "-r", home.toString(), copy.toString()).code());
+        assertEquals(0, run(tmp, Map.of(), 60, "chmod", "-R", "u+w", copy.toString()).code());
+        Path own = tmp.resolve("cache-upgraded");
+        Path state = tmp.resolve("state-upgraded");
+        Files.createDirectories(state.resolve("store"));
+
+        // the plan waits to open its store while this test holds the store's open.lock: the jar is
+        // replaced then, after the JVM has started from it and before the plan ends
+        ProcessBuilder pb = new ProcessBuilder(copy.resolve("bin/ovi").toString(), "plan", "-c", "ovi.yaml",
+                "--state-dir", state.toString()).directory(work.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(user());
+        pb.environment().put("XDG_CACHE_HOME", own.toString());
+        Process plan;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(state.resolve("store/open.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = ch.lock()) {
+            plan = pb.start();
+            plan.getOutputStream().close();
+            Cli.awaitLine(plan, "observed ");
+            Path jar = copy.resolve("lib/ovi.jar");
+            Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(jar).toMillis() + 10_000));
+        }
+        plan.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertTrue(plan.waitFor(300, TimeUnit.SECONDS), "the plan did not end");
+        assertEquals(0, plan.exitValue());
+        // JDK 25's cache step refuses a jar that changed by itself; wait for it to end
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (cacheFiles(own).stream().anyMatch(f -> f.endsWith(".conf")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of(), cacheFiles(own), "the archive of the jar that was replaced was kept");
+    }
+
+    @Test
     void onJdk25TheLauncherMakesAnAotCacheAfterThePlanAndStartsFromIt() throws Exception {
         Path jdk = jdk25();
         Assumptions.assumeTrue(jdk != null, "no JDK 25 or later in /usr/lib/jvm (or -Dovi.test.jdk25)");
