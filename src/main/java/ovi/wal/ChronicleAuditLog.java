@@ -30,6 +30,15 @@ import ovi.model.WalEntry;
  * atomic, and chained, by a file lock beside the queue.
  */
 public final class ChronicleAuditLog implements AuditLog {
+    static {
+        // Before Chronicle's first class: its Jvm class would otherwise bind its POSIX layer through jnr-ffi,
+        // generating native stubs at run time (about 0.12 s of CPU in every process, on the main thread's
+        // path, and never in a class-data archive). Of that layer Chronicle Queue calls only msync, as
+        // MS_ASYNC (a no-op on Linux), and the no-op layer answers 0; ovi makes the WAL durable itself, with
+        // FileChannel.force in sync().
+        net.openhft.posix.PosixAPI.useNoOpPosixApi();
+    }
+
     static final String FIELD = "ovi";
     /** One lock per WAL directory for this JVM; see {@link #locked}. */
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS =
