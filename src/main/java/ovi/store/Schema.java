@@ -123,7 +123,7 @@ final class Schema {
                         + VERSION + "); upgrade ovi");
             }
             for (int v = current + 1; v <= target; v++) {
-                if (v == SCOPE_ROWS && current > 0) {
+                if (v == SCOPE_ROWS && current > 0 && ScopeRows.hasTable(c, "resource_history")) {
                     noticeScopeRows(s, notice);
                 }
                 MIGRATIONS.get(v - 1).run(c, s);

@@ -26,10 +26,28 @@ final class ScopeRows {
                 + "revision BIGINT NOT NULL, body " + binary + " NOT NULL, PRIMARY KEY (type, region))");
         s.execute("CREATE TABLE IF NOT EXISTS scope_changes (type VARCHAR(20) NOT NULL, region VARCHAR(40) NOT NULL, "
                 + "revision BIGINT NOT NULL, body " + binary + " NOT NULL, PRIMARY KEY (type, region, revision))");
-        Map<List<String>, Long> lastRevision = moveHistory(c, s);
-        moveState(c, s, lastRevision);
+        // H2 commits the transaction before each DDL statement: a process killed after the DROP of
+        // resource_history below left every row moved (that DROP committed them) and schema 8 recorded;
+        // only the drops and the version are left to do
+        if (hasTable(c, "resource_history")) {
+            Map<List<String>, Long> lastRevision = moveHistory(c, s);
+            moveState(c, s, lastRevision);
+        }
         s.execute("DROP TABLE IF EXISTS resource_history");
         s.execute("DROP TABLE IF EXISTS resources");
+    }
+
+    /** Whether the store has the table {@code name} (H2 keeps names in upper case, PostgreSQL in lower). */
+    static boolean hasTable(Connection c, String name) throws SQLException {
+        var meta = c.getMetaData();
+        for (String n : List.of(name, name.toUpperCase(java.util.Locale.ROOT))) {
+            try (ResultSet rs = meta.getTables(null, null, n, new String[] {"TABLE"})) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Each scope and revision's rows of resource_history as one scope_changes row; the last revision per scope. */

@@ -122,6 +122,38 @@ public class SchemaTest {
     }
 
     @Test
+    void aMigrationKilledAfterItDroppedTheHistoryTableIsFinishedByTheNextRun() throws Exception {
+        // given: what a kill -9 left in H2, which commits before each DDL statement: the rows moved, the
+        // history table dropped, the resources table still there and schema 8 recorded
+        String url = "jdbc:h2:mem:schema-test-killed;DB_CLOSE_DELAY=-1";
+        Observation sg = new Observation(SecurityGroupKind.TYPE, "us-east-1", "sg-0a1b2c3d", Map.of("name", "web"),
+                Map.of("ovi:id", "web-sg"));
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            schemaEight(c, s, sg);
+            s.execute("CREATE TABLE resources_left AS SELECT * FROM resources");
+            Schema.migrate(c);
+            s.execute("ALTER TABLE resources_left RENAME TO resources");
+            s.execute("DELETE FROM ovi_schema WHERE version = 9");
+
+            // when
+            Schema.migrate(c);
+
+            // then
+            try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM ovi_schema")) {
+                rs.next();
+                assertEquals(Schema.VERSION, rs.getInt(1));
+            }
+            assertFalse(ScopeRows.hasTable(c, "resources"), "the table the killed run did not drop is gone");
+        }
+        try (JdbcObservationStore store = JdbcObservationStore.open(url, "", "")) {
+            List<ObservationStore.StoredVersion> a = store.history("web-a");
+            assertEquals(List.of(1L, 2L), a.stream().map(ObservationStore.StoredVersion::revision).toList());
+            assertEquals("t3.large", a.get(1).observation().attribute("size"));
+            assertTrue(store.history("b").get(1).gone());
+        }
+    }
+
+    @Test
     void aNewStoreIsMadeWithoutSayingItMovesAnything() throws Exception {
         List<String> notices = new java.util.ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:schema-test-new;DB_CLOSE_DELAY=-1")) {
