@@ -153,7 +153,8 @@ final class Schema {
         }
         if (resources > 0) {
             notice.accept(String.format(java.util.Locale.ROOT, "moving the store to one row per scope (schema %d): %,d "
-                    + "resources and %,d history rows, once; a kill leaves the store as it was", SCOPE_ROWS, resources, rows));
+                    + "resources and %,d history rows, once; a run killed meanwhile loses nothing, and the next one "
+                    + "finishes the move", SCOPE_ROWS, resources, rows));
         }
     }
 
