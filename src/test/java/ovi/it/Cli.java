@@ -51,8 +51,8 @@ public final class Cli {
     }
 
     /**
-     * What bin/ovi adds on JDK 24 and later, so that the JDK does not warn about jffi's native code and
-     * Chronicle's use of sun.misc.Unsafe on stderr, which the tests read.
+     * What bin/ovi adds on JDK 24 and later, so that the JDK does not warn about Chronicle's use of
+     * sun.misc.Unsafe (or a library's native code) on stderr, which the tests read.
      */
     static final List<String> JDK24_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow");
