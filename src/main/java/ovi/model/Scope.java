@@ -27,6 +27,20 @@ public record Scope(ResourceType type, String region) implements Comparable<Scop
         return c != 0 ? c : region.compareTo(o.region);
     }
 
+    /*
+     * Written out, not the record's: scopes are map keys from the first call on, and a record's equals and
+     * hashCode are linked through method handles at their first call, which a JDK 17 archive does not keep.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Scope s && type.equals(s.type) && region.equals(s.region);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * type.hashCode() + region.hashCode();
+    }
+
     @Override
     public String toString() {
         return type.key() + "/" + region;
