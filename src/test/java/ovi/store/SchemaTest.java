@@ -154,6 +154,32 @@ public class SchemaTest {
     }
 
     @Test
+    void aReadOnlyCopyOfAStoreKilledAfterItDroppedTheHistoryTableIsReadAsItIs(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // given: the state of the test above, in a file, then opened read-only (a backup taken after the kill)
+        Observation sg = new Observation(SecurityGroupKind.TYPE, "us-east-1", "sg-0a1b2c3d", Map.of("name", "web"),
+                Map.of("ovi:id", "web-sg"));
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("ovi"), "", "");
+             Statement s = c.createStatement()) {
+            schemaEight(c, s, sg);
+            s.execute("CREATE TABLE resources_left AS SELECT * FROM resources");
+            Schema.migrate(c);
+            s.execute("ALTER TABLE resources_left RENAME TO resources");
+            s.execute("DELETE FROM ovi_schema WHERE version = 9");
+        }
+
+        // when
+        try (JdbcObservationStore store = JdbcObservationStore.openH2ReadOnly(dir)) {
+            List<ObservationStore.StoredVersion> a = store.history("web-a");
+
+            // then: the rows the killed run moved are read where it moved them
+            assertEquals(List.of(1L, 2L), a.stream().map(ObservationStore.StoredVersion::revision).toList());
+            assertEquals("t3.large", a.get(1).observation().attribute("size"));
+            assertTrue(store.history("b").get(1).gone());
+        }
+    }
+
+    @Test
     void aNewStoreIsMadeWithoutSayingItMovesAnything() throws Exception {
         List<String> notices = new java.util.ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:schema-test-new;DB_CLOSE_DELAY=-1")) {
