@@ -23,8 +23,8 @@ import org.objectweb.asm.Opcodes;
  * version requires, and changes nothing else.
  *
  * <p>Why: picocli's jar is compiled for Java 5 (version 49), and JDK 17's class-data sharing leaves out
- * every class older than version 50, so each {@code ovi} run on JDK 17 parsed and verified picocli's 170
- * classes (and ovi's own classes that implement picocli's interfaces) from the jar again, with the old
+ * every class older than version 50, so each {@code ovi} run on JDK 17 parsed and verified the 174 picocli
+ * classes a plan loads (and ovi's own classes that implement picocli's interfaces) from the jar again, with the old
  * type-inferring verifier. Rewritten, they are in the archive like every other class.
  *
  * <p>Safe to run twice (a jar with nothing older than version 52 is left as it is). The rewritten jar is
