@@ -27,6 +27,17 @@ class ReplyCheckTest {
         assertNull(ReplyCheck.rootElement(b("  \n")));
     }
 
+    /** No XML parser is handed a reply with a DTD: its entities could read files or grow without bound. */
+    @Test
+    void aReplyWithADocumentTypeDeclarationIsRefusedBeforeAnyParserReadsIt() {
+        String xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n"
+                + "<DescribeInstancesResponse><requestId>&e;</requestId><reservationSet/></DescribeInstancesResponse>";
+        assertEquals("", ReplyCheck.rootElement(b(xxe)));
+        assertEquals("not XML", ReplyCheck.problem(Ec2Kind.REPLIES, "DescribeInstances", b(xxe)));
+        assertEquals("not XML", ReplyCheck.problem(S3Kind.REPLIES, "ListBuckets",
+                b("<!DOCTYPE r SYSTEM \"http://127.0.0.1:9/x.dtd\"><ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")));
+    }
+
     @Test
     void aQueryReplyMustBeTheOperationsResponseWithItsList() {
         assertNull(ReplyCheck.problem(Ec2Kind.REPLIES, "DescribeInstances",
